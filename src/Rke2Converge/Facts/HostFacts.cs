@@ -1,0 +1,45 @@
+namespace Rke2Converge.Facts;
+
+/// <summary>State of one systemd unit on a node.</summary>
+public sealed record ServiceFacts(string Unit, bool Installed, bool Enabled, string ActiveState)
+{
+    public bool IsActive => ActiveState == "active";
+
+    public static ServiceFacts Missing(string unit) => new(unit, false, false, "inactive");
+}
+
+/// <summary>A file in /etc/rancher/rke2/config.yaml.d, in name order.</summary>
+public sealed record ConfigDropIn(string FileName, string Content);
+
+/// <summary>Everything the planner needs to know about one node, read in one round trip.</summary>
+public sealed record HostFacts
+{
+    public required string Node { get; init; }
+
+    /// <summary>Runtime value of each sysctl asked about, whitespace-normalised; null when the key does not exist.</summary>
+    public required IReadOnlyDictionary<string, string?> Sysctls { get; init; }
+
+    /// <summary>Content of the sysctl file rke2c manages, or null when absent.</summary>
+    public string? ManagedSysctlFile { get; init; }
+
+    /// <summary>Content of config.yaml, or null when absent.</summary>
+    public string? ConfigYaml { get; init; }
+
+    public IReadOnlyList<ConfigDropIn> ConfigDropIns { get; init; } = [];
+
+    /// <summary>Version from <c>rke2 --version</c>, or null when rke2 is not installed.</summary>
+    public string? InstalledVersion { get; init; }
+
+    public required ServiceFacts ServerService { get; init; }
+    public required ServiceFacts AgentService { get; init; }
+
+    /// <summary>ID from /etc/os-release, e.g. debian.</summary>
+    public string OsId { get; init; } = "unknown";
+
+    public string OsVersion { get; init; } = "";
+
+    /// <summary>Architecture in release-artifact spelling: amd64, arm64, s390x.</summary>
+    public string Arch { get; init; } = "unknown";
+
+    public string Hostname { get; init; } = "";
+}

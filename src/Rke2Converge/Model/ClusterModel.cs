@@ -1,0 +1,83 @@
+namespace Rke2Converge.Model;
+
+/// <summary>Where install artifacts (rke2.linux-ARCH.tar.gz and sha256sum-ARCH.txt, per version) come from.</summary>
+public abstract record ArtifactSource
+{
+    private ArtifactSource() { }
+
+    /// <summary>A directory on the machine running rke2c, holding one sub-directory per version; files are pushed over SSH.</summary>
+    public sealed record LocalDirectory(string Path) : ArtifactSource;
+
+    /// <summary>An HTTP(S) mirror laid out like the GitHub releases: BASE/VERSION/FILE, fetched on the node itself.</summary>
+    public sealed record Mirror(Uri BaseUrl) : ArtifactSource;
+}
+
+/// <summary>Timeout and poll interval of one readiness gate.</summary>
+public sealed record GateTiming(TimeSpan Timeout, TimeSpan PollInterval);
+
+/// <summary>How long each gate may take and how often it looks. Playbooks override these defaults.</summary>
+public sealed record GateSettings
+{
+    public GateTiming ServiceActive { get; init; } = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(2));
+    public GateTiming SupervisorPing { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
+    public GateTiming EtcdHealth { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
+    public GateTiming ApiServerReady { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
+    public GateTiming NodeReady { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
+    public GateTiming StaticPodsStable { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
+
+    /// <summary>How long etcd and kube-apiserver must run without a restart before the next node may be touched.</summary>
+    public TimeSpan SettleWindow { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>How many agents converge at once: a share of all agents, at least one.</summary>
+public sealed record AgentBatching(int? Count = null, int Percent = 10)
+{
+    public int SizeFor(int agentCount) =>
+        Math.Max(1, Count ?? (int)Math.Ceiling(agentCount * Percent / 100.0));
+}
+
+/// <summary>The whole desired state a playbook declares, before validation.</summary>
+public sealed record ClusterModel
+{
+    public required string Name { get; init; }
+    public required string PlaybookPath { get; init; }
+    public string? VersionText { get; init; }
+    public SecretSource? Token { get; init; }
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+    public ConfigMap Config { get; init; } = new();
+    public IReadOnlyDictionary<NodeRole, ConfigMap> RoleConfig { get; init; } = new Dictionary<NodeRole, ConfigMap>();
+    public IReadOnlyList<NodeSpec> Nodes { get; init; } = [];
+    public IReadOnlyList<string> JoinOrder { get; init; } = [];
+    public SourceLocation? JoinOrderDeclaredAt { get; init; }
+    public SshSettings SshDefaults { get; init; } = new();
+    public string? KnownHostsFile { get; init; }
+    public ArtifactSource? Artifacts { get; init; }
+    public GateSettings Gates { get; init; } = new();
+    public AgentBatching AgentBatching { get; init; } = new();
+
+    /// <summary>Parsed <see cref="VersionText"/>; only valid after validation has passed.</summary>
+    public Rke2Version Version => Rke2Version.Parse(VersionText ?? "");
+
+    public NodeSpec Node(string name) => Nodes.Single(n => n.Name == name);
+
+    /// <summary>Sysctls for one node: cluster-wide values overlaid with the node's own.</summary>
+    public IReadOnlyDictionary<string, string> SysctlsFor(NodeSpec node)
+    {
+        var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in Sysctls) merged[key] = value;
+        foreach (var (key, value) in node.Sysctls) merged[key] = value;
+        return merged;
+    }
+
+    /// <summary>The playbook's config.yaml values for one node, merged in order: all nodes, the node's role, the node.</summary>
+    public ConfigMap ConfigFor(NodeSpec node)
+    {
+        var merged = Config.Copy();
+        if (RoleConfig.TryGetValue(node.Role, out var roleConfig)) merged = merged.MergedWith(roleConfig);
+        return merged.MergedWith(node.Config);
+    }
+
+    /// <summary>Servers in join order, then agents in declaration order.</summary>
+    public IReadOnlyList<NodeSpec> RolloutOrder() =>
+        [.. JoinOrder.Select(Node), .. Nodes.Where(n => n.Role == NodeRole.Agent)];
+}

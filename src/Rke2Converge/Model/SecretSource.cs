@@ -1,0 +1,60 @@
+namespace Rke2Converge.Model;
+
+/// <summary>
+/// Where a secret comes from. The value itself is read only when a rollout needs it, and never printed:
+/// <see cref="ToString"/> describes the source, not the value.
+/// </summary>
+public abstract class SecretSource
+{
+    public static SecretSource FromEnv(string variable) => new EnvironmentSecret(variable);
+
+    public static SecretSource FromFile(string path) => new FileSecret(path);
+
+    /// <summary>Reads the secret, or explains (without the value) why it cannot.</summary>
+    public abstract SecretValue Resolve();
+
+    /// <summary>A description safe to print, such as <c>env:RKE2_TOKEN</c>.</summary>
+    public abstract string Describe();
+
+    public sealed override string ToString() => Describe();
+
+    private sealed class EnvironmentSecret(string variable) : SecretSource
+    {
+        public override SecretValue Resolve()
+        {
+            var value = Environment.GetEnvironmentVariable(variable);
+            return string.IsNullOrEmpty(value)
+                ? throw new SecretUnavailableException($"environment variable {variable} is not set or empty")
+                : new SecretValue(value.Trim());
+        }
+
+        public override string Describe() => $"env:{variable}";
+    }
+
+    private sealed class FileSecret(string path) : SecretSource
+    {
+        public override SecretValue Resolve()
+        {
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full)) throw new SecretUnavailableException($"secret file {full} does not exist");
+            var value = File.ReadAllText(full).Trim();
+            return value.Length == 0
+                ? throw new SecretUnavailableException($"secret file {full} is empty")
+                : new SecretValue(value);
+        }
+
+        public override string Describe() => $"file:{path}";
+    }
+}
+
+/// <summary>A resolved secret. Prints as <c>(sensitive)</c> everywhere; only <see cref="Reveal"/> gives the value.</summary>
+public sealed class SecretValue(string value)
+{
+    public const string Mask = "(sensitive)";
+
+    public string Reveal() => value;
+
+    public override string ToString() => Mask;
+}
+
+public sealed class SecretUnavailableException(string message) : Exception(message);

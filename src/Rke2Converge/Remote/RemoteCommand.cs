@@ -1,0 +1,21 @@
+namespace Rke2Converge.Remote;
+
+/// <summary>
+/// A POSIX sh script to run as root on a node. Arguments reach the script as $1, $2, ... and are quoted by the
+/// transport, so a script never splices values into its own text. Secrets travel only in <see cref="Stdin"/>.
+/// </summary>
+public sealed record RemoteCommand(string Description, string Script)
+{
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Bytes written to the script's standard input (file contents, secrets).</summary>
+    public byte[]? Stdin { get; init; }
+
+    /// <summary>The script is killed, remotely and locally, after this long.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed record RemoteResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+{
+    public bool Succeeded => ExitCode == 0;
+}
