@@ -1,0 +1,40 @@
+using Rke2Converge.Rollout;
+
+namespace Rke2Converge.Cli.Output;
+
+/// <summary>Progress as plain lines, for logs and pipes: one line per event, gate waits at most every few seconds.</summary>
+public sealed class PlainProgress(TextWriter output) : IRolloutObserver
+{
+    private static readonly TimeSpan WaitReportInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, TimeSpan> _lastWaitReport = new(StringComparer.Ordinal);
+
+    public void NodeStarted(string node) => Write($"{node}: converging");
+
+    public void Step(string node, string step) => Write($"{node}: {step}");
+
+    public void GateWaiting(string node, string gate, TimeSpan elapsed, string? lastObserved)
+    {
+        lock (_gate)
+        {
+            var key = $"{node}/{gate}";
+            if (_lastWaitReport.TryGetValue(key, out var last) && elapsed - last < WaitReportInterval) return;
+            _lastWaitReport[key] = elapsed;
+        }
+        Write($"{node}: waiting for {gate} ({elapsed.TotalSeconds:0}s): {lastObserved}");
+    }
+
+    public void GatePassed(string node, string gate, TimeSpan elapsed) => Write($"{node}: gate {gate} passed");
+
+    public void NodeSkipped(string node, string reason) => Write($"{node}: unchanged");
+
+    public void NodeConverged(string node, TimeSpan elapsed) => Write($"{node}: converged in {elapsed.TotalSeconds:0.0}s");
+
+    public void NodeFailed(string node, string reason) => Write($"{node}: FAILED: {reason}");
+
+    private void Write(string line)
+    {
+        lock (_gate) output.WriteLine(line);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Gates;
+
+/// <summary>Reports progress while a gate is polled: gate name, time spent, what it saw last.</summary>
+public delegate void GateProgress(ReadinessGate gate, TimeSpan elapsed, GateObservation? lastObserved);
+
+/// <summary>A gate did not pass in time. The message says what it saw last.</summary>
+public sealed class GateFailedException(string node, string gate, TimeSpan waited, string lastObserved)
+    : Exception($"{node}: gate '{gate}' did not pass within {waited.TotalSeconds:0}s; last observed: {lastObserved}")
+{
+    public string Node { get; } = node;
+    public string Gate { get; } = gate;
+    public string LastObserved { get; } = lastObserved;
+}
+
+/// <summary>Polls a gate with Polly: a constant-interval retry inside an overall timeout.</summary>
+public static class GateRunner
+{
+    public static async Task<TimeSpan> WaitAsync(IRemoteShell shell, ReadinessGate gate, GateContext context, GateProgress progress, CancellationToken cancellationToken)
+    {
+        var timing = gate.Timing(context.Settings);
+        var clock = Stopwatch.StartNew();
+        GateObservation? last = null;
+        var pipeline = new ResiliencePipelineBuilder<GateObservation>()
+            .AddTimeout(timing.Timeout)
+            .AddRetry(new RetryStrategyOptions<GateObservation>
+            {
+                ShouldHandle = new PredicateBuilder<GateObservation>().HandleResult(observation => !observation.Passed).Handle<RemoteException>(),
+                MaxRetryAttempts = (int)Math.Ceiling(timing.Timeout / timing.PollInterval) + 1,
+                Delay = timing.PollInterval,
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+                OnRetry = _ =>
+                {
+                    progress(gate, clock.Elapsed, last);
+                    return default;
+                },
+            })
+            .Build();
+        try
+        {
+            var outcome = await pipeline.ExecuteAsync(async token =>
+            {
+                try
+                {
+                    var result = await shell.RunAsync(gate.Probe(context), token).ConfigureAwait(false);
+                    last = gate.Evaluate(context, result);
+                }
+                catch (RemoteException error)
+                {
+                    last = new GateObservation(false, error.Message);
+                }
+                return last;
+            }, cancellationToken).ConfigureAwait(false);
+            if (!outcome.Passed) throw new GateFailedException(shell.NodeName, gate.Name, clock.Elapsed, outcome.Observed);
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw new GateFailedException(shell.NodeName, gate.Name, clock.Elapsed, last?.Observed ?? "no answer yet");
+        }
+        progress(gate, clock.Elapsed, last);
+        return clock.Elapsed;
+    }
+}

@@ -1,0 +1,40 @@
+using Rke2Converge.Model;
+using Rke2Converge.Plan.Desired;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Gates;
+
+/// <summary>What a gate knows about the node it is checking.</summary>
+public sealed record GateContext(NodeDesiredState Node, int PreviousMainPid, GateSettings Settings);
+
+/// <summary>One look at the node: passed or not, and what was seen, in words an operator can act on.</summary>
+public sealed record GateObservation(bool Passed, string Observed);
+
+/// <summary>
+/// A readiness check that runs on the node over SSH: a read-only probe command and a judgement of its result.
+/// The gate runner polls it until it passes or its timeout runs out.
+/// </summary>
+public abstract class ReadinessGate
+{
+    /// <summary>Each probe is short; a hung curl or kubectl must not eat the whole gate timeout.</summary>
+    protected static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
+
+    public abstract string Name { get; }
+
+    public abstract GateTiming Timing(GateSettings settings);
+
+    public abstract RemoteCommand Probe(GateContext context);
+
+    public abstract GateObservation Evaluate(GateContext context, RemoteResult result);
+
+    protected static string FirstLine(string text)
+    {
+        var trimmed = text.Trim();
+        var end = trimmed.IndexOf('\n', StringComparison.Ordinal);
+        var line = end < 0 ? trimmed : trimmed[..end];
+        return line.Length > 200 ? line[..200] + "…" : line;
+    }
+
+    protected static string Describe(RemoteResult result) =>
+        result.Succeeded ? FirstLine(result.Stdout) : $"exit {result.ExitCode}: {FirstLine(result.Stderr.Length > 0 ? result.Stderr : result.Stdout)}";
+}

@@ -1,0 +1,76 @@
+namespace Rke2Converge.Plan.Changes;
+
+/// <summary>
+/// One difference between desired and actual state on a node, as the plan shows it. A change carries no secret
+/// values; the rollout turns each change into remote commands (an unchanged item produces no change, so no command).
+/// </summary>
+public abstract record Change
+{
+    /// <summary>Short stable name of the kind of change, used in JSON output.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>One line for the plan.</summary>
+    public abstract string Summary { get; }
+
+    /// <summary>Further lines shown under the summary (config entries, for instance).</summary>
+    public virtual IReadOnlyList<string> Details => [];
+}
+
+/// <summary>A sysctl's runtime value differs.</summary>
+public sealed record SysctlChange(string Key, string? Before, string After, bool RequiredByKubelet) : Change
+{
+    public override string Kind => "sysctl";
+
+    public override string Summary =>
+        $"sysctl {Key}: {Before ?? "(missing)"} → {After}{(RequiredByKubelet ? " (required by protect-kernel-defaults)" : "")}";
+}
+
+/// <summary>The persisted sysctl file differs: written so the values survive a reboot.</summary>
+public sealed record SysctlFileChange(string Path, string? Before, string After) : Change
+{
+    public override string Kind => "sysctl-file";
+
+    public override string Summary => $"{Path}: {(Before is null ? "create" : "update")}";
+}
+
+/// <summary>config.yaml differs key by key; the new file is rendered at apply time, when secrets are resolved.</summary>
+public sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Diff.ConfigEntryChange> Entries) : Change
+{
+    public override string Kind => "config";
+
+    public override string Summary => $"{Path}: {(Exists ? "update" : "create")} ({Entries.Count} {(Entries.Count == 1 ? "entry" : "entries")})";
+
+    public override IReadOnlyList<string> Details => [.. Entries.Select(entry => entry.ToString())];
+}
+
+/// <summary>RKE2 is missing or at another version.</summary>
+public sealed record InstallChange(string? From, Model.Rke2Version To, string Arch) : Change
+{
+    public override string Kind => From is null ? "install" : "upgrade";
+
+    public override string Summary => From is null ? $"rke2: install {To} ({Arch})" : $"rke2: upgrade {From} → {To}";
+}
+
+public enum ServiceAction
+{
+    None,
+    Start,
+    Restart,
+}
+
+/// <summary>The rke2 unit must be enabled, started or restarted; restarts and starts are followed by the readiness gates.</summary>
+public sealed record ServiceChange(string Unit, ServiceAction Action, bool Enable, string Reason) : Change
+{
+    public override string Kind => "service";
+
+    public override string Summary
+    {
+        get
+        {
+            var verbs = new List<string>();
+            if (Enable) verbs.Add("enable");
+            if (Action != ServiceAction.None) verbs.Add(Action == ServiceAction.Start ? "start" : "restart");
+            return $"service {Unit}: {string.Join(", ", verbs)} ({Reason})";
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Rke2Converge.Model;
+using Rke2Converge.Model.Validation;
+
+namespace Rke2Converge.Plan.Desired;
+
+/// <summary>
+/// Turns a validated model into each node's desired state. The engine adds what RKE2 needs per role
+/// (see <see cref="RoleConfig"/>) and the kernel flags the kubelet checks under protect-kernel-defaults.
+/// </summary>
+public static class DesiredStateBuilder
+{
+    public static IReadOnlyList<NodeDesiredState> Build(ClusterModel model)
+    {
+        var bootstrap = model.Node(model.JoinOrder[0]);
+        return [.. model.RolloutOrder().Select(node => ForNode(model, node, bootstrap))];
+    }
+
+    private static NodeDesiredState ForNode(ClusterModel model, NodeSpec node, NodeSpec bootstrap)
+    {
+        var isBootstrap = node.Name == bootstrap.Name;
+        var config = RoleConfig.For(node, isBootstrap ? null : bootstrap, model.Token!).MergedWith(model.ConfigFor(node));
+        var sysctls = new SortedDictionary<string, string>(model.SysctlsFor(node).ToDictionary(), StringComparer.Ordinal);
+        var added = new List<string>();
+        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config, isBootstrap);
+        if (draft.ProtectsKernelDefaults)
+        {
+            foreach (var (key, value) in KernelFlags.RequiredByProtectKernelDefaults)
+            {
+                if (sysctls.TryAdd(key, value)) added.Add(key);
+            }
+        }
+        return draft;
+    }
+}

@@ -1,0 +1,29 @@
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Plan.Desired;
+
+/// <summary>Everything one node should end up with: the playbook's values merged, plus what the engine derives.</summary>
+public sealed record NodeDesiredState(
+    NodeSpec Node,
+    Rke2Version Version,
+    IReadOnlyDictionary<string, string> Sysctls,
+    IReadOnlyCollection<string> SysctlsRequiredByKubelet,
+    ConfigMap Config,
+    bool IsBootstrapServer)
+{
+    public string Name => Node.Name;
+
+    public NodeRole Role => Node.Role;
+
+    public string ServiceName => Node.Role.ServiceName();
+
+    /// <summary>True when the kubelet will refuse to start unless the kernel flags match (protect-kernel-defaults or profile: cis).</summary>
+    public bool ProtectsKernelDefaults =>
+        IsTrue(Config["protect-kernel-defaults"]) || Config["profile"] is string profile && profile.StartsWith("cis", StringComparison.Ordinal);
+
+    /// <summary>Where the etcd health endpoint answers: loopback by default, the node address once metrics are exposed.</summary>
+    public string EtcdProbeHost => IsTrue(Config["etcd-expose-metrics"]) ? Node.Address : "127.0.0.1";
+
+    private static bool IsTrue(object? value) =>
+        value is true || value is string text && text.Equals("true", StringComparison.OrdinalIgnoreCase);
+}

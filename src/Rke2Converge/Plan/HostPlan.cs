@@ -1,0 +1,30 @@
+using Rke2Converge.Facts;
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Desired;
+
+namespace Rke2Converge.Plan;
+
+/// <summary>What will change on one node, and anything that prevents it (a downgrade, say).</summary>
+public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOnlyList<Change> Changes, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
+{
+    public string Node => Desired.Name;
+
+    public bool HasChanges => Changes.Count > 0;
+
+    public T? Find<T>() where T : Change => Changes.OfType<T>().FirstOrDefault();
+
+    /// <summary>Starting or restarting the service, which is what puts the node through the readiness gates.</summary>
+    public bool TouchesService => Find<ServiceChange>() is { Action: not ServiceAction.None };
+}
+
+/// <summary>The plan for the whole cluster, hosts in rollout order.</summary>
+public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IReadOnlyList<HostPlan> Hosts, IReadOnlyList<string> Notes)
+{
+    public bool HasDrift => Hosts.Any(host => host.HasChanges);
+
+    public bool HasProblems => Hosts.Any(host => host.Problems.Count > 0);
+
+    public int ChangedHosts => Hosts.Count(host => host.HasChanges);
+
+    public int UnchangedHosts => Hosts.Count(host => !host.HasChanges);
+}

@@ -1,0 +1,148 @@
+using Rke2Converge.Facts;
+using Rke2Converge.Model;
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Desired;
+using Rke2Converge.Plan.Diff;
+using Rke2Converge.Templates;
+
+namespace Rke2Converge.Plan;
+
+/// <summary>Compares each node's desired state with its facts and lists the changes, pyinfra-style: no difference, no change.</summary>
+public sealed class Planner(string clusterName, TemplateRenderer templates, Func<SecretSource, string> revealSecret)
+{
+    private readonly ConfigDiff _configDiff = new(revealSecret);
+
+    public ClusterPlan Plan(IReadOnlyList<NodeDesiredState> desired, IReadOnlyDictionary<string, HostFacts> facts)
+    {
+        var hosts = desired.Select(node => PlanHost(node, facts[node.Name])).ToList();
+        var notes = new List<string>();
+        var version = desired[0].Version;
+        if (KnownIssues.StartupRaceFix(version) is { } fixedIn)
+        {
+            notes.Add($"{version} has a known startup race (fixed in {fixedIn}): restarts go control-plane nodes before etcd nodes, " +
+                      $"and each waits for static pods to settle. Consider {fixedIn}.");
+        }
+        return new ClusterPlan(clusterName, version, hosts, notes);
+    }
+
+    public string RenderSysctlFile(NodeDesiredState node) => templates.Render(TemplateRenderer.SysctlConf, new
+    {
+        node = node.Name,
+        cluster = clusterName,
+        sysctls = node.Sysctls.Select(entry => new { key = entry.Key, value = entry.Value }).ToList(),
+    });
+
+    public string RenderConfigFile(NodeDesiredState node) => templates.Render(TemplateRenderer.ConfigYaml, new
+    {
+        node = node.Name,
+        role = node.Role.DisplayName(),
+        cluster = clusterName,
+        version = node.Version.ToString(),
+        yaml = ConfigYamlWriter.ToYaml(node.Config, revealSecret).TrimEnd(),
+    });
+
+    private HostPlan PlanHost(NodeDesiredState node, HostFacts facts)
+    {
+        var changes = new List<Change>();
+        var problems = new List<string>();
+        var notes = new List<string>();
+
+        foreach (var (key, want) in node.Sysctls)
+        {
+            var have = facts.Sysctls.TryGetValue(key, out var value) ? value : null;
+            if (have != NormalizeSysctl(want)) changes.Add(new SysctlChange(key, have, want, node.SysctlsRequiredByKubelet.Contains(key)));
+        }
+
+        var sysctlFile = RenderSysctlFile(node);
+        if (facts.ManagedSysctlFile != sysctlFile) changes.Add(new SysctlFileChange(Rke2Paths.ManagedSysctlFile, facts.ManagedSysctlFile, sysctlFile));
+
+        var configChange = PlanConfig(node, facts, problems, notes);
+        if (configChange is not null) changes.Add(configChange);
+
+        var install = PlanInstall(node, facts, problems);
+        if (install is not null) changes.Add(install);
+
+        var service = PlanService(node, facts, restartReason: install is not null ? "version changes" : configChange is not null ? "config changes" : null, problems);
+        if (service is not null) changes.Add(service);
+
+        return new HostPlan(node, facts, changes, problems, notes);
+    }
+
+    private ConfigFileChange? PlanConfig(NodeDesiredState node, HostFacts facts, List<string> problems, List<string> notes)
+    {
+        ConfigMap actual;
+        try
+        {
+            actual = ConfigYamlReader.Parse(facts.ConfigYaml, $"{node.Name}:{Rke2Paths.ConfigFile}");
+        }
+        catch (InvalidDataException error)
+        {
+            // Unreadable YAML is replaced wholesale; the previous file is kept as a backup.
+            notes.Add(error.Message);
+            actual = new ConfigMap();
+        }
+        foreach (var dropIn in facts.ConfigDropIns)
+        {
+            try
+            {
+                var overridden = ConfigYamlReader.Parse(dropIn.Content, dropIn.FileName).Keys
+                    .Where(key => node.Config.ContainsKey(key.TrimEnd('+'))).ToList();
+                if (overridden.Count > 0)
+                {
+                    notes.Add($"{Rke2Paths.ConfigDropInDirectory}/{dropIn.FileName} overrides {string.Join(", ", overridden)} from the playbook");
+                }
+            }
+            catch (InvalidDataException error)
+            {
+                problems.Add($"{error.Message}: RKE2 will refuse to start with it");
+            }
+        }
+        var entries = _configDiff.Compare(node.Config, actual);
+        return entries.Count == 0 ? null : new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries);
+    }
+
+    private static InstallChange? PlanInstall(NodeDesiredState node, HostFacts facts, List<string> problems)
+    {
+        var want = node.Version;
+        if (facts.InstalledVersion is null) return new InstallChange(null, want, facts.Arch);
+        if (!Rke2Version.TryParse(facts.InstalledVersion, out var have))
+        {
+            problems.Add($"installed rke2 reports version '{facts.InstalledVersion}', which rke2c cannot compare; reinstall by hand");
+            return null;
+        }
+        if (have == want) return null;
+        if (have > want)
+        {
+            problems.Add($"downgrade from {have} to {want} refused: RKE2 does not support downgrades (restore an etcd snapshot instead)");
+            return null;
+        }
+        if (want.Major != have.Major || want.Minor > have.Minor + 1)
+        {
+            problems.Add($"upgrade from {have} to {want} skips a minor version: upgrade to the latest v{have.Major}.{have.Minor + 1} release first");
+            return null;
+        }
+        return new InstallChange(have.ToString(), want, facts.Arch);
+    }
+
+    private static ServiceChange? PlanService(NodeDesiredState node, HostFacts facts, string? restartReason, List<string> problems)
+    {
+        var (unit, other) = node.Role.IsServer() ? (facts.ServerService, facts.AgentService) : (facts.AgentService, facts.ServerService);
+        if (other.IsActive || other.ActiveState == "activating")
+        {
+            problems.Add($"{other.Unit} is {other.ActiveState} but the node is declared {node.Role.DisplayName()}: changing a node's role needs rke2-uninstall.sh first");
+            return null;
+        }
+        var enable = !unit.Enabled;
+        var (action, reason) = unit.ActiveState switch
+        {
+            "active" when restartReason is not null => (ServiceAction.Restart, restartReason),
+            "active" => (ServiceAction.None, "not enabled"),
+            "inactive" or "unknown" => (ServiceAction.Start, "not running"),
+            var state => (ServiceAction.Restart, $"service is {state}"),
+        };
+        return action == ServiceAction.None && !enable ? null : new ServiceChange(node.ServiceName, action, enable, reason);
+    }
+
+    private static string NormalizeSysctl(string value) =>
+        string.Join(' ', value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+}

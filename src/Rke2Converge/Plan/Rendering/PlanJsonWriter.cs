@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Rke2Converge.Model;
+using Rke2Converge.Plan.Changes;
+
+namespace Rke2Converge.Plan.Rendering;
+
+/// <summary>The same plan as JSON for scripts. Only explicit, secret-free fields are written.</summary>
+public static class PlanJsonWriter
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string ToJson(ClusterPlan plan) => JsonSerializer.Serialize(Describe(plan), Options);
+
+    private static object Describe(ClusterPlan plan) => new
+    {
+        cluster = plan.Cluster,
+        version = plan.Version.ToString(),
+        drift = plan.HasDrift,
+        summary = new { changed = plan.ChangedHosts, unchanged = plan.UnchangedHosts, text = PlanTextRenderer.SummaryText(plan) },
+        notes = plan.Notes,
+        hosts = plan.Hosts.Select(host => new
+        {
+            node = host.Node,
+            address = host.Desired.Node.Address,
+            role = host.Desired.Role.DisplayName(),
+            changed = host.HasChanges,
+            changes = host.Changes.Select(DescribeChange),
+            problems = host.Problems,
+            notes = host.Notes,
+        }),
+    };
+
+    private static object DescribeChange(Change change) => change switch
+    {
+        SysctlChange sysctl => new { kind = change.Kind, summary = change.Summary, key = sysctl.Key, before = sysctl.Before, after = sysctl.After },
+        ConfigFileChange config => new
+        {
+            kind = change.Kind,
+            summary = change.Summary,
+            path = config.Path,
+            entries = config.Entries.Select(entry => new
+            {
+                path = entry.Path,
+                change = entry.Kind.ToString().ToLowerInvariant(),
+                before = entry.Before,
+                after = entry.After,
+                sensitive = entry.Sensitive ? true : (bool?)null,
+            }),
+        },
+        InstallChange install => new { kind = change.Kind, summary = change.Summary, before = install.From, after = install.To.ToString() },
+        _ => new { kind = change.Kind, summary = change.Summary },
+    };
+}

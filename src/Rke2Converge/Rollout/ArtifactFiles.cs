@@ -1,0 +1,15 @@
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Rollout;
+
+/// <summary>Finds release files in a local artifact directory laid out as DIR/VERSION/FILE.</summary>
+public static class ArtifactFiles
+{
+    public static string Locate(ArtifactSource.LocalDirectory source, Rke2Version version, string fileName)
+    {
+        var path = Path.Combine(Path.GetFullPath(source.Path), version.ToString(), fileName);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"artifact {fileName} for {version} not found: expected {path}", path);
+    }
+}

@@ -1,0 +1,73 @@
+using Rke2Converge.Model;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Rollout.Operations;
+
+/// <summary>Installs RKE2 the way the official script does with the tarball method: verify, unpack under /usr/local, reload units.</summary>
+public static class InstallOperations
+{
+    public const string StagingDirectory = "/var/lib/rancher/rke2c/artifacts";
+
+    private const string ReceiveScript = """
+        set -eu
+        dir=$1 name=$2
+        mkdir -p "$dir"
+        cat > "$dir/$name.part"
+        mv -f "$dir/$name.part" "$dir/$name"
+        """;
+
+    private const string FetchScript = """
+        set -eu
+        dir=$1 url=$2 name=$3
+        mkdir -p "$dir"
+        curl -fsSL --retry 3 --max-time 600 -o "$dir/$name.part" "$url/$name"
+        mv -f "$dir/$name.part" "$dir/$name"
+        """;
+
+    private const string VerifyAndUnpackScript = """
+        set -eu
+        dir=$1 arch=$2 prefix=$3
+        tarball="rke2.linux-$arch.tar.gz"
+        sums="$dir/sha256sum-$arch.txt"
+        expected=$(grep " $tarball\$" "$sums" | awk '{print $1}')
+        if [ -z "$expected" ]; then echo "no checksum for $tarball in $sums" >&2; exit 1; fi
+        actual=$(sha256sum "$dir/$tarball" | awk '{print $1}')
+        if [ "$expected" != "$actual" ]; then
+          echo "checksum mismatch for $tarball: expected $expected, got $actual" >&2
+          exit 1
+        fi
+        mkdir -p "$prefix"
+        tar xzf "$dir/$tarball" -C "$prefix"
+        systemctl daemon-reload
+        """;
+
+    public static string TarballName(string arch) => $"rke2.linux-{arch}.tar.gz";
+
+    public static string ChecksumName(string arch) => $"sha256sum-{arch}.txt";
+
+    public static string StagingFor(Rke2Version version) => $"{StagingDirectory}/{version}";
+
+    /// <summary>Pushes one artifact file from the machine running rke2c (the air-gapped case).</summary>
+    public static RemoteCommand Push(Rke2Version version, string name, byte[] content) =>
+        new($"push {name} ({content.Length / 1024} KiB)", ReceiveScript)
+        {
+            Arguments = [StagingFor(version), name],
+            Stdin = content,
+            Timeout = TimeSpan.FromMinutes(10),
+        };
+
+    /// <summary>Fetches one artifact on the node from a mirror laid out like the release downloads.</summary>
+    public static RemoteCommand Fetch(Rke2Version version, Uri mirror, string name) =>
+        new($"download {name}", FetchScript)
+        {
+            Arguments = [StagingFor(version), $"{mirror.ToString().TrimEnd('/')}/{version.UrlSegment}", name],
+            Timeout = TimeSpan.FromMinutes(11),
+        };
+
+    public static RemoteCommand VerifyAndUnpack(Rke2Version version, string arch) =>
+        new($"verify and unpack rke2 {version}", VerifyAndUnpackScript)
+        {
+            Arguments = [StagingFor(version), arch, Rke2Paths.InstallPrefix],
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+}

@@ -1,0 +1,45 @@
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Rollout.Operations;
+
+public static class ServiceOperations
+{
+    // --no-block: RKE2 units are Type=notify with TimeoutStartSec=0, so a blocking start can wait forever;
+    // the readiness gates do the waiting, with timeouts and a report of what they saw.
+    private const string ApplyScript = """
+        set -eu
+        unit=$1 action=$2 enable=$3
+        old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0)
+        if [ "$enable" = yes ]; then systemctl enable "$unit" 2>&1; fi
+        if [ "$action" != none ]; then systemctl "$action" --no-block "$unit"; fi
+        echo "main-pid-before=${old:-0}"
+        """;
+
+    public static RemoteCommand Apply(ServiceChange change) =>
+        new(change.Summary, ApplyScript)
+        {
+            Arguments = [change.Unit, change.Action switch
+            {
+                ServiceAction.Start => "start",
+                ServiceAction.Restart => "restart",
+                _ => "none",
+            }, change.Enable ? "yes" : "no"],
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    /// <summary>Reads back the main PID the service had before the command, or 0.</summary>
+    public static int PreviousMainPid(RemoteResult result)
+    {
+        const string Prefix = "main-pid-before=";
+        var line = result.Stdout.Split('\n').LastOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        return line is not null && int.TryParse(line[Prefix.Length..].Trim(), out var pid) ? pid : 0;
+    }
+
+    public static RemoteCommand JournalTail(string unit, int lines) =>
+        new($"read the journal of {unit}", "journalctl -u \"$1\" -n \"$2\" --no-pager -o cat 2>&1 || true")
+        {
+            Arguments = [unit, lines.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+}

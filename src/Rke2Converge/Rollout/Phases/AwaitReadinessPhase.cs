@@ -1,0 +1,46 @@
+using Rke2Converge.Gates;
+using Rke2Converge.Rollout.Operations;
+
+namespace Rke2Converge.Rollout.Phases;
+
+/// <summary>After a start or restart, the node must pass every gate of its role before the rollout moves on.</summary>
+public sealed class AwaitReadinessPhase : INodePhase
+{
+    public string Title => "readiness gates";
+
+    public bool ShouldRun(NodeContext node) => node.Plan.TouchesService && !node.Settings.Executor.IsDryRun;
+
+    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    {
+        var context = new Gates.GateContext(node.Plan.Desired, node.PreviousMainPid, node.Settings.Gates);
+        foreach (var gate in GateSet.For(node.Plan.Desired.Role))
+        {
+            try
+            {
+                node.GateTime += await GateRunner.WaitAsync(node.Shell, gate, context,
+                    (g, elapsed, last) => node.Settings.Observer.GateWaiting(node.Node, g.Name, elapsed, last?.Observed),
+                    cancellationToken).ConfigureAwait(false);
+                node.Settings.Observer.GatePassed(node.Node, gate.Name, node.GateTime);
+            }
+            catch (GateFailedException failure)
+            {
+                throw new NodeConvergeException(node.Node, $"{failure.Message}{await JournalTailAsync(node, cancellationToken).ConfigureAwait(false)}", failure);
+            }
+        }
+    }
+
+    /// <summary>The last journal lines usually say why (kernel flags, a join conflict), so they go into the failure report.</summary>
+    private static async Task<string> JournalTailAsync(NodeContext node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await node.Shell.RunAsync(ServiceOperations.JournalTail(node.Plan.Desired.ServiceName, 8), cancellationToken).ConfigureAwait(false);
+            var lines = result.Stdout.Trim();
+            return lines.Length == 0 ? "" : $"\n  last journal lines of {node.Plan.Desired.ServiceName}:\n    " + lines.Replace("\n", "\n    ", StringComparison.Ordinal);
+        }
+        catch (Remote.RemoteException)
+        {
+            return "";
+        }
+    }
+}

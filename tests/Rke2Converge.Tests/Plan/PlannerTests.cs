@@ -1,0 +1,152 @@
+using Rke2Converge.Facts;
+using Rke2Converge.Model;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Desired;
+
+namespace Rke2Converge.Tests.Plan;
+
+public sealed class PlannerTests
+{
+    private static readonly ClusterModel Model = TestModels.Cluster(
+    [
+        TestModels.Node("s1", "10.0.0.1", NodeRole.Server),
+        TestModels.Node("e2", "10.0.0.2", NodeRole.EtcdOnly),
+        TestModels.Node("c3", "10.0.0.3", NodeRole.ControlPlaneOnly),
+        TestModels.Node("a4", "10.0.0.4", NodeRole.Agent, new ConfigMap { ["node-label"] = new[] { "pool=a" } }),
+    ], config: new ConfigMap { ["protect-kernel-defaults"] = true });
+
+    private readonly Planner _planner = new("test", TestModels.Templates(), TestModels.Reveal);
+
+    private static IReadOnlyList<NodeDesiredState> Desired => DesiredStateBuilder.Build(Model);
+
+    /// <summary>Facts of a node that already is exactly as desired, built from the planner's own renderings.</summary>
+    private HostFacts Converged(NodeDesiredState node) => new()
+    {
+        Node = node.Name,
+        Sysctls = node.Sysctls.ToDictionary(e => e.Key, e => (string?)e.Value),
+        ManagedSysctlFile = _planner.RenderSysctlFile(node),
+        ConfigYaml = _planner.RenderConfigFile(node),
+        InstalledVersion = node.Version.ToString(),
+        ServerService = node.Role.IsServer() ? new ServiceFacts("rke2-server", true, true, "active") : ServiceFacts.Missing("rke2-server"),
+        AgentService = node.Role.IsServer() ? ServiceFacts.Missing("rke2-agent") : new ServiceFacts("rke2-agent", true, true, "active"),
+        Arch = "amd64",
+    };
+
+    private ClusterPlan PlanWith(Func<NodeDesiredState, HostFacts> facts) =>
+        _planner.Plan(Desired, Desired.ToDictionary(n => n.Name, facts));
+
+    [Fact]
+    public void A_fresh_host_gets_sysctls_config_install_and_a_start()
+    {
+        var plan = PlanWith(node => TestModels.FreshHost(node.Name, node.Sysctls.Keys));
+
+        var s1 = plan.Hosts[0];
+        Assert.Equal(["sysctl", "sysctl-file", "config", "install", "service"], s1.Changes.Select(c => c.Kind).Distinct());
+        var service = s1.Find<ServiceChange>()!;
+        Assert.Equal((ServiceAction.Start, true, "rke2-server"), (service.Action, service.Enable, service.Unit));
+        Assert.Equal("rke2-agent", plan.Hosts[3].Find<ServiceChange>()!.Unit);
+        Assert.True(plan.HasDrift);
+        Assert.Equal(4, plan.ChangedHosts);
+    }
+
+    [Fact]
+    public void A_converged_cluster_has_no_changes()
+    {
+        var plan = PlanWith(Converged);
+
+        Assert.False(plan.HasDrift);
+        Assert.All(plan.Hosts, host => Assert.Empty(host.Changes));
+    }
+
+    [Fact]
+    public void Roles_and_join_order_derive_config_keys()
+    {
+        var byName = Desired.ToDictionary(n => n.Name);
+
+        Assert.False(byName["s1"].Config.ContainsKey("server"));
+        Assert.Equal("https://10.0.0.1:9345", byName["e2"].Config["server"]);
+        Assert.Equal(true, byName["e2"].Config["disable-apiserver"]);
+        Assert.Equal(true, byName["c3"].Config["disable-etcd"]);
+        Assert.Equal("https://10.0.0.1:9345", byName["a4"].Config["server"]);
+        Assert.Equal("a4", byName["a4"].Config["node-name"]);
+        Assert.IsAssignableFrom<SecretSource>(byName["a4"].Config["token"]);
+    }
+
+    [Fact]
+    public void Protect_kernel_defaults_adds_the_kubelet_flags_the_playbook_left_out()
+    {
+        var s1 = Desired[0];
+
+        Assert.Equal("1", s1.Sysctls["vm.overcommit_memory"]);
+        Assert.Equal("10", s1.Sysctls["kernel.panic"]);
+        Assert.Equal("10", s1.Sysctls["vm.swappiness"]);
+        Assert.Contains("kernel.panic_on_oops", s1.SysctlsRequiredByKubelet);
+    }
+
+    [Fact]
+    public void Config_drift_restarts_the_running_service_and_shows_the_key()
+    {
+        var plan = PlanWith(node => node.Name == "e2"
+            ? Converged(node) with { ConfigYaml = Converged(node).ConfigYaml!.Replace("disable-scheduler: true", "disable-scheduler: false", StringComparison.Ordinal) }
+            : Converged(node));
+
+        var e2 = Assert.Single(plan.Hosts, h => h.HasChanges);
+        Assert.Equal("e2", e2.Node);
+        Assert.Equal("~ disable-scheduler: false → true", Assert.Single(e2.Find<ConfigFileChange>()!.Entries).ToString());
+        Assert.Equal(ServiceAction.Restart, e2.Find<ServiceChange>()!.Action);
+    }
+
+    [Theory]
+    [InlineData("v1.33.0+rke2r1", "downgrade")]
+    [InlineData("v1.30.9+rke2r1", "skips a minor version")]
+    [InlineData("banana", "cannot compare")]
+    public void Unsafe_version_moves_are_problems_not_changes(string installed, string expected)
+    {
+        var plan = PlanWith(node => Converged(node) with { InstalledVersion = installed });
+
+        Assert.All(plan.Hosts, host => Assert.Contains(host.Problems, p => p.Contains(expected, StringComparison.Ordinal)));
+        Assert.DoesNotContain(plan.Hosts.SelectMany(h => h.Changes), c => c is InstallChange);
+    }
+
+    [Fact]
+    public void A_patch_upgrade_installs_and_restarts()
+    {
+        var plan = PlanWith(node => Converged(node) with { InstalledVersion = "v1.31.9+rke2r1" });
+
+        var s1 = plan.Hosts[0];
+        Assert.Equal("rke2: upgrade v1.31.9+rke2r1 → v1.32.5+rke2r1", s1.Find<InstallChange>()!.Summary);
+        Assert.Equal((ServiceAction.Restart, "version changes"), (s1.Find<ServiceChange>()!.Action, s1.Find<ServiceChange>()!.Reason));
+    }
+
+    [Fact]
+    public void A_service_that_never_became_ready_is_restarted()
+    {
+        var plan = PlanWith(node => node.Name == "c3"
+            ? Converged(node) with { ServerService = new ServiceFacts("rke2-server", true, true, "activating") }
+            : Converged(node));
+
+        var change = Assert.Single(plan.Hosts, h => h.HasChanges).Find<ServiceChange>()!;
+        Assert.Equal((ServiceAction.Restart, "service is activating"), (change.Action, change.Reason));
+    }
+
+    [Fact]
+    public void A_node_running_the_other_unit_is_a_role_change_problem()
+    {
+        var plan = PlanWith(node => node.Name == "a4"
+            ? Converged(node) with { ServerService = new ServiceFacts("rke2-server", true, true, "active") }
+            : Converged(node));
+
+        Assert.Contains("rke2-uninstall.sh", Assert.Single(plan.Hosts[3].Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rendered_config_holds_the_token_but_the_plan_never_does()
+    {
+        var plan = PlanWith(node => TestModels.FreshHost(node.Name, node.Sysctls.Keys));
+
+        Assert.Contains(TestModels.Token, _planner.RenderConfigFile(Desired[0]), StringComparison.Ordinal);
+        Assert.DoesNotContain(TestModels.Token, Rke2Converge.Plan.Rendering.PlanJsonWriter.ToJson(plan), StringComparison.Ordinal);
+        Assert.DoesNotContain(TestModels.Token, string.Join("\n", plan.Hosts.SelectMany(h => h.Changes).SelectMany(c => c.Details.Append(c.Summary))), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,49 @@
+using Rke2Converge.Facts;
+using Rke2Converge.Model;
+using Rke2Converge.Templates;
+
+namespace Rke2Converge.Tests;
+
+/// <summary>Small builders shared by unit tests: a cluster model without going through a playbook, and facts.</summary>
+internal static class TestModels
+{
+    public const string Token = "s3cr3t-token-value-42";
+
+    public static readonly SecretSource TokenSource = SecretSource.FromEnv("RKE2C_TEST_TOKEN_UNUSED");
+
+    public static string Reveal(SecretSource source) => Token;
+
+    public static NodeSpec Node(string name, string address, NodeRole role, ConfigMap? config = null, Dictionary<string, string>? sysctls = null) =>
+        new(name, address, role, new SshSettings(), sysctls ?? [], config ?? new ConfigMap(), null);
+
+    public static ClusterModel Cluster(IReadOnlyList<NodeSpec> nodes, string version = "v1.32.5+rke2r1", ConfigMap? config = null) => new()
+    {
+        Name = "test",
+        PlaybookPath = "test.csx",
+        VersionText = version,
+        Token = TokenSource,
+        Sysctls = new Dictionary<string, string> { ["vm.swappiness"] = "10" },
+        Config = config ?? new ConfigMap(),
+        Nodes = nodes,
+        JoinOrder = [.. nodes.Where(n => n.Role.IsServer()).Select(n => n.Name)],
+    };
+
+    public static TemplateRenderer Templates()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "templates");
+            if (File.Exists(Path.Combine(candidate, TemplateRenderer.ConfigYaml))) return new TemplateRenderer(candidate);
+        }
+        throw new DirectoryNotFoundException("templates/ not found above the test binaries");
+    }
+
+    public static HostFacts FreshHost(string node, IEnumerable<string> sysctlKeys) => new()
+    {
+        Node = node,
+        Sysctls = sysctlKeys.ToDictionary(key => key, key => (string?)"0"),
+        ServerService = ServiceFacts.Missing("rke2-server"),
+        AgentService = ServiceFacts.Missing("rke2-agent"),
+        Arch = "amd64",
+    };
+}
