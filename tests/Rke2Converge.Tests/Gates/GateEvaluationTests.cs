@@ -1,0 +1,89 @@
+using Rke2Converge.Gates;
+using Rke2Converge.Model;
+using Rke2Converge.Plan.Desired;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Tests.Gates;
+
+public sealed class GateEvaluationTests
+{
+    private static GateContext Context(NodeRole role, int previousPid = 0, ConfigMap? config = null)
+    {
+        var node = TestModels.Node("n1", "127.0.10.1", role, config);
+        var model = TestModels.Cluster([node]);
+        var desired = role.IsServer() ? DesiredStateBuilder.Build(model)[0]
+            : new NodeDesiredState(node, model.Version, new Dictionary<string, string>(), [], config ?? new ConfigMap(), false);
+        return new GateContext(desired, previousPid, new GateSettings { SettleWindow = TimeSpan.FromSeconds(10) });
+    }
+
+    private static RemoteResult Ok(string stdout) => new(0, stdout, "", TimeSpan.Zero);
+
+    [Fact]
+    public void Service_gate_needs_active_and_a_new_main_pid()
+    {
+        var gate = new ServiceActiveGate();
+        const string Active = "ActiveState=active\nSubState=running\nMainPID=4242\nNRestarts=0\n";
+
+        Assert.True(gate.Evaluate(Context(NodeRole.Server), Ok(Active)).Passed);
+        var stale = gate.Evaluate(Context(NodeRole.Server, previousPid: 4242), Ok(Active));
+        Assert.False(stale.Passed);
+        Assert.Contains("before the restart", stale.Observed, StringComparison.Ordinal);
+        var activating = gate.Evaluate(Context(NodeRole.Server), Ok("ActiveState=activating\nSubState=auto-restart\nMainPID=0\nNRestarts=3\n"));
+        Assert.Equal((false, "activating (auto-restart), main PID 0, 3 restart(s)"), (activating.Passed, activating.Observed));
+    }
+
+    [Fact]
+    public void Static_pods_must_have_run_for_the_settle_window()
+    {
+        const long Now = 1_800_000_000;
+        static string Crictl(long etcdAge, long apiAge) => $$"""
+            {{Now}}
+            {"containers":[
+              {"id":"a","metadata":{"name":"etcd","attempt":0},"state":"CONTAINER_RUNNING","createdAt":"{{(Now - etcdAge) * 1_000_000_000}}"},
+              {"id":"b","metadata":{"name":"kube-apiserver","attempt":1},"state":"CONTAINER_EXITED","createdAt":"{{(Now - 100) * 1_000_000_000}}"},
+              {"id":"c","metadata":{"name":"kube-apiserver","attempt":2},"state":"CONTAINER_RUNNING","createdAt":{{(Now - apiAge) * 1_000_000_000}}}
+            ]}
+            """;
+        var gate = new StaticPodsStableGate();
+
+        Assert.True(gate.Evaluate(Context(NodeRole.Server), Ok(Crictl(60, 30))).Passed);
+        var settling = gate.Evaluate(Context(NodeRole.Server), Ok(Crictl(60, 4)));
+        Assert.False(settling.Passed);
+        Assert.Equal("etcd up 60s, kube-apiserver up 4s (needs 10s without restart)", settling.Observed);
+        Assert.True(gate.Evaluate(Context(NodeRole.EtcdOnly), Ok(Crictl(60, 4))).Passed);
+        Assert.False(gate.Evaluate(Context(NodeRole.ControlPlaneOnly), Ok($"{Now}\n{{\"containers\":[]}}")).Passed);
+    }
+
+    [Fact]
+    public void Etcd_probe_uses_loopback_unless_metrics_are_exposed()
+    {
+        var gate = new EtcdHealthGate();
+
+        Assert.Equal("http://127.0.0.1:2381/health?serializable=true", gate.Probe(Context(NodeRole.EtcdOnly)).Arguments[0]);
+        var exposed = Context(NodeRole.EtcdOnly, config: new ConfigMap { ["etcd-expose-metrics"] = true });
+        Assert.Equal("http://127.0.0.1:2381/health?serializable=true".Replace("127.0.0.1", "127.0.10.1", StringComparison.Ordinal), gate.Probe(exposed).Arguments[0]);
+        Assert.True(gate.Evaluate(exposed, Ok("{\"health\":\"true\",\"reason\":\"\"}")).Passed);
+        Assert.False(gate.Evaluate(exposed, Ok("{\"health\":\"false\",\"reason\":\"RAFT NO LEADER\"}")).Passed);
+    }
+
+    [Fact]
+    public void Etcd_only_and_agents_ask_as_their_kubelet_control_plane_as_admin()
+    {
+        var gate = new NodeReadyGate();
+
+        Assert.Equal(NodeReadyGate.KubeletKubeconfig, gate.Probe(Context(NodeRole.EtcdOnly)).Arguments[1]);
+        Assert.Equal(Rke2Paths.AdminKubeconfig, gate.Probe(Context(NodeRole.ControlPlaneOnly)).Arguments[1]);
+        Assert.False(gate.Evaluate(Context(NodeRole.Agent), Ok("False")).Passed);
+        Assert.True(gate.Evaluate(Context(NodeRole.Agent), Ok("True\n")).Passed);
+    }
+
+    [Fact]
+    public void Gate_sets_follow_the_role()
+    {
+        static string[] Names(NodeRole role) => [.. GateSet.For(role).Select(g => g.Name)];
+
+        Assert.Equal(["service active", "supervisor /ping", "etcd health", "node Ready", "static pods stable"], Names(NodeRole.EtcdOnly));
+        Assert.Equal(["service active", "node Ready"], Names(NodeRole.Agent));
+        Assert.Contains("apiserver /readyz", Names(NodeRole.Server));
+    }
+}
