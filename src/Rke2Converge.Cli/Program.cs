@@ -1,1 +1,8 @@
-return 0;
+using System.CommandLine;
+using Rke2Converge.Cli.Commands;
+
+var root = new RootCommand("rke2c: converge RKE2 clusters from C# playbooks, one node at a time behind readiness gates");
+root.Subcommands.Add(PlanCommand.Create());
+root.Subcommands.Add(ApplyCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Rke2Converge.Cli.Output;
+
+namespace Rke2Converge.Cli.Commands;
+
+/// <summary>Arguments and options shared by the commands that read a playbook.</summary>
+public sealed class CommonOptions
+{
+    public Argument<FileInfo> Playbook { get; } = new("playbook") { Description = "The .csx playbook declaring the cluster" };
+
+    public Option<OutputFormat> Output { get; } = new("--output", "-o") { Description = "text (default) or json", DefaultValueFactory = _ => OutputFormat.Text };
+
+    public Option<FileInfo?> KnownHosts { get; } = new("--known-hosts") { Description = "known_hosts file to verify host keys against (overrides the playbook's)" };
+
+    public Option<DirectoryInfo?> LogDirectory { get; } = new("--log-dir") { Description = "Where the structured log of this run goes (default ~/.local/state/rke2c/logs)" };
+
+    public Option<int> Parallel { get; } = new("--parallel") { Description = "How many hosts to read facts from at once", DefaultValueFactory = _ => 16 };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show informational log lines on stderr" };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Playbook);
+        command.Options.Add(Output);
+        command.Options.Add(KnownHosts);
+        command.Options.Add(LogDirectory);
+        command.Options.Add(Parallel);
+        command.Options.Add(Verbose);
+    }
+
+    public RunOptions Read(ParseResult result) => new(
+        result.GetRequiredValue(Playbook).FullName,
+        result.GetRequiredValue(Playbook).ToString(),
+        result.GetValue(Output),
+        result.GetValue(KnownHosts)?.FullName,
+        result.GetValue(LogDirectory)?.FullName,
+        Math.Clamp(result.GetValue(Parallel), 1, 256),
+        result.GetValue(Verbose));
+}
+
+public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, bool Verbose);

@@ -1,0 +1,7 @@
+namespace Rke2Converge.Cli.Output;
+
+public enum OutputFormat
+{
+    Text,
+    Json,
+}
