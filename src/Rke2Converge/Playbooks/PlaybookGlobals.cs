@@ -75,6 +75,11 @@ public sealed class PlaybookGlobals
     public NodeDeclaration Agent(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Declare(name, address, NodeRole.Agent, file, line);
 
+    /// <summary>A node declared earlier (perhaps in a #load'ed file), to add config, sysctls or SSH settings to it.</summary>
+    public NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        _nodes.LastOrDefault(n => n.Name == name)
+        ?? throw new PlaybookException($"no node named '{name}' has been declared (yet)", _context.At(file, line));
+
     /// <summary>Settings shared by every node of one role.</summary>
     public RoleDeclaration Role(NodeRole role)
     {
