@@ -19,8 +19,10 @@ internal static class PlaybookCompiler
     public static readonly ImmutableArray<string> DefaultImports =
         ["System", "System.Linq", "System.Collections.Generic", "Rke2Converge.Model", "Rke2Converge.Playbooks"];
 
-    /// <summary>Either the compiled playbook or the compiler's errors (warnings are dropped).</summary>
-    public static (CompiledPlaybook? Compiled, IReadOnlyList<Diagnostic> Errors) Compile(string mainFile, string code, CancellationToken ct)
+    /// <summary>Either the compiled playbook or the compiler's errors (warnings are dropped), as users see them.</summary>
+    /// <remarks>No Roslyn type appears in this signature, so a cache hit never loads the compiler.</remarks>
+    public static (CompiledPlaybook? Compiled, IReadOnlyList<PlaybookDiagnostic> Errors) Compile(
+        string mainFile, string code, Func<string, string> displayPath, CancellationToken ct)
     {
         var directory = Path.GetDirectoryName(mainFile) ?? "/";
         var options = ScriptOptions.Default
@@ -39,7 +41,7 @@ internal static class PlaybookCompiler
         var emitted = compilation.Emit(
             assembly, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb), cancellationToken: ct);
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (!emitted.Success || errors.Count > 0) return (null, errors);
+        if (!emitted.Success || errors.Count > 0) return (null, [.. errors.Select(e => ToPlaybookDiagnostic(e, displayPath))]);
 
         var entry = compilation.GetEntryPoint(ct)
             ?? throw new InvalidOperationException("the compiled playbook has no entry point");
@@ -51,7 +53,7 @@ internal static class PlaybookCompiler
     }
 
     /// <summary>A compiler diagnostic as the user sees it, with 1-based line and column in the file it belongs to.</summary>
-    public static PlaybookDiagnostic ToPlaybookDiagnostic(Diagnostic diagnostic, Func<string, string> displayPath)
+    private static PlaybookDiagnostic ToPlaybookDiagnostic(Diagnostic diagnostic, Func<string, string> displayPath)
     {
         var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         if (!diagnostic.Location.IsInSource && diagnostic.Location.Kind != LocationKind.ExternalFile)

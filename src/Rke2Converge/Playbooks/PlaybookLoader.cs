@@ -27,11 +27,8 @@ public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
         if (compiled is null)
         {
             var code = await File.ReadAllTextAsync(mainFile, ct);
-            var (fresh, errors) = PlaybookCompiler.Compile(mainFile, code, ct);
-            if (fresh is null)
-            {
-                return Failed([.. errors.Select(e => PlaybookCompiler.ToPlaybookDiagnostic(e, displayPath))]);
-            }
+            var (fresh, errors) = PlaybookCompiler.Compile(mainFile, code, displayPath, ct);
+            if (fresh is null) return Failed([.. errors]);
             await _cache.TryWriteAsync(sources.CacheKey, fresh, ct);
             compiled = fresh;
         }

@@ -141,6 +141,19 @@ public sealed class PlaybookLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task MissingLoadedFileIsReportedAtTheDirective()
+    {
+        var path = _workspace.Write("site.csx", "// lab\n#load \"lib/absent.csx\"\n" + Header + "\n");
+
+        var result = await _workspace.Loader().LoadAsync(path, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal((path, 2), (error.File, error.Line));
+        Assert.Contains("absent.csx", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingPlaybookIsADiagnostic()
     {
         var result = await _workspace.Loader().LoadAsync(Path.Join(_workspace.Root, "absent.csx"), CancellationToken.None);
