@@ -55,6 +55,9 @@ public sealed record ClusterModel
     public GateSettings Gates { get; init; } = new();
     public AgentBatching AgentBatching { get; init; } = new();
 
+    /// <summary>Where the playbook declared each setting; empty for models built in code.</summary>
+    public DeclarationSites Sites { get; init; } = DeclarationSites.Empty;
+
     /// <summary>Parsed <see cref="VersionText"/>; only valid after validation has passed.</summary>
     public Rke2Version Version => Rke2Version.Parse(VersionText ?? "");
 

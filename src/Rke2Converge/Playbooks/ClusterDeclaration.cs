@@ -1,0 +1,33 @@
+using System.Runtime.CompilerServices;
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>The cluster's identity: <c>Cluster("prod").Version("v1.32.5+rke2r1").Token(Secret.FromEnv("RKE2_TOKEN"))</c>.</summary>
+public sealed class ClusterDeclaration
+{
+    private readonly PlaybookContext _context;
+
+    internal ClusterDeclaration(PlaybookContext context) => _context = context;
+
+    internal string Name { get; set; } = "";
+
+    internal string? VersionText { get; private set; }
+
+    internal SecretSource? TokenSource { get; private set; }
+
+    public ClusterDeclaration Version(string version, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        VersionText = version;
+        _context.Record(DeclarationSites.VersionKey, _context.At(file, line));
+        return this;
+    }
+
+    public ClusterDeclaration Token(SecretSource token, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        TokenSource = token ?? throw new PlaybookException("the token must be a secret: Secret.FromEnv(...) or Secret.FromFile(...)", at);
+        _context.Record(DeclarationSites.TokenKey, at);
+        return this;
+    }
+}

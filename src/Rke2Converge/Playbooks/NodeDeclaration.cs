@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>One node being declared; its own config and sysctls overlay the cluster-wide and role ones.</summary>
+public sealed class NodeDeclaration
+{
+    private readonly PlaybookContext _context;
+    private readonly SettingScope _scope;
+    private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+    private SshSettings _ssh = new();
+
+    internal NodeDeclaration(PlaybookContext context, string name, string address, NodeRole role, SourceLocation at)
+    {
+        _context = context;
+        Name = name;
+        Address = address;
+        Role = role;
+        DeclaredAt = at;
+        _scope = SettingScope.ForNode(name);
+        Config = new PlaybookConfig(context, _scope);
+    }
+
+    public string Name { get; }
+
+    public string Address { get; }
+
+    public NodeRole Role { get; }
+
+    internal SourceLocation DeclaredAt { get; }
+
+    /// <summary>config.yaml values for this node only.</summary>
+    public PlaybookConfig Config { get; }
+
+    public NodeDeclaration Sysctl(string key, object value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        _sysctls[key] = SysctlValue.From(value, at);
+        _context.Record(DeclarationSites.SysctlKey(_scope, key), at);
+        return this;
+    }
+
+    /// <summary>How to reach this node; unset fields fall back to the cluster-wide <c>Ssh(...)</c>, then ssh_config.</summary>
+    public NodeDeclaration Ssh(
+        string? user = null,
+        int? port = null,
+        string? key = null,
+        [CallerFilePath] string file = "",
+        [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        _ssh = new SshSettings(user, port, key is null ? null : _context.ResolvePath(key, at)).Over(_ssh);
+        return this;
+    }
+
+    internal NodeSpec ToSpec() =>
+        new(Name, Address, Role, _ssh, new Dictionary<string, string>(_sysctls, StringComparer.Ordinal),
+            Config.Values.Copy(), DeclaredAt);
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>A playbook compiled to an assembly: its image, its debug symbols and how to start it.</summary>
+internal sealed record CompiledPlaybook(byte[] Assembly, byte[] Symbols, PlaybookEntryPoint EntryPoint);
+
+/// <summary>The submission factory Roslyn generates for a script: <c>Submission#0.&lt;Factory&gt;</c>.</summary>
+internal sealed record PlaybookEntryPoint(string TypeName, string MethodName);
+
+/// <summary>Compiles a playbook with Roslyn scripting against <see cref="PlaybookGlobals"/>.</summary>
+internal static class PlaybookCompiler
+{
+    public static readonly ImmutableArray<string> DefaultImports =
+        ["System", "System.Linq", "System.Collections.Generic", "Rke2Converge.Model", "Rke2Converge.Playbooks"];
+
+    /// <summary>Either the compiled playbook or the compiler's errors (warnings are dropped), as users see them.</summary>
+    /// <remarks>No Roslyn type appears in this signature, so a cache hit never loads the compiler.</remarks>
+    public static (CompiledPlaybook? Compiled, IReadOnlyList<PlaybookDiagnostic> Errors) Compile(
+        string mainFile, string code, Func<string, string> displayPath, CancellationToken ct)
+    {
+        var directory = Path.GetDirectoryName(mainFile) ?? "/";
+        var options = ScriptOptions.Default
+            .WithFilePath(mainFile)
+            .WithFileEncoding(Encoding.UTF8)
+            .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, directory))
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory))
+            .WithImports(DefaultImports)
+            .AddReferences(typeof(PlaybookGlobals).Assembly, typeof(Enumerable).Assembly, typeof(List<>).Assembly)
+            .WithEmitDebugInformation(true);
+        var script = CSharpScript.Create(code, options, typeof(PlaybookGlobals));
+        var compilation = script.GetCompilation();
+
+        using var assembly = new MemoryStream();
+        using var symbols = new MemoryStream();
+        var emitted = compilation.Emit(
+            assembly, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb), cancellationToken: ct);
+        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (!emitted.Success || errors.Count > 0) return (null, [.. errors.Select(e => ToPlaybookDiagnostic(e, displayPath))]);
+
+        var entry = compilation.GetEntryPoint(ct)
+            ?? throw new InvalidOperationException("the compiled playbook has no entry point");
+        var type = entry.ContainingType;
+        var typeName = type.ContainingNamespace is { IsGlobalNamespace: false } ns
+            ? $"{ns.ToDisplayString()}.{type.MetadataName}"
+            : type.MetadataName;
+        return (new CompiledPlaybook(assembly.ToArray(), symbols.ToArray(), new PlaybookEntryPoint(typeName, entry.MetadataName)), []);
+    }
+
+    /// <summary>A compiler diagnostic as the user sees it, with 1-based line and column in the file it belongs to.</summary>
+    private static PlaybookDiagnostic ToPlaybookDiagnostic(Diagnostic diagnostic, Func<string, string> displayPath)
+    {
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        if (!diagnostic.Location.IsInSource && diagnostic.Location.Kind != LocationKind.ExternalFile)
+        {
+            return new PlaybookDiagnostic(null, null, null, diagnostic.Id, message);
+        }
+        var span = diagnostic.Location.GetMappedLineSpan();
+        var file = string.IsNullOrEmpty(span.Path) ? null : displayPath(span.Path);
+        return new PlaybookDiagnostic(file, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, diagnostic.Id, message);
+    }
+}

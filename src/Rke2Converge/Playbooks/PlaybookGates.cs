@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>
+/// Readiness gate timing: <c>Gates.NodeReady(timeout: TimeSpan.FromMinutes(3), poll: TimeSpan.FromSeconds(1))</c>,
+/// <c>Gates.All(timeout: ...)</c> for every gate at once, and <c>Gates.SettleWindow(...)</c>. Omitted values keep their defaults.
+/// </summary>
+public sealed class PlaybookGates
+{
+    private readonly PlaybookContext _context;
+
+    internal PlaybookGates(PlaybookContext context) => _context = context;
+
+    internal GateSettings Settings { get; private set; } = new();
+
+    public PlaybookGates ServiceActive(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { ServiceActive = Timed(s.ServiceActive, timeout, poll, file, line) });
+
+    public PlaybookGates SupervisorPing(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { SupervisorPing = Timed(s.SupervisorPing, timeout, poll, file, line) });
+
+    public PlaybookGates EtcdHealth(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { EtcdHealth = Timed(s.EtcdHealth, timeout, poll, file, line) });
+
+    public PlaybookGates ApiServerReady(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { ApiServerReady = Timed(s.ApiServerReady, timeout, poll, file, line) });
+
+    public PlaybookGates NodeReady(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { NodeReady = Timed(s.NodeReady, timeout, poll, file, line) });
+
+    public PlaybookGates StaticPodsStable(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { StaticPodsStable = Timed(s.StaticPodsStable, timeout, poll, file, line) });
+
+    /// <summary>Sets the timeout and/or poll interval of every gate.</summary>
+    public PlaybookGates All(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with
+        {
+            ServiceActive = Timed(s.ServiceActive, timeout, poll, file, line),
+            SupervisorPing = Timed(s.SupervisorPing, timeout, poll, file, line),
+            EtcdHealth = Timed(s.EtcdHealth, timeout, poll, file, line),
+            ApiServerReady = Timed(s.ApiServerReady, timeout, poll, file, line),
+            NodeReady = Timed(s.NodeReady, timeout, poll, file, line),
+            StaticPodsStable = Timed(s.StaticPodsStable, timeout, poll, file, line),
+        });
+
+    /// <summary>How long etcd and kube-apiserver must run without a restart before the next node is touched.</summary>
+    public PlaybookGates SettleWindow(TimeSpan window, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (window < TimeSpan.Zero) throw new PlaybookException($"settle window must not be negative, got {window}", _context.At(file, line));
+        return Set(s => s with { SettleWindow = window });
+    }
+
+    private PlaybookGates Set(Func<GateSettings, GateSettings> change)
+    {
+        Settings = change(Settings);
+        return this;
+    }
+
+    private GateTiming Timed(GateTiming current, TimeSpan? timeout, TimeSpan? poll, string file, int line)
+    {
+        if (timeout <= TimeSpan.Zero) throw new PlaybookException($"gate timeout must be positive, got {timeout}", _context.At(file, line));
+        if (poll <= TimeSpan.Zero) throw new PlaybookException($"gate poll interval must be positive, got {poll}", _context.At(file, line));
+        return new GateTiming(timeout ?? current.Timeout, poll ?? current.PollInterval);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>
+/// The playbook language: every public member here can be called by name from a .csx playbook. A playbook only
+/// declares; nothing here touches the network or any host. <see cref="ToModel"/> yields what was declared.
+/// </summary>
+public sealed class PlaybookGlobals
+{
+    private readonly PlaybookContext _context;
+    private readonly ClusterDeclaration _cluster;
+    private readonly Dictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+    private readonly List<NodeDeclaration> _nodes = [];
+    private readonly Dictionary<NodeRole, RoleDeclaration> _roles = [];
+    private List<string> _joinOrder = [];
+    private SourceLocation? _joinOrderAt;
+    private SshSettings _sshDefaults = new();
+    private string? _knownHostsFile;
+    private AgentBatching _agentBatching = new();
+
+    /// <param name="playbookPath">The main playbook file; relative paths in the playbook resolve against its directory.</param>
+    /// <param name="displayPath">Turns a source file's full path into the one shown to users (default: unchanged).</param>
+    public PlaybookGlobals(string playbookPath, Func<string, string>? displayPath = null)
+    {
+        _context = new PlaybookContext(playbookPath, displayPath ?? (path => path));
+        _cluster = new ClusterDeclaration(_context);
+        Config = new PlaybookConfig(_context, SettingScope.Cluster);
+        Secret = new PlaybookSecrets(_context);
+        Artifacts = new PlaybookArtifacts(_context);
+        Gates = new PlaybookGates(_context);
+    }
+
+    /// <summary>The directory holding the main playbook.</summary>
+    public string PlaybookDirectory => _context.PlaybookDirectory;
+
+    /// <summary>config.yaml values for every node.</summary>
+    public PlaybookConfig Config { get; }
+
+    public PlaybookSecrets Secret { get; }
+
+    public PlaybookArtifacts Artifacts { get; }
+
+    public PlaybookGates Gates { get; }
+
+    public ClusterDeclaration Cluster(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        _cluster.Name = name;
+        _context.Record(DeclarationSites.ClusterKey, _context.At(file, line));
+        return _cluster;
+    }
+
+    /// <summary>A sysctl for every node; the value is written in invariant culture (booleans as 1/0).</summary>
+    public void Sysctl(string key, object value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        _sysctls[key] = SysctlValue.From(value, at);
+        _context.Record(DeclarationSites.SysctlKey(SettingScope.Cluster, key), at);
+    }
+
+    /// <summary>An all-in-one server: etcd and control plane.</summary>
+    public NodeDeclaration Server(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Declare(name, address, NodeRole.Server, file, line);
+
+    /// <summary>A server running etcd only.</summary>
+    public NodeDeclaration Etcd(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Declare(name, address, NodeRole.EtcdOnly, file, line);
+
+    /// <summary>A server running the control plane only; it can never be the first server.</summary>
+    public NodeDeclaration ControlPlane(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Declare(name, address, NodeRole.ControlPlaneOnly, file, line);
+
+    public NodeDeclaration Agent(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Declare(name, address, NodeRole.Agent, file, line);
+
+    /// <summary>A node declared earlier (perhaps in a #load'ed file), to add config, sysctls or SSH settings to it.</summary>
+    public NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        _nodes.LastOrDefault(n => n.Name == name)
+        ?? throw new PlaybookException($"no node named '{name}' has been declared (yet)", _context.At(file, line));
+
+    /// <summary>Settings shared by every node of one role.</summary>
+    public RoleDeclaration Role(NodeRole role)
+    {
+        if (!_roles.TryGetValue(role, out var declaration))
+        {
+            declaration = new RoleDeclaration(_context, role);
+            _roles[role] = declaration;
+        }
+        return declaration;
+    }
+
+    /// <summary>The order in which servers join, one at a time; the first one bootstraps the cluster.</summary>
+    public void JoinOrder(params string[] nodes)
+    {
+        // A params array must come last, so caller-info parameters cannot follow it; the stack tells the line instead.
+        _joinOrderAt = CallerFromStack();
+        _joinOrder = [.. nodes];
+    }
+
+    /// <summary>SSH defaults for every node; a key path may start with <c>~</c> or be relative to the playbook.</summary>
+    public void Ssh(string? user = null, int? port = null, string? key = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        _sshDefaults = new SshSettings(user, port, key is null ? null : _context.ResolvePath(key, at)).Over(_sshDefaults);
+        _context.Record(DeclarationSites.SshDefaultsKey, at);
+    }
+
+    /// <summary>The known_hosts file to check host keys against.</summary>
+    public void KnownHosts(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        _knownHostsFile = _context.ResolvePath(path, _context.At(file, line));
+
+    /// <summary>Converge at most this many agents at once.</summary>
+    public void AgentBatch(int count, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (count < 1) throw new PlaybookException($"agent batch size must be at least 1, got {count}", _context.At(file, line));
+        _agentBatching = new AgentBatching(Count: count);
+    }
+
+    /// <summary>Converge this share of all agents at once (at least one).</summary>
+    public void AgentBatchPercent(int percent, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (percent is < 1 or > 100)
+        {
+            throw new PlaybookException($"agent batch percentage must be between 1 and 100, got {percent}", _context.At(file, line));
+        }
+        _agentBatching = new AgentBatching(Count: null, Percent: percent);
+    }
+
+    /// <summary>An environment variable's value, or <paramref name="defaultValue"/> when it is unset or empty.</summary>
+    public string Env(string name, string? defaultValue = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var value = Environment.GetEnvironmentVariable(name);
+        if (!string.IsNullOrEmpty(value)) return value;
+        return defaultValue ?? throw new PlaybookException($"environment variable {name} is not set and has no default", _context.At(file, line));
+    }
+
+    /// <summary>Everything declared so far, unvalidated; secrets stay unresolved.</summary>
+    public ClusterModel ToModel() => new()
+    {
+        Name = _cluster.Name,
+        PlaybookPath = _context.PlaybookPath,
+        VersionText = _cluster.VersionText,
+        Token = _cluster.TokenSource,
+        Sysctls = new Dictionary<string, string>(_sysctls, StringComparer.Ordinal),
+        Config = Config.Values.Copy(),
+        RoleConfig = _roles.ToDictionary(pair => pair.Key, pair => pair.Value.Config.Values.Copy()),
+        Nodes = [.. _nodes.Select(node => node.ToSpec())],
+        JoinOrder = [.. _joinOrder],
+        JoinOrderDeclaredAt = _joinOrderAt,
+        SshDefaults = _sshDefaults,
+        KnownHostsFile = _knownHostsFile,
+        Artifacts = Artifacts.Source,
+        Gates = Gates.Settings,
+        AgentBatching = _agentBatching,
+        Sites = _context.Sites(),
+    };
+
+    private NodeDeclaration Declare(string name, string address, NodeRole role, string file, int line)
+    {
+        var node = new NodeDeclaration(_context, name ?? "", address ?? "", role, _context.At(file, line));
+        _nodes.Add(node);
+        return node;
+    }
+
+    private SourceLocation? CallerFromStack()
+    {
+        var engine = typeof(PlaybookGlobals).Assembly;
+        foreach (var frame in new StackTrace(1, fNeedFileInfo: true).GetFrames())
+        {
+            if (frame.GetMethod()?.DeclaringType?.Assembly == engine) continue;
+            var file = frame.GetFileName();
+            return string.IsNullOrEmpty(file) ? null : _context.At(file, frame.GetFileLineNumber());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>
+/// Runs a compiled playbook in a collectible load context that is unloaded afterwards, so loading many playbooks
+/// (or one many times) does not pile up assemblies. The engine itself is shared, so the globals type is the same one.
+/// </summary>
+internal static class PlaybookRunner
+{
+    public static async Task RunAsync(CompiledPlaybook compiled, PlaybookGlobals globals)
+    {
+        var context = new PlaybookLoadContext();
+        try
+        {
+            using var assemblyStream = new MemoryStream(compiled.Assembly, writable: false);
+            using var symbolStream = compiled.Symbols.Length > 0 ? new MemoryStream(compiled.Symbols, writable: false) : null;
+            var assembly = context.LoadFromStream(assemblyStream, symbolStream);
+            var factory = assembly.GetType(compiled.EntryPoint.TypeName, throwOnError: true)!
+                .GetMethod(compiled.EntryPoint.MethodName, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                ?? throw new MissingMethodException(compiled.EntryPoint.TypeName, compiled.EntryPoint.MethodName);
+            // Roslyn's submission array: slot 0 holds the globals, slot 1 receives this submission's state.
+            object?[] submissionArray = [globals, null];
+            Task<object> run;
+            try
+            {
+                run = (Task<object>)factory.Invoke(null, [submissionArray])!;
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private sealed class PlaybookLoadContext() : AssemblyLoadContext("rke2c-playbook", isCollectible: true)
+    {
+        private static readonly Assembly Engine = typeof(PlaybookGlobals).Assembly;
+
+        // Resolve everything the playbook references (the engine, the framework) from the engine's own context.
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            if (AssemblyName.ReferenceMatchesDefinition(assemblyName, Engine.GetName())) return Engine;
+            var engineContext = GetLoadContext(Engine) ?? Default;
+            return engineContext.LoadFromAssemblyName(assemblyName);
+        }
+    }
+}

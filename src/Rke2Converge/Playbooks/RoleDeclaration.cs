@@ -1,0 +1,18 @@
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Playbooks;
+
+/// <summary>Settings for every node of one role: <c>Role(NodeRole.Agent).Config["node-label"] = ...</c>.</summary>
+public sealed class RoleDeclaration
+{
+    internal RoleDeclaration(PlaybookContext context, NodeRole role)
+    {
+        Role = role;
+        Config = new PlaybookConfig(context, SettingScope.ForRole(role));
+    }
+
+    public NodeRole Role { get; }
+
+    /// <summary>config.yaml values for nodes of exactly this role (Server means all-in-one servers only).</summary>
+    public PlaybookConfig Config { get; }
+}
