@@ -116,7 +116,8 @@ public sealed class OpenSshShellTests(SshdLab lab)
         var stopwatch = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => shell.RunAsync(new RemoteCommand("sleep", "sleep 30"), cancellation.Token));
+            () => shell.RunAsync(
+                new RemoteCommand("sleep", "sleep 5") { Timeout = TimeSpan.FromSeconds(6) }, cancellation.Token));
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
     }
