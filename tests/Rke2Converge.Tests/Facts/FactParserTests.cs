@@ -138,7 +138,7 @@ public sealed class FactParserTests
 
     [Theory]
     [InlineData("config present !!notbase64!!", 2, "not valid base64")]
-    [InlineData("config missing", 3, "appears twice")]
+    [InlineData("config missing", 4, "appears twice")]
     [InlineData("surprise 1", 2, "unknown record 'surprise'")]
     [InlineData("sysctl a2V5 maybe", 2, "malformed sysctl record for 'key'")]
     [InlineData("unit rke2-server 2 ZQ== YQ==", 2, "neither 0 nor 1")]
