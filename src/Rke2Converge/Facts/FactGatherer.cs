@@ -1,0 +1,92 @@
+using Rke2Converge.Model;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Facts;
+
+/// <summary>One host to read: where, through which shell, and which sysctls the playbook cares about there.</summary>
+public sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCollection<string> SysctlKeys);
+
+/// <summary>
+/// Reads facts from many hosts at once, one round trip each, at most <see cref="MaxParallel"/> at a time.
+/// Every host is tried; failures are reported together, per host.
+/// </summary>
+public sealed class FactGatherer
+{
+    public const int DefaultMaxParallel = 16;
+
+    public FactGatherer(int maxParallel = DefaultMaxParallel, TimeSpan? timeout = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxParallel, 1);
+        MaxParallel = maxParallel;
+        Timeout = timeout ?? TimeSpan.FromSeconds(30);
+    }
+
+    public int MaxParallel { get; }
+
+    /// <summary>How long one host's fact script may run.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Facts by node name.</summary>
+    /// <exception cref="FactGatheringException">One or more hosts failed; lists each with its reason.</exception>
+    public async Task<IReadOnlyDictionary<string, HostFacts>> GatherAsync(
+        IEnumerable<FactRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var all = requests.ToList();
+        var duplicate = all.GroupBy(r => r.Node.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"node '{duplicate.Key}' is listed twice", nameof(requests));
+
+        var outcomes = new (HostFacts? Facts, Exception? Failure)[all.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxParallel, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, all.Count), parallel, async (index, token) =>
+        {
+            try
+            {
+                outcomes[index] = (await GatherOneAsync(all[index], token).ConfigureAwait(false), null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                outcomes[index] = (null, e);
+            }
+        }).ConfigureAwait(false);
+
+        var failures = all.Zip(outcomes)
+            .Where(pair => pair.Second.Failure is not null)
+            .Select(pair => new FactFailure(pair.First.Node.Name, pair.Second.Failure!))
+            .ToList();
+        if (failures.Count > 0) throw new FactGatheringException(failures, all.Count);
+        return all.Zip(outcomes).ToDictionary(pair => pair.First.Node.Name, pair => pair.Second.Facts!, StringComparer.Ordinal);
+    }
+
+    private async Task<HostFacts> GatherOneAsync(FactRequest request, CancellationToken cancellationToken)
+    {
+        var command = FactScript.Build(request.SysctlKeys, Timeout);
+        var result = await request.Shell.RunCheckedAsync(command, cancellationToken).ConfigureAwait(false);
+        return FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments);
+    }
+}
+
+/// <summary>Why one host's facts could not be read.</summary>
+public sealed record FactFailure(string Node, Exception Error);
+
+/// <summary>Facts could not be read from some hosts; <see cref="Failures"/> lists every one of them.</summary>
+public sealed class FactGatheringException(IReadOnlyList<FactFailure> failures, int hostCount)
+    : Exception(Describe(failures, hostCount))
+{
+    public IReadOnlyList<FactFailure> Failures { get; } = failures;
+
+    private static string Describe(IReadOnlyList<FactFailure> failures, int hostCount) =>
+        $"could not gather facts from {failures.Count} of {hostCount} hosts:\n" +
+        string.Join('\n', failures.Select(f => $"  {f.Node}: {Indent(Reason(f))}"));
+
+    // Transport and parse errors already start with the node name; others get their type so bugs stay visible.
+    private static string Reason(FactFailure failure) => failure.Error switch
+    {
+        RemoteException or FactParseException when failure.Error.Message.StartsWith(failure.Node + ": ", StringComparison.Ordinal)
+            => failure.Error.Message[(failure.Node.Length + 2)..],
+        RemoteException or FactParseException => failure.Error.Message,
+        _ => $"{failure.Error.GetType().Name}: {failure.Error.Message}",
+    };
+
+    private static string Indent(string text) => text.Replace("\n", "\n    ", StringComparison.Ordinal);
+}

@@ -1,0 +1,96 @@
+using Rke2Converge.Model;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Facts;
+
+/// <summary>
+/// The one read-only command that collects everything <see cref="HostFacts"/> holds. It prints one record per
+/// line, <c>TAG FIELD...</c>, where every field that could contain arbitrary bytes is base64 (no spaces, no
+/// newlines), so file content can never be mistaken for structure. <see cref="FactParser"/> reads it back.
+/// Sysctl keys travel as script arguments, never in the script text.
+/// </summary>
+public static class FactScript
+{
+    public const string Header = "rke2c-facts 1";
+    public const string Trailer = "end rke2c-facts";
+
+    /// <summary>Unit directories searched in systemd's order of precedence, rke2's tarball location first.</summary>
+    public static readonly IReadOnlyList<string> UnitDirectories =
+        [Rke2Paths.UnitDirectory, "/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"];
+
+    public static readonly IReadOnlyList<string> Units = ["rke2-server", "rke2-agent"];
+
+    // C locale: glob order is byte order, as rke2 reads config.yaml.d. No set -e: a missing file or command is a fact,
+    // not a failure. `value=$(cat ...)` drops trailing newlines, which sysctl values do not need.
+    public static readonly string Script = $$"""
+        export LC_ALL=C
+        b64() { printf '%s' "$1" | base64 -w0; }
+        file_record() {
+          if [ -f "$2" ]; then printf '%s present ' "$1"; base64 -w0 < "$2"; printf '\n'
+          else printf '%s missing\n' "$1"; fi
+        }
+        echo '{{Header}}'
+        for key in "$@"; do
+          case "$key" in
+            ''|/*|*..*) printf 'sysctl %s missing\n' "$(b64 "$key")"; continue ;;
+            */*) path="/proc/sys/$key" ;;
+            *) path="/proc/sys/$(printf '%s' "$key" | tr . /)" ;;
+          esac
+          if [ -f "$path" ] && value=$(cat "$path" 2>/dev/null); then
+            printf 'sysctl %s value %s\n' "$(b64 "$key")" "$(b64 "$value")"
+          else
+            printf 'sysctl %s missing\n' "$(b64 "$key")"
+          fi
+        done
+        file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
+        file_record config {{ShellQuote.Quote(Rke2Paths.ConfigFile)}}
+        for f in {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/*.yaml; do
+          [ -f "$f" ] || continue
+          printf 'dropin %s ' "$(b64 "${f##*/}")"; base64 -w0 < "$f"; printf '\n'
+        done
+        rke2=
+        if [ -x {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then rke2={{ShellQuote.Quote(Rke2Paths.Rke2Binary)}}
+        else rke2=$(command -v rke2 2>/dev/null) || rke2=; fi
+        if [ -n "$rke2" ]; then
+          printf 'rke2-version present %s\n' "$("$rke2" --version 2>/dev/null | head -n 1 | base64 -w0)"
+        else
+          echo 'rke2-version missing'
+        fi
+        for unit in {{string.Join(' ', Units)}}; do
+          installed=0
+          for dir in {{ShellQuote.Join(UnitDirectories)}}; do
+            if [ -f "$dir/$unit.service" ]; then installed=1; break; fi
+          done
+          enabled=$(systemctl is-enabled "$unit.service" 2>/dev/null | head -n 1)
+          active=$(systemctl is-active "$unit.service" 2>/dev/null | head -n 1)
+          printf 'unit %s %s %s %s\n' "$unit" "$installed" "$(b64 "$enabled")" "$(b64 "$active")"
+        done
+        if [ -f /etc/os-release ]; then file_record os-release /etc/os-release
+        else file_record os-release /usr/lib/os-release; fi
+        printf 'arch %s\n' "$(b64 "$(uname -m)")"
+        printf 'hostname %s\n' "$(b64 "$(uname -n)")"
+        echo '{{Trailer}}'
+        """;
+
+    /// <summary>The fact-gathering command for the given sysctl keys (dotted, or slash-separated like sysctl(8) allows).</summary>
+    public static RemoteCommand Build(IEnumerable<string> sysctlKeys, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(sysctlKeys);
+        var keys = sysctlKeys.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var key in keys) ValidateSysctlKey(key);
+        return new RemoteCommand("gather facts", Script)
+        {
+            Arguments = keys,
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
+        };
+    }
+
+    /// <summary>A key must name a file under /proc/sys and nothing outside it.</summary>
+    public static void ValidateSysctlKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var valid = key.Length > 0 && !key.StartsWith('/') && !key.Contains("..", StringComparison.Ordinal)
+            && !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+        if (!valid) throw new ArgumentException($"'{key}' is not a valid sysctl key", nameof(key));
+    }
+}

@@ -1,0 +1,47 @@
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Remote;
+
+/// <summary>How rke2c drives the system OpenSSH client; the defaults suit normal runs.</summary>
+public sealed record OpenSshOptions
+{
+    /// <summary>The ssh client to run; found on PATH unless a path is given.</summary>
+    public string SshExecutable { get; init; } = "ssh";
+
+    /// <summary>
+    /// Where multiplexing master sockets live. Unix socket paths are limited to about 104 bytes, so this must stay
+    /// short; the socket name itself (<c>%C</c>) adds 41 and ssh a temporary suffix of 17 more while binding.
+    /// </summary>
+    public string ControlDirectory { get; init; } = DefaultControlDirectory();
+
+    /// <summary>How long an idle master connection stays up, so a second run reuses it.</summary>
+    public TimeSpan ControlPersist { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ServerAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Extra time beyond a command's own timeout before the local ssh process is killed; the remote
+    /// <c>timeout</c> should have ended the command by then.
+    /// </summary>
+    public TimeSpan LocalGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>/tmp/rke2c-&lt;uid&gt;/cm</c>.</summary>
+    public static string DefaultControlDirectory() => $"/tmp/rke2c-{CurrentUid()}/cm";
+
+    private static string CurrentUid()
+    {
+        // "Uid:\t<real>\t<effective>\t<saved>\t<fs>"; reading it avoids native interop for a single number.
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (!line.StartsWith("Uid:", StringComparison.Ordinal)) continue;
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 1) return fields[1];
+        }
+        throw new InvalidOperationException("cannot read the current uid from /proc/self/status");
+    }
+}
+
+/// <summary>One node as the ssh client sees it: settings already merged with the playbook's defaults.</summary>
+public sealed record SshTarget(string NodeName, string Address, SshSettings Ssh, string? KnownHostsFile);

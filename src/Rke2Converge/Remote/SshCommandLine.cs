@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace Rke2Converge.Remote;
+
+/// <summary>
+/// Builds the argument list of the system <c>ssh</c> client for one target. Pure: no process is started here,
+/// so every flag can be checked in unit tests.
+/// </summary>
+public sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
+{
+    /// <summary>Seconds the remote <c>timeout</c> waits after sending TERM before it sends KILL.</summary>
+    public const int RemoteKillAfterSeconds = 5;
+
+    /// <summary>The script's $0 on the remote side, which shows up in its error messages.</summary>
+    public const string ScriptName = "rke2c";
+
+    public SshTarget Target { get; } = target;
+
+    public OpenSshOptions Options { get; } = options;
+
+    /// <summary>Commands go through <c>sudo -n</c> when logging in as a named user other than root.</summary>
+    public bool UsesSudo => Target.Ssh.User is { } user && user != "root";
+
+    /// <summary>The port ssh will use as far as rke2c knows (ssh_config may still override an unset one).</summary>
+    public int PortForDisplay => Target.Ssh.Port ?? 22;
+
+    /// <summary>Options selecting the host, user, keys and multiplexing; shared by commands and master control.</summary>
+    public IReadOnlyList<string> ConnectionArguments()
+    {
+        var arguments = new List<string>
+        {
+            "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes",
+            "-o", $"ConnectTimeout={WholeSeconds(Options.ConnectTimeout)}",
+            "-o", $"ServerAliveInterval={WholeSeconds(Options.ServerAliveInterval)}",
+            "-o", "ControlMaster=auto",
+            "-o", $"ControlPath={OptionValue(EscapePercent(Options.ControlDirectory) + "/%C")}",
+            "-o", $"ControlPersist={WholeSeconds(Options.ControlPersist)}s",
+        };
+        if (Target.KnownHostsFile is { } knownHosts)
+        {
+            arguments.AddRange(["-o", $"UserKnownHostsFile={OptionValue(EscapePercent(knownHosts))}"]);
+        }
+        if (Target.Ssh.Port is { } port) arguments.AddRange(["-p", port.ToString(CultureInfo.InvariantCulture)]);
+        if (Target.Ssh.User is { } user) arguments.AddRange(["-l", user]);
+        if (Target.Ssh.IdentityFile is { } identity)
+        {
+            arguments.AddRange(["-i", EscapePercent(identity), "-o", "IdentitiesOnly=yes"]);
+        }
+        return arguments;
+    }
+
+    /// <summary>Runs <paramref name="command"/> without a terminal; the remote command line is the last argument.</summary>
+    public IReadOnlyList<string> ForCommand(RemoteCommand command) =>
+        [.. ConnectionArguments(), "-T", "--", Target.Address, RemoteCommandLine(command)];
+
+    /// <summary>Sends a multiplexing control request such as <c>check</c> or <c>exit</c> to the master.</summary>
+    public IReadOnlyList<string> ForControl(string operation) =>
+        [.. ConnectionArguments(), "-O", operation, "--", Target.Address];
+
+    /// <summary>
+    /// What the remote login shell runs: <c>[sudo -n] timeout -k 5 N sh -c SCRIPT rke2c ARGS...</c>, every
+    /// variable part single-quoted, so neither the login shell nor sh reinterprets script or arguments.
+    /// </summary>
+    public string RemoteCommandLine(RemoteCommand command)
+    {
+        var words = new List<string>();
+        if (UsesSudo) words.AddRange(["sudo", "-n"]);
+        words.AddRange(
+        [
+            "timeout", "-k", RemoteKillAfterSeconds.ToString(CultureInfo.InvariantCulture),
+            RemoteTimeoutSeconds(command.Timeout).ToString(CultureInfo.InvariantCulture),
+            "sh", "-c", command.Script, ScriptName,
+        ]);
+        words.AddRange(command.Arguments);
+        return ShellQuote.Join(words);
+    }
+
+    /// <summary>The command timeout in whole seconds, rounded up, at least one.</summary>
+    public static int RemoteTimeoutSeconds(TimeSpan timeout) => WholeSeconds(timeout);
+
+    private static int WholeSeconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
+
+    // ssh expands %-tokens in the path options used here.
+    private static string EscapePercent(string path) => path.Replace("%", "%%", StringComparison.Ordinal);
+
+    // ssh splits -o values on whitespace and honours double quotes with backslash escapes.
+    private static string OptionValue(string value)
+    {
+        if (!value.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'')) return value;
+        return "\"" + value.Replace(@"\", @"\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+}

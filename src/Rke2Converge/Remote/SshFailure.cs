@@ -1,0 +1,65 @@
+namespace Rke2Converge.Remote;
+
+/// <summary>Tells ssh's own failures (exit 255) apart from a remote command that exited 255, and explains them.</summary>
+internal static class SshFailure
+{
+    /// <summary>The ssh client exits 255 on its own errors; a remote command can, too, so stderr decides.</summary>
+    public const int SshErrorExitCode = 255;
+
+    private static readonly string[] HostKeyProblems =
+    [
+        "Host key verification failed",
+        "REMOTE HOST IDENTIFICATION HAS CHANGED",
+        "host key is known for",
+        "Host key for",
+    ];
+
+    private static readonly string[] ClientErrors =
+    [
+        "ssh: ",
+        "Permission denied (",
+        "Connection closed by",
+        "Connection reset by",
+        "Connection timed out",
+        "Connection refused",
+        "kex_exchange_identification",
+        "Could not resolve hostname",
+        "No route to host",
+        "Control socket connect",
+        "mux_client_",
+        "muxclient:",
+        "ControlPath",
+        "Timeout, server",
+        "Load key",
+        "Bad owner or permissions",
+        "Bad configuration option",
+        "Too many authentication failures",
+    ];
+
+    public static bool IsSshError(int exitCode, string stderr) =>
+        exitCode == SshErrorExitCode
+        && (IsHostKeyProblem(stderr) || ClientErrors.Any(marker => stderr.Contains(marker, StringComparison.Ordinal)));
+
+    public static bool IsHostKeyProblem(string stderr) =>
+        HostKeyProblems.Any(marker => stderr.Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>The message of a <see cref="RemoteConnectionException"/>: host, what was tried, ssh's stderr, and a hint.</summary>
+    public static string Describe(SshCommandLine commandLine, string description, string stderr)
+    {
+        var target = commandLine.Target;
+        var user = target.Ssh.User is { } name ? name + "@" : "";
+        var message =
+            $"{target.NodeName}: cannot reach {user}{target.Address} port {commandLine.PortForDisplay} over ssh " +
+            $"for '{description}':\n{stderr.Trim()}";
+        if (!IsHostKeyProblem(stderr)) return message;
+
+        var knownHosts = target.KnownHostsFile ?? "~/.ssh/known_hosts";
+        return message +
+            $"\nThe host key of {target.Address} is not trusted. Check its fingerprint out of band (on the console: " +
+            "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then trust it with:\n" +
+            $"  ssh-keyscan -p {commandLine.PortForDisplay} {ShellQuote.Quote(target.Address)} >> {knownHosts}" +
+            (stderr.Contains("HAS CHANGED", StringComparison.Ordinal)
+                ? $"\nafter removing the old entry: ssh-keygen -R {ShellQuote.Quote(target.Address)} -f {knownHosts}"
+                : "");
+    }
+}

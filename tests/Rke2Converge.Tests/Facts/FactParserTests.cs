@@ -1,0 +1,176 @@
+using System.Text;
+using Rke2Converge.Facts;
+using Xunit;
+
+namespace Rke2Converge.Tests.Facts;
+
+public sealed class FactParserTests
+{
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Output in the script's format; <paramref name="records"/> go between header and the standard records.</summary>
+    private static string Output(params string[] records) => string.Join('\n',
+    [
+        FactScript.Header,
+        .. records,
+        "managed-sysctl missing",
+        "config missing",
+        "rke2-version missing",
+        $"unit rke2-server 0 {B64("disabled")} {B64("inactive")}",
+        $"unit rke2-agent 0  ",
+        $"os-release present {B64("ID=debian\nVERSION_ID=\"12\"\n")}",
+        $"arch {B64("x86_64")}",
+        $"hostname {B64("vm1\n")}",
+        FactScript.Trailer,
+    ]) + "\n";
+
+    [Fact]
+    public void Parses_a_minimal_fresh_host()
+    {
+        var facts = FactParser.Parse("n1", Output());
+
+        Assert.Equal("n1", facts.Node);
+        Assert.Empty(facts.Sysctls);
+        Assert.Null(facts.ConfigYaml);
+        Assert.Null(facts.InstalledVersion);
+        Assert.Equal(new ServiceFacts("rke2-server", false, false, "inactive"), facts.ServerService);
+        Assert.Equal(new ServiceFacts("rke2-agent", false, false, "unknown"), facts.AgentService);
+        Assert.Equal("debian", facts.OsId);
+        Assert.Equal("12", facts.OsVersion);
+        Assert.Equal("amd64", facts.Arch);
+        Assert.Equal("vm1", facts.Hostname);
+    }
+
+    [Fact]
+    public void Normalises_sysctl_whitespace_and_keeps_missing_keys_as_null()
+    {
+        var facts = FactParser.Parse("n1", Output(
+            $"sysctl {B64("net.ipv4.tcp_rmem")} value {B64("4096\t131072  6291456\n")}",
+            $"sysctl {B64("no.such")} missing",
+            $"sysctl {B64("kernel.domainname")} value "));
+
+        Assert.Equal("4096 131072 6291456", facts.Sysctls["net.ipv4.tcp_rmem"]);
+        Assert.Null(facts.Sysctls["no.such"]);
+        Assert.Equal("", facts.Sysctls["kernel.domainname"]);
+    }
+
+    [Fact]
+    public void File_content_that_looks_like_records_is_just_content()
+    {
+        var content = $"{FactScript.Trailer}\n{FactScript.Header}\nconfig missing\r\n\u0000\u00ff";
+        var facts = FactParser.Parse("n1", Output(
+            $"dropin {B64("99-x.yaml")} {B64(content)}").Replace("config missing", $"config present {B64(content)}"));
+
+        Assert.Equal(content, facts.ConfigYaml);
+        Assert.Equal(new ConfigDropIn("99-x.yaml", content), Assert.Single(facts.ConfigDropIns));
+    }
+
+    [Theory]
+    [InlineData("rke2 version v1.32.5+rke2r1 (c1a0d5a2)\n", "v1.32.5+rke2r1")]
+    [InlineData("rke2 version v1.31.9+rke2r1 (x)", "v1.31.9+rke2r1")]
+    [InlineData("", null)]
+    [InlineData("segmentation fault", null)]
+    public void Version_is_the_third_field_of_the_first_line(string firstLine, string? expected)
+    {
+        var output = Output().Replace("rke2-version missing", $"rke2-version present {B64(firstLine)}");
+
+        Assert.Equal(expected, FactParser.Parse("n1", output).InstalledVersion);
+    }
+
+    [Theory]
+    [InlineData("x86_64", "amd64")]
+    [InlineData("aarch64", "arm64")]
+    [InlineData("s390x", "s390x")]
+    [InlineData("riscv64", "riscv64")]
+    public void Maps_machine_names_to_release_architectures(string machine, string expected) =>
+        Assert.Equal(expected, FactParser.MapArchitecture(machine));
+
+    [Fact]
+    public void Reads_quoted_os_release_values()
+    {
+        var values = FactParser.ParseOsRelease("# comment\nID='rhel'\nVERSION_ID=\"9.4\"\nNAME=\"Red \\\"Hat\\\"\"\nbroken\n");
+
+        Assert.Equal("rhel", values["ID"]);
+        Assert.Equal("9.4", values["VERSION_ID"]);
+        Assert.Equal("Red \"Hat\"", values["NAME"]);
+        Assert.Equal(3, values.Count);
+    }
+
+    [Fact]
+    public void Missing_os_release_leaves_defaults()
+    {
+        var facts = FactParser.Parse("n1", Output().Replace(
+            $"os-release present {B64("ID=debian\nVERSION_ID=\"12\"\n")}", "os-release missing"));
+
+        Assert.Equal("unknown", facts.OsId);
+        Assert.Equal("", facts.OsVersion);
+    }
+
+    [Fact]
+    public void Tolerates_carriage_returns_from_the_transport()
+    {
+        var facts = FactParser.Parse("n1", Output().Replace("\n", "\r\n"));
+
+        Assert.Equal("vm1", facts.Hostname);
+    }
+
+    [Theory]
+    [InlineData("", "does not start with")]
+    [InlineData("bash: sh: command not found\n", "does not start with")]
+    public void Rejects_output_that_is_not_fact_output(string stdout, string problem)
+    {
+        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("node-x", stdout));
+
+        Assert.Equal("node-x", error.Node);
+        Assert.StartsWith("node-x: cannot read gathered facts", error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void Rejects_truncated_output()
+    {
+        var output = Output();
+        var error = Assert.Throws<FactParseException>(
+            () => FactParser.Parse("node-x", output[..output.IndexOf("arch", StringComparison.Ordinal)]));
+
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Theory]
+    [InlineData("config present !!notbase64!!", 2, "not valid base64")]
+    [InlineData("config missing", 4, "appears twice")]
+    [InlineData("surprise 1", 2, "unknown record 'surprise'")]
+    [InlineData("sysctl a2V5 maybe", 2, "malformed sysctl record for 'key'")]
+    [InlineData("unit rke2-server 2 ZQ== YQ==", 2, "neither 0 nor 1")]
+    [InlineData("dropin YQ==", 2, "record has 1 fields, expected 2")]
+    public void Rejects_malformed_records_naming_node_and_line(string record, int line, string problem)
+    {
+        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("node-x", Output(record)));
+
+        Assert.Contains("node-x", error.Message);
+        Assert.Contains($"line {line}:", error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void Rejects_output_missing_a_required_record()
+    {
+        var output = Output().Replace($"unit rke2-agent 0  \n", "").Replace("config missing\n", "");
+
+        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("node-x", output));
+
+        Assert.Contains("lacks records: config, unit rke2-agent", error.Message);
+    }
+
+    [Fact]
+    public void Rejects_output_missing_an_expected_sysctl()
+    {
+        var output = Output($"sysctl {B64("vm.swappiness")} value {B64("60")}");
+
+        var error = Assert.Throws<FactParseException>(
+            () => FactParser.Parse("node-x", output, ["vm.swappiness", "kernel.panic"]));
+
+        Assert.Contains("sysctl kernel.panic", error.Message);
+        Assert.DoesNotContain("sysctl vm.swappiness", error.Message);
+    }
+}
