@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rke2Converge.Cli.Output;
+using Spectre.Console;
 
 namespace Rke2Converge.Cli.Commands;
 
@@ -17,7 +18,7 @@ public static class ValidateCommand
             await using var pipeline = Pipeline.Start("validate", run);
             var cluster = await pipeline.LoadAsync(token).ConfigureAwait(false);
             if (cluster is null) return ExitCodes.Error;
-            pipeline.Human.MarkupLine($"[green]{Spectre.Console.Markup.Escape(run.PlaybookAsGiven)}: cluster {Spectre.Console.Markup.Escape(cluster.Model.Name)}, {cluster.Model.Nodes.Count} node(s), valid[/]");
+            pipeline.Human.MarkupLine($"[green]{Markup.Escape(run.PlaybookAsGiven)}: cluster {Markup.Escape(cluster.Model.Name)}, {cluster.Model.Nodes.Count} node(s), valid[/]");
             return ExitCodes.Success;
         });
         return command;

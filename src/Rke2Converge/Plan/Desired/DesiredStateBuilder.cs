@@ -1,5 +1,4 @@
 using Rke2Converge.Model;
-using Rke2Converge.Model.Validation;
 
 namespace Rke2Converge.Plan.Desired;
 

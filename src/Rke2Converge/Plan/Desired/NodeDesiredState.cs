@@ -18,8 +18,7 @@ public sealed record NodeDesiredState(
     public string ServiceName => Node.Role.ServiceName();
 
     /// <summary>True when the kubelet will refuse to start unless the kernel flags match (protect-kernel-defaults or profile: cis).</summary>
-    public bool ProtectsKernelDefaults =>
-        IsTrue(Config["protect-kernel-defaults"]) || Config["profile"] is string profile && profile.StartsWith("cis", StringComparison.Ordinal);
+    public bool ProtectsKernelDefaults => KernelFlags.AreProtected(Config);
 
     /// <summary>Where the etcd health endpoint answers: loopback by default, the node address once metrics are exposed.</summary>
     public string EtcdProbeHost => IsTrue(Config["etcd-expose-metrics"]) ? Node.Address : "127.0.0.1";
