@@ -1,0 +1,31 @@
+// The local lab: RKE2 on five simulated hosts (3 all-in-one servers joined one at a time, then 2 agents).
+// lab/demo.sh starts the hosts and sets the RKE2C_LAB_* variables and RKE2_TOKEN this playbook reads.
+var lab = Env("RKE2C_LAB_DIR");
+var net = Env("RKE2C_LAB_NET", "10");
+
+Cluster("lab").Version(Env("RKE2C_LAB_VERSION", "v1.32.5+rke2r1")).Token(Secret.FromEnv("RKE2_TOKEN"));
+Ssh(user: "root", key: $"{lab}/id_ed25519");
+KnownHosts($"{lab}/known_hosts");
+Artifacts.FromDirectory(Env("RKE2C_LAB_ARTIFACTS"));
+
+// Kernel flags: protect-kernel-defaults makes rke2c add the four the kubelet checks; these are extra.
+Sysctl("vm.swappiness", 10);
+Sysctl("fs.inotify.max_user_instances", 8192);
+Sysctl("net.ipv4.ip_forward", 1);
+
+Config["protect-kernel-defaults"] = true;
+Config["tls-san"] = new[] { "lab.rke2c.test" };
+Config["write-kubeconfig-mode"] = "0600";
+// The lab's hosts share one network namespace, so each etcd's metrics port is reached on its own address.
+Config["etcd-expose-metrics"] = true;
+
+Server("server-1", $"127.0.{net}.1");
+Server("server-2", $"127.0.{net}.2");
+Server("server-3", $"127.0.{net}.3");
+Agent("agent-1", $"127.0.{net}.4").Config["node-label"] = new[] { "pool=general" };
+Agent("agent-2", $"127.0.{net}.5").Config["node-label"] = new[] { "pool=general" };
+
+JoinOrder("server-1", "server-2", "server-3");
+
+// The simulator runs RKE2's timings scaled down, so the lab's gates can be short.
+Gates.All(timeout: TimeSpan.FromMinutes(2), poll: TimeSpan.FromSeconds(1)).SettleWindow(TimeSpan.FromSeconds(3));
