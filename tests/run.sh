@@ -14,9 +14,9 @@ dotnet test Rke2Converge.sln -c Debug --logger "console;verbosity=normal" 2>&1 |
 status=${PIPESTATUS[0]}
 "$repo/lab/lab.sh" down --all >/dev/null 2>&1 || true
 
-passed=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Passed: +([0-9]+).*/\1/' | paste -sd+ | bc)
-failed=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed.*/\1/' | paste -sd+ | bc)
-assemblies=$(grep -cE '^(Passed|Failed)!' "$log")
+read -r passed failed assemblies < <(awk '/^(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+    n++ } END { printf "%d %d %d\n", p, f, n }' "$log")
 rm -f "$log"
 passed=${passed:-0}
 failed=${failed:-0}
