@@ -1,0 +1,533 @@
+#!/usr/bin/env bash
+# The Rke2Converge test lab: N real OpenSSH servers on 127.0.K.i, each in its own mount namespace with private
+# /etc/rancher, /var/lib/rancher, /etc/sysctl.d, /usr/local, /etc/systemd/system, /root, /home, /run and /proc/sys.
+# See lab/README.md. Every wait is bounded; nothing on the real machine is written except empty mount points.
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB_ROOT=${RKE2C_LAB_ROOT:-$REPO_ROOT/.lab}
+LABS_DIR=$LAB_ROOT/labs
+BIN_DIR=$LAB_ROOT/bin
+SSHD=/usr/sbin/sshd
+STOP_WAIT_SECONDS=5
+UP_WAIT_SECONDS=10
+
+REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
+  unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 tar:tar
+  gzip:gzip timeout:coreutils)
+
+# Kernel defaults the private /proc/sys starts with (and returns to on reboot).
+SYSCTL_DEFAULTS=(
+  vm.overcommit_memory=0 vm.panic_on_oom=0 vm.swappiness=60 vm.max_map_count=65530
+  kernel.panic=0 kernel.panic_on_oops=0 kernel.keys.root_maxkeys=1000000 kernel.keys.root_maxbytes=25000000
+  kernel.pid_max=4194304 net.ipv4.ip_forward=0 net.ipv4.conf.all.forwarding=0 net.ipv4.conf.default.forwarding=0
+  net.ipv6.conf.all.forwarding=0 net.core.somaxconn=4096 fs.inotify.max_user_instances=128
+  fs.inotify.max_user_watches=8192 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+  net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.default.rp_filter=2 kernel.hostname=localhost
+)
+
+die() { echo "lab.sh: error: $*" >&2; exit 1; }
+note() { echo "lab.sh: $*" >&2; }
+
+usage() {
+  cat >&2 <<'EOF'
+usage: lab/lab.sh setup
+       lab/lab.sh build
+       lab/lab.sh up --name NAME --hosts N [--net K] [--port 22] [--time-scale 0.05] [--seed S] [--sudo-user USER]
+       lab/lab.sh down (--name NAME [--keep] | --all)
+       lab/lab.sh exec --name NAME --host I -- CMD...
+       lab/lab.sh reboot --name NAME --host I
+       lab/lab.sh status [--name NAME]
+environment: RKE2C_LAB_ROOT (default <repo>/.lab)
+EOF
+  exit 2
+}
+
+# ---------------------------------------------------------------------------------------------------- setup
+missing_packages() {
+  local entry cmd pkg missing=()
+  for entry in "${REQUIRED_COMMANDS[@]}"; do
+    cmd=${entry%%:*}; pkg=${entry#*:}
+    if ! command -v "$cmd" >/dev/null 2>&1 && [[ ! -x /usr/sbin/$cmd ]]; then missing+=("$pkg"); fi
+  done
+  printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
+}
+
+cmd_setup() {
+  local missing
+  missing=$(missing_packages)
+  if [[ -z $missing ]]; then note "setup: everything needed is installed"; return 0; fi
+  note "setup: installing $(echo "$missing" | tr '\n' ' ')"
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends $missing >&2 \
+    || die "apt-get install failed (try: apt-get update && lab/lab.sh setup)"
+}
+
+# ---------------------------------------------------------------------------------------------------- build
+# True when $1 exists and no file under the given source directories is newer.
+is_fresh() {
+  local output=$1; shift
+  [[ -e $output ]] || return 1
+  [[ -z $(find "$@" \( -name bin -o -name obj \) -prune -o -type f -newer "$output" -print -quit 2>/dev/null) ]]
+}
+
+build_project() {
+  local project_dir=$1 output=$2
+  if is_fresh "$output" "$project_dir" "$REPO_ROOT/Directory.Build.props"; then
+    note "build: $(basename "$project_dir") is up to date"; return 0
+  fi
+  note "build: dotnet build -c Release $(basename "$project_dir")"
+  timeout 600 dotnet build "$project_dir" -c Release -o "$BIN_DIR" --nologo -v q -clp:ErrorsOnly >&2 || return 1
+  touch "$output"
+}
+
+cmd_build() {
+  mkdir -p "$BIN_DIR"
+  (
+    # One build at a time per lab root: parallel test processes may all ask for it.
+    flock -w 900 9 || die "build: timed out waiting for another build"
+    build_project "$REPO_ROOT/sim/LabSystemd" "$BIN_DIR/labsystemd.dll" || die "build: LabSystemd does not build"
+    if [[ -f $REPO_ROOT/sim/Rke2Sim/Rke2Sim.csproj ]]; then
+      if build_project "$REPO_ROOT/sim/Rke2Sim" "$BIN_DIR/rke2sim.dll"; then
+        local artifacts=$LAB_ROOT/artifacts
+        if [[ -d $artifacts && $artifacts -nt $BIN_DIR/rke2sim.dll ]]; then
+          note "build: artifacts are up to date"
+        else
+          rm -rf "$artifacts"
+          if timeout 300 "$BIN_DIR/rke2sim" make-artifacts --out "$artifacts" >&2; then touch "$artifacts"
+          else rm -rf "$artifacts"; note "build: rke2sim make-artifacts failed; no artifacts"; fi
+        fi
+      else
+        note "build: sim/Rke2Sim does not build yet; built labsystemd only"
+      fi
+    fi
+  ) 9>"$LAB_ROOT/.build.lock"
+}
+
+# ---------------------------------------------------------------------------------------------------- helpers
+lab_dir_of() { echo "$LABS_DIR/$1"; }
+
+require_lab() {
+  local dir
+  dir=$(lab_dir_of "$1")
+  [[ -f $dir/inventory.json ]] || die "no lab named '$1' (looked in $dir)"
+}
+
+host_count() { cat "$(lab_dir_of "$1")/hosts.count"; }
+
+host_pid() { # the host's sshd pid, which is also the anchor of its mount namespace
+  local file
+  file=$(lab_dir_of "$1")/hosts/h$2/sshd.pid
+  [[ -s $file ]] || return 1
+  local pid
+  pid=$(<"$file")
+  [[ -d /proc/$pid ]] || return 1
+  echo "$pid"
+}
+
+own_namespace() { readlink /proc/self/ns/mnt; }
+
+# Pids of every process whose mount namespace is $1 (never the namespace this script runs in).
+pids_in_namespace() {
+  local ns=$1 entry pid
+  [[ -n $ns && $ns != "$(own_namespace)" && $ns != "$(readlink /proc/1/ns/mnt)" ]] || return 0
+  for entry in /proc/[0-9]*/ns/mnt; do
+    if [[ $(readlink "$entry" 2>/dev/null) == "$ns" ]]; then
+      pid=${entry#/proc/}; echo "${pid%%/*}"
+    fi
+  done
+}
+
+# Kills the given pids (TERM, then KILL after a bounded wait). Returns non-zero if any survives.
+kill_pids() {
+  local pids=("$@") deadline alive pid
+  ((${#pids[@]})) || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_WAIT_SECONDS))
+  while ((SECONDS < deadline)); do
+    alive=()
+    for pid in "${pids[@]}"; do [[ -d /proc/$pid ]] && alive+=("$pid"); done
+    ((${#alive[@]})) || return 0
+    sleep 0.1
+  done
+  kill -KILL "${alive[@]}" 2>/dev/null || true
+  for _ in $(seq 1 30); do
+    alive=()
+    for pid in "${pids[@]}"; do
+      # A zombie is gone for our purposes; its parent reaps it.
+      [[ -d /proc/$pid && $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] && alive+=("$pid")
+    done
+    ((${#alive[@]})) || return 0
+    sleep 0.1
+  done
+  note "still alive after SIGKILL: ${alive[*]}"; return 1
+}
+
+write_sysctl_tree() { # $1 = directory standing in for /proc/sys
+  local dir=$1 entry key value path
+  rm -rf "$dir"; mkdir -p "$dir"
+  for entry in "${SYSCTL_DEFAULTS[@]}"; do
+    key=${entry%%=*}; value=${entry#*=}
+    path=$dir/${key//./\/}
+    mkdir -p "$(dirname "$path")"
+    echo "$value" >"$path"
+  done
+}
+
+json_escape() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '%s' "$s"; }
+
+# ---------------------------------------------------------------------------------------------------- up
+cmd_up() {
+  local name="" hosts="" net=10 port=22 time_scale=0.05 seed=1 sudo_user=""
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --hosts) hosts=$2; shift 2 ;;
+      --net) net=$2; shift 2 ;;
+      --port) port=$2; shift 2 ;;
+      --time-scale) time_scale=$2; shift 2 ;;
+      --seed) seed=$2; shift 2 ;;
+      --sudo-user) sudo_user=$2; shift 2 ;;
+      *) die "up: unknown argument '$1'" ;;
+    esac
+  done
+  [[ $name =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || die "up: --name must be [A-Za-z0-9_.-]+"
+  [[ $hosts =~ ^[0-9]+$ ]] && ((hosts >= 1 && hosts <= 250)) || die "up: --hosts must be 1..250"
+  [[ $net =~ ^[0-9]+$ ]] && ((net >= 0 && net <= 255)) || die "up: --net must be 0..255"
+  [[ $port =~ ^[0-9]+$ ]] && ((port >= 1 && port <= 65535)) || die "up: --port must be 1..65535"
+  [[ -z $sudo_user || $sudo_user =~ ^[a-z_][a-z0-9_-]*$ ]] || die "up: bad --sudo-user"
+
+  [[ -z $(missing_packages) ]] || cmd_setup
+  [[ -x $BIN_DIR/labsystemd ]] || cmd_build
+
+  local dir
+  dir=$(lab_dir_of "$name")
+  mkdir -p "$LABS_DIR"
+  exec 8>"$LABS_DIR/.$name.lock"
+  flock -w 60 8 || die "up: lab '$name' is locked by another lab.sh"
+  if [[ -d $dir ]]; then note "up: lab '$name' exists; taking it down first"; down_lab "$name" false; fi
+  local other
+  for other in "$LABS_DIR"/*/env; do
+    [[ -f $other ]] || continue
+    if grep -qx "RKE2C_LAB_NET=$net" "$other"; then die "up: net $net is used by lab $(basename "$(dirname "$other")")"; fi
+  done
+
+  # Mount points that must exist on the real machine; only these may be created (empty).
+  local mount_point
+  for mount_point in /etc/rancher /var/lib/rancher; do [[ -d $mount_point ]] || mkdir -p "$mount_point"; done
+  for mount_point in /etc/sysctl.d /usr/local /etc/systemd/system /root /home /run /proc/sys; do
+    [[ -d $mount_point ]] || die "up: $mount_point does not exist on this machine"
+  done
+  if [[ -n $sudo_user ]]; then
+    [[ -x /usr/bin/sudo ]] || cmd_setup
+    [[ -d /etc/sudoers.d ]] || mkdir -p /etc/sudoers.d
+  fi
+
+  mkdir -p "$dir/hosts"
+  echo "$hosts" >"$dir/hosts.count"
+  ssh-keygen -q -t ed25519 -N '' -C "rke2c-lab-$name" -f "$dir/id_ed25519"
+  : >"$dir/known_hosts"
+  local dotnet_root=${DOTNET_ROOT:-}
+  if [[ -z $dotnet_root ]] && command -v dotnet >/dev/null; then dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")"); fi
+
+  local i address h
+  for ((i = 1; i <= hosts; i++)); do
+    address=127.0.$net.$i
+    h=$dir/hosts/h$i
+    mkdir -p "$h"/{etc-rancher,var-lib-rancher,etc-sysctl.d,usr-local/sbin,etc-systemd-system,root/.ssh,home,run/sshd,run/rke2-sim,keys}
+    chmod 700 "$h/root" "$h/root/.ssh"
+    chmod 755 "$h/run" "$h/run/sshd" "$h/home"
+    cp "$dir/id_ed25519.pub" "$h/root/.ssh/authorized_keys"
+    chmod 600 "$h/root/.ssh/authorized_keys"
+    ssh-keygen -q -t ed25519 -N '' -C "h$i" -f "$h/keys/ssh_host_ed25519_key"
+    if ((port == 22)); then printf '%s ' "$address" >>"$dir/known_hosts"
+    else printf '[%s]:%s ' "$address" "$port" >>"$dir/known_hosts"; fi
+    cut -d' ' -f1,2 "$h/keys/ssh_host_ed25519_key.pub" >>"$dir/known_hosts"
+    write_sysctl_tree "$h/proc-sys"
+    write_sysctl_tree "$h/sysctl-defaults"
+    for tool in systemctl journalctl; do
+      cat >"$h/usr-local/sbin/$tool" <<EOF
+#!/bin/sh
+${dotnet_root:+export DOTNET_ROOT="\${DOTNET_ROOT:-$dotnet_root}"}
+exec "$BIN_DIR/labsystemd" $tool "\$@"
+EOF
+      chmod 755 "$h/usr-local/sbin/$tool"
+    done
+    cat >"$h/run/rke2-sim/host.env" <<EOF
+RKE2_SIM_HOME=$BIN_DIR
+RKE2_SIM_HOST=h$i
+RKE2_SIM_NODE_ADDRESS=$address
+RKE2_SIM_LOOPBACK=$address
+RKE2_SIM_TIME_SCALE=$time_scale
+RKE2_SIM_SEED=$seed
+EOF
+    cat >"$h/sshd_config" <<EOF
+ListenAddress $address
+Port $port
+HostKey $h/keys/ssh_host_ed25519_key
+PidFile $h/sshd.pid
+AuthorizedKeysFile .ssh/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+MaxSessions 64
+MaxStartups 100:30:200
+LogLevel ERROR
+AcceptEnv LANG LC_*
+Subsystem sftp internal-sftp
+EOF
+    if [[ -n $sudo_user ]]; then make_sudo_user "$h" "$sudo_user" "$dir/id_ed25519.pub"; fi
+    write_host_init "$h" "$sudo_user"
+  done
+
+  # Start every host, then wait for all of them together.
+  for ((i = 1; i <= hosts; i++)); do
+    h=$dir/hosts/h$i
+    setsid unshare --mount --propagation private -- /bin/sh "$h/init.sh" </dev/null >>"$h/init.log" 2>&1 &
+  done
+  local deadline=$((SECONDS + UP_WAIT_SECONDS)) listening pending
+  while :; do
+    listening=$(ss -Hltn 2>/dev/null | awk '{print $4}')
+    pending=()
+    for ((i = 1; i <= hosts; i++)); do
+      grep -qx "127.0.$net.$i:$port" <<<"$listening" || pending+=("h$i")
+    done
+    ((${#pending[@]})) || break
+    if ((SECONDS >= deadline)); then
+      for h in "${pending[@]}"; do
+        note "up: $h does not listen; init.log:"; sed 's/^/    /' "$dir/hosts/$h/init.log" >&2 || true
+        sed 's/^/    /' "$dir/hosts/$h/sshd.log" >&2 2>/dev/null || true
+      done
+      down_lab "$name" true || true
+      die "up: ${#pending[@]} host(s) did not accept TCP within ${UP_WAIT_SECONDS}s (lab kept in $dir for inspection)"
+    fi
+    sleep 0.1
+  done
+  for ((i = 1; i <= hosts; i++)); do
+    h=$dir/hosts/h$i
+    local pid
+    pid=$(host_pid "$name" "$i") || die "up: h$i has no sshd pid"
+    readlink "/proc/$pid/ns/mnt" >"$h/mntns"
+    [[ $(<"$h/mntns") != "$(own_namespace)" ]] || die "up: h$i runs in the real mount namespace"
+  done
+
+  {
+    printf '{"name":"%s","net":%s,"hosts":[' "$(json_escape "$name")" "$net"
+    for ((i = 1; i <= hosts; i++)); do
+      ((i > 1)) && printf ','
+      printf '{"index":%d,"name":"h%d","address":"127.0.%s.%d","port":%s,"user":"root"}' "$i" "$i" "$net" "$i" "$port"
+    done
+    printf '],"key":"%s","knownHosts":"%s","sudoUser":%s}\n' "$(json_escape "$dir/id_ed25519")" \
+      "$(json_escape "$dir/known_hosts")" "$([[ -n $sudo_user ]] && printf '"%s"' "$sudo_user" || echo null)"
+  } >"$dir/inventory.json"
+  cat >"$dir/env" <<EOF
+RKE2C_LAB_DIR=$dir
+RKE2C_LAB_KEY=$dir/id_ed25519
+RKE2C_LAB_KNOWN_HOSTS=$dir/known_hosts
+RKE2C_LAB_NET=$net
+RKE2C_LAB_HOSTS=$hosts
+RKE2C_LAB_PORT=$port
+RKE2C_LAB_SUDO_USER=$sudo_user
+EOF
+  note "up: lab '$name' has $hosts host(s) on 127.0.$net.1-$hosts:$port"
+  echo "$dir"
+}
+
+make_sudo_user() { # $1 host dir, $2 user, $3 public key
+  local h=$1 user=$2 pub=$3 uid=2000
+  mkdir -p "$h/etc"
+  cp /etc/passwd "$h/etc/passwd"; cp /etc/group "$h/etc/group"; cp /etc/shadow "$h/etc/shadow"
+  chmod 644 "$h/etc/passwd" "$h/etc/group"; chmod 640 "$h/etc/shadow"
+  while cut -d: -f3 "$h/etc/passwd" | grep -qx "$uid" || cut -d: -f3 "$h/etc/group" | grep -qx "$uid"; do uid=$((uid + 1)); done
+  grep -q "^$user:" "$h/etc/passwd" && die "up: user $user already exists on this machine"
+  echo "$user:x:$uid:$uid:rke2c lab user:/home/$user:/bin/bash" >>"$h/etc/passwd"
+  echo "$user:x:$uid:" >>"$h/etc/group"
+  # '*' (no password, not locked): sshd without PAM refuses accounts whose hash starts with '!'.
+  echo "$user:*:20000:0:99999:7:::" >>"$h/etc/shadow"
+  mkdir -p "$h/etc-sudoers.d" "$h/home/$user/.ssh"
+  if [[ -d /etc/sudoers.d ]]; then cp -a /etc/sudoers.d/. "$h/etc-sudoers.d/" 2>/dev/null || true; fi
+  echo "$user ALL=(ALL) NOPASSWD: ALL" >"$h/etc-sudoers.d/90-rke2c-lab"
+  chmod 440 "$h/etc-sudoers.d/90-rke2c-lab"
+  cp "$pub" "$h/home/$user/.ssh/authorized_keys"
+  chmod 700 "$h/home/$user" "$h/home/$user/.ssh"; chmod 600 "$h/home/$user/.ssh/authorized_keys"
+  chown -R "$uid:$uid" "$h/home/$user"
+}
+
+write_host_init() { # $1 host dir, $2 sudo user or empty. The script runs inside the host's new mount namespace.
+  local h=$1 sudo_user=$2
+  {
+    echo '#!/bin/sh'
+    echo 'set -eu'
+    echo "H='$h'"
+    cat <<'EOF'
+bind() { mount --bind "$1" "$2"; }
+bind "$H/etc-rancher" /etc/rancher
+bind "$H/var-lib-rancher" /var/lib/rancher
+bind "$H/etc-sysctl.d" /etc/sysctl.d
+bind "$H/usr-local" /usr/local
+bind "$H/etc-systemd-system" /etc/systemd/system
+bind "$H/root" /root
+bind "$H/home" /home
+bind "$H/run" /run
+bind "$H/proc-sys" /proc/sys
+for tool in systemctl journalctl; do
+  if [ -e "/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/usr/bin/$tool"; fi
+  if [ -e "/bin/$tool" ] && [ ! "/bin/$tool" -ef "/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/bin/$tool"; fi
+done
+EOF
+    if [[ -n $sudo_user ]]; then
+      cat <<'EOF'
+for f in passwd group shadow; do bind "$H/etc/$f" "/etc/$f"; done
+bind "$H/etc-sudoers.d" /etc/sudoers.d
+EOF
+    fi
+    cat <<'EOF'
+cd /
+exec /usr/sbin/sshd -D -f "$H/sshd_config" -E "$H/sshd.log"
+EOF
+  } >"$h/init.sh"
+}
+
+# ---------------------------------------------------------------------------------------------------- down
+down_lab() { # $1 name, $2 keep(true|false)
+  local name=$1 keep=$2 dir count i ns pids=() failed=0
+  dir=$(lab_dir_of "$name")
+  [[ -d $dir ]] || { note "down: no lab '$name'"; return 0; }
+  count=$(cat "$dir/hosts.count" 2>/dev/null || echo 0)
+  for ((i = 1; i <= count; i++)); do
+    ns=""
+    if [[ -s $dir/hosts/h$i/mntns ]]; then ns=$(<"$dir/hosts/h$i/mntns")
+    elif pid=$(host_pid "$name" "$i"); then ns=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null || true); fi
+    [[ -n $ns ]] || continue
+    mapfile -t -O "${#pids[@]}" pids < <(pids_in_namespace "$ns")
+  done
+  # An sshd that never got its namespace recorded (failed up) is found by its config path.
+  mapfile -t -O "${#pids[@]}" pids < <(pgrep -f "sshd -D -f $dir/hosts/h[0-9]+/sshd_config" || true)
+  if ((${#pids[@]})); then kill_pids "${pids[@]}" || failed=1; fi
+  ((failed == 0)) || die "down: processes of lab '$name' survive SIGKILL"
+  if [[ $keep == true ]]; then note "down: lab '$name' stopped, kept in $dir"
+  else rm -rf "$dir"; rm -f "$LABS_DIR/.$name.lock"; note "down: lab '$name' removed"; fi
+}
+
+cmd_down() {
+  local name="" keep=false all=false
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --keep) keep=true; shift ;;
+      --all) all=true; shift ;;
+      *) die "down: unknown argument '$1'" ;;
+    esac
+  done
+  if [[ $all == true ]]; then
+    local d
+    for d in "$LABS_DIR"/*/; do [[ -d $d ]] && down_lab "$(basename "$d")" "$keep"; done
+    return 0
+  fi
+  [[ -n $name ]] || die "down: --name NAME or --all"
+  down_lab "$name" "$keep"
+}
+
+# ---------------------------------------------------------------------------------------------------- exec
+HOST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+cmd_exec() {
+  local name="" host=""
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --host) host=$2; shift 2 ;;
+      --) shift; break ;;
+      *) die "exec: unknown argument '$1' (did you forget '--'?)" ;;
+    esac
+  done
+  (($#)) || die "exec: no command"
+  require_lab "$name"
+  local pid
+  pid=$(host_pid "$name" "$host") || die "exec: host $host of lab '$name' is not running"
+  exec nsenter -t "$pid" -m -- /usr/bin/env PATH="$HOST_PATH" HOME=/root /bin/sh -c 'cd / && exec "$@"' sh "$@"
+}
+
+# ---------------------------------------------------------------------------------------------------- reboot
+cmd_reboot() {
+  local name="" host=""
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --host) host=$2; shift 2 ;;
+      *) die "reboot: unknown argument '$1'" ;;
+    esac
+  done
+  require_lab "$name"
+  local dir h pid ns victims=() p
+  dir=$(lab_dir_of "$name"); h=$dir/hosts/h$host
+  pid=$(host_pid "$name" "$host") || die "reboot: host $host of lab '$name' is not running"
+  ns=$(<"$h/mntns")
+  while read -r p; do [[ -n $p && $p != "$pid" ]] && victims+=("$p"); done < <(pids_in_namespace "$ns")
+  if ((${#victims[@]})); then kill_pids "${victims[@]}" || die "reboot: processes of h$host survive SIGKILL"; fi
+  # /run is volatile except what sshd needs, the simulator's host config and the (persistent) journal.
+  find "$h/run" -mindepth 1 -maxdepth 1 ! -name sshd ! -name rke2-sim -exec rm -rf {} +
+  find "$h/run/rke2-sim" -mindepth 1 -maxdepth 1 ! -name host.env ! -name systemd -exec rm -rf {} +
+  if [[ -d $h/run/rke2-sim/systemd ]]; then
+    find "$h/run/rke2-sim/systemd" -mindepth 1 -maxdepth 1 ! -name journal -exec rm -rf {} +
+  fi
+  # Reseed in place: the bind mount holds the directory, so replace its content, not the directory.
+  find "$h/proc-sys" -mindepth 1 -delete
+  cp -a "$h/sysctl-defaults/." "$h/proc-sys/"
+  local dotnet_root=${DOTNET_ROOT:-}
+  if [[ -z $dotnet_root ]] && command -v dotnet >/dev/null; then dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")"); fi
+  nsenter -t "$pid" -m -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root ${dotnet_root:+DOTNET_ROOT=$dotnet_root} /bin/sh -c '
+    for f in /etc/sysctl.d/*.conf; do
+      [ -f "$f" ] || continue
+      sysctl -p "$f" >/dev/null || echo "reboot: sysctl -p $f failed" >&2
+    done' || true
+  timeout 60 nsenter -t "$pid" -m -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root \
+    ${dotnet_root:+DOTNET_ROOT=$dotnet_root} "$BIN_DIR/labsystemd" boot </dev/null \
+    || die "reboot: labsystemd boot failed on h$host"
+  note "reboot: h$host rebooted"
+}
+
+# ---------------------------------------------------------------------------------------------------- status
+cmd_status() {
+  local only="" d name count i pid ns procs
+  while (($#)); do
+    case $1 in
+      --name) only=$2; shift 2 ;;
+      *) die "status: unknown argument '$1'" ;;
+    esac
+  done
+  [[ -d $LABS_DIR ]] || { echo "no labs"; return 0; }
+  for d in "$LABS_DIR"/*/; do
+    [[ -d $d ]] || continue
+    name=$(basename "$d")
+    [[ -z $only || $only == "$name" ]] || continue
+    count=$(cat "$d/hosts.count" 2>/dev/null || echo 0)
+    echo "lab $name ($count hosts) in $d"
+    for ((i = 1; i <= count; i++)); do
+      if pid=$(host_pid "$name" "$i"); then
+        ns=$(cat "$d/hosts/h$i/mntns" 2>/dev/null || true)
+        procs=$(pids_in_namespace "$ns" | wc -l)
+        echo "  h$i $(sed -n 's/^ListenAddress //p' "$d/hosts/h$i/sshd_config") up sshd=$pid processes=$procs"
+      else
+        echo "  h$i down"
+      fi
+    done
+  done
+  if [[ -n $only && ! -d $LABS_DIR/$only ]]; then die "status: no lab '$only'"; fi
+}
+
+# ---------------------------------------------------------------------------------------------------- main
+(($#)) || usage
+command=$1; shift
+case $command in
+  setup) cmd_setup "$@" ;;
+  build) cmd_build "$@" ;;
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  exec) cmd_exec "$@" ;;
+  reboot) cmd_reboot "$@" ;;
+  status) cmd_status "$@" ;;
+  -h | --help | help) usage ;;
+  *) die "unknown command '$command'" ;;
+esac

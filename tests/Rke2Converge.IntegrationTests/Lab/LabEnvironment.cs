@@ -1,0 +1,148 @@
+using System.Text.Json;
+
+namespace Rke2Converge.IntegrationTests.Lab;
+
+/// <summary>One lab host as lab.sh describes it in inventory.json.</summary>
+public sealed record LabHost(int Index, string Name, string Address, int Port, string User);
+
+public sealed record LabOptions
+{
+    /// <summary>Hosts listen on 127.0.Net.i; every concurrently running lab needs its own. Tests use 200+.</summary>
+    public int Net { get; init; } = 10;
+    public int Port { get; init; } = 22;
+    public double TimeScale { get; init; } = 0.05;
+    public int Seed { get; init; } = 1;
+    public string? SudoUser { get; init; }
+}
+
+/// <summary>
+/// A lab brought up by lab/lab.sh for the duration of a test: real sshd per host in its own mount namespace.
+/// Dispose takes it down (and kills everything that ran inside).
+/// </summary>
+public sealed class LabEnvironment : IAsyncDisposable
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan DefaultExecTimeout = TimeSpan.FromSeconds(60);
+    private static readonly SemaphoreSlim BuildGate = new(1, 1);
+    private static bool _built;
+
+    private bool _disposed;
+
+    private LabEnvironment(string name, string directory, int net, IReadOnlyList<LabHost> hosts, string keyPath, string knownHostsPath, string? sudoUser)
+    {
+        Name = name;
+        Directory = directory;
+        Net = net;
+        Hosts = hosts;
+        KeyPath = keyPath;
+        KnownHostsPath = knownHostsPath;
+        SudoUser = sudoUser;
+    }
+
+    public string Name { get; }
+    public string Directory { get; }
+    public int Net { get; }
+    public IReadOnlyList<LabHost> Hosts { get; }
+    public string KeyPath { get; }
+    public string KnownHostsPath { get; }
+    public string? SudoUser { get; }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string LabScript => Path.Combine(RepoRoot, "lab", "lab.sh");
+
+    public LabHost Host(int index) => Hosts.Single(h => h.Index == index);
+
+    public static async Task<LabEnvironment> UpAsync(string name, int hosts, LabOptions? options = null)
+    {
+        options ??= new LabOptions();
+        await EnsureBuiltAsync().ConfigureAwait(false);
+        var arguments = new List<string>
+        {
+            "up", "--name", name, "--hosts", Invariant(hosts), "--net", Invariant(options.Net), "--port", Invariant(options.Port),
+            "--time-scale", options.TimeScale.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", Invariant(options.Seed),
+        };
+        if (options.SudoUser is not null) arguments.AddRange(["--sudo-user", options.SudoUser]);
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync(LabScript, arguments, UpTimeout).ConfigureAwait(false);
+        if (exit != 0) throw new InvalidOperationException($"lab.sh up failed (exit {exit}): {stderr}");
+        var directory = stdout.Trim().Split('\n')[^1];
+        using var inventory = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "inventory.json")).ConfigureAwait(false));
+        var root = inventory.RootElement;
+        var labHosts = root.GetProperty("hosts").EnumerateArray()
+            .Select(h => new LabHost(
+                h.GetProperty("index").GetInt32(), h.GetProperty("name").GetString()!, h.GetProperty("address").GetString()!,
+                h.GetProperty("port").GetInt32(), h.GetProperty("user").GetString()!))
+            .ToList();
+        var sudoUser = root.GetProperty("sudoUser").ValueKind == JsonValueKind.String ? root.GetProperty("sudoUser").GetString() : null;
+        return new LabEnvironment(name, directory, root.GetProperty("net").GetInt32(), labHosts,
+            root.GetProperty("key").GetString()!, root.GetProperty("knownHosts").GetString()!, sudoUser);
+    }
+
+    /// <summary>Runs a shell command inside the host's mount namespace (out of band, not over SSH).</summary>
+    public Task<(int Exit, string Stdout, string Stderr)> ExecAsync(int host, string shellCommand, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync(LabScript, ["exec", "--name", Name, "--host", Invariant(host), "--", "/bin/sh", "-c", shellCommand],
+            timeout ?? DefaultExecTimeout);
+
+    /// <summary>Runs a command over real SSH as root with the lab's key and pinned known_hosts.</summary>
+    public Task<(int Exit, string Stdout, string Stderr)> SshAsync(int host, string command, string? knownHostsPath = null, TimeSpan? timeout = null, string? user = null) =>
+        ProcessRunner.RunAsync("ssh", [.. SshArguments(host, knownHostsPath, user), command], timeout ?? DefaultExecTimeout);
+
+    /// <summary>ssh options for a host (without the command): key, pinned known_hosts, no agent, no prompts.</summary>
+    public IReadOnlyList<string> SshArguments(int host, string? knownHostsPath = null, string? user = null)
+    {
+        var h = Host(host);
+        return
+        [
+            "-i", KeyPath, "-p", Invariant(h.Port), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHostsPath ?? KnownHostsPath}",
+            "-o", "GlobalKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", "-F", "/dev/null",
+            $"{user ?? h.User}@{h.Address}",
+        ];
+    }
+
+    public async Task RebootAsync(int host)
+    {
+        var (exit, _, stderr) = await ProcessRunner.RunAsync(LabScript, ["reboot", "--name", Name, "--host", Invariant(host)], TimeSpan.FromSeconds(90))
+            .ConfigureAwait(false);
+        if (exit != 0) throw new InvalidOperationException($"lab.sh reboot failed (exit {exit}): {stderr}");
+    }
+
+    /// <summary>The mount namespace of each host, as recorded by lab.sh (for checking that nothing is left behind).</summary>
+    public IReadOnlyList<string> HostNamespaces() =>
+        Hosts.Select(h => File.ReadAllText(Path.Combine(Directory, "hosts", h.Name, "mntns")).Trim()).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        var (exit, _, stderr) = await ProcessRunner.RunAsync(LabScript, ["down", "--name", Name], TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        if (exit != 0) throw new InvalidOperationException($"lab.sh down failed (exit {exit}): {stderr}");
+    }
+
+    private static async Task EnsureBuiltAsync()
+    {
+        await BuildGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_built) return;
+            var (exit, _, stderr) = await ProcessRunner.RunAsync(LabScript, ["build"], BuildTimeout).ConfigureAwait(false);
+            if (exit != 0) throw new InvalidOperationException($"lab.sh build failed (exit {exit}): {stderr}");
+            _built = true;
+        }
+        finally
+        {
+            BuildGate.Release();
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Rke2Converge.sln"))) return directory.FullName;
+        }
+        throw new InvalidOperationException($"Rke2Converge.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,39 @@
+using Xunit;
+
+namespace Rke2Converge.IntegrationTests.Lab;
+
+public sealed class LabLifecycleTests
+{
+    [Fact]
+    public async Task Down_leaves_no_process_of_the_lab_behind()
+    {
+        var lab = await LabEnvironment.UpAsync("it-lab-down", 2, new LabOptions { Net = 212 });
+        IReadOnlyList<string> namespaces;
+        try
+        {
+            // Something detached in a host (its own session, like a runaway service child) plus a live SSH session.
+            var (exit, _, stderr) = await lab.ExecAsync(1, "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo started");
+            Assert.True(exit == 0, stderr);
+            var ssh = lab.SshAsync(2, "sleep 300", timeout: TimeSpan.FromSeconds(60));
+            namespaces = lab.HostNamespaces();
+            await WaitForAsync(() => NamespaceProbe.ProcessesIn([namespaces[1]]).Count >= 3);
+            Assert.NotEmpty(NamespaceProbe.ProcessesIn([namespaces[0]]).Skip(1));
+            await lab.DisposeAsync();
+            Assert.Equal(255, (await ssh).Exit); // the session died with its host
+        }
+        finally
+        {
+            await lab.DisposeAsync();
+        }
+        Assert.Empty(NamespaceProbe.ProcessesIn(namespaces));
+        Assert.False(Directory.Exists(lab.Directory));
+        Assert.DoesNotContain(System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners(),
+            endpoint => endpoint.Address.ToString().StartsWith("127.0.212.", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(100);
+        Assert.True(condition(), "condition not reached within 10 s");
+    }
+}
