@@ -498,6 +498,7 @@ cmd_status() {
     esac
   done
   [[ -d $LABS_DIR ]] || { echo "no labs"; return 0; }
+  compgen -G "$LABS_DIR/*/" >/dev/null || echo "no labs"
   for d in "$LABS_DIR"/*/; do
     [[ -d $d ]] || continue
     name=$(basename "$d")
