@@ -14,10 +14,11 @@ Sysctl("fs.inotify.max_user_instances", 8192);
 Sysctl("net.ipv4.ip_forward", 1);
 
 Config["protect-kernel-defaults"] = true;
-Config["tls-san"] = new[] { "lab.rke2c.test" };
-Config["write-kubeconfig-mode"] = "0600";
+var servers = Role(NodeRole.Server).Config;
+servers["tls-san"] = new[] { "lab.rke2c.test" };
+servers["write-kubeconfig-mode"] = "0600";
 // The lab's hosts share one network namespace, so each etcd's metrics port is reached on its own address.
-Config["etcd-expose-metrics"] = true;
+servers["etcd-expose-metrics"] = true;
 
 Server("server-1", $"127.0.{net}.1");
 Server("server-2", $"127.0.{net}.2");
