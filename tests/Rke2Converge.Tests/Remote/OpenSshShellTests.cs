@@ -214,6 +214,8 @@ public sealed class OpenSshShellTests(SshdLab lab)
         await factory.CloseMastersAsync();
 
         Assert.NotEqual(0, LocalProcess.Run("ssh", check).ExitCode);
+        // The master acknowledges "exit" before it removes its socket.
+        for (var attempt = 0; attempt < 40 && File.Exists(socket); attempt++) await Task.Delay(50);
         Assert.False(File.Exists(socket));
     }
 
