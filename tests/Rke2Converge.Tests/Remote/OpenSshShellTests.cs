@@ -200,6 +200,21 @@ public sealed class OpenSshShellTests(SshdLab lab)
     }
 
     [Fact]
+    public async Task Refused_login_is_a_connection_failure()
+    {
+        var strangerKey = Path.Combine(lab.Directory, "stranger");
+        LocalProcess.RunChecked("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", strangerKey);
+        await using var shell = lab.NewFactory("cm-stranger")
+            .Open(SshdLab.Node("node-locked"), lab.Ssh with { IdentityFile = strangerKey }, lab.KnownHostsFile);
+
+        var error = await Assert.ThrowsAsync<RemoteConnectionException>(
+            () => shell.RunAsync(new RemoteCommand("hello", "echo hello"), default));
+
+        Assert.Contains("node-locked", error.Message);
+        Assert.Contains("Permission denied (publickey)", error.Message);
+    }
+
+    [Fact]
     public async Task Master_connection_outlives_the_shell_until_closed()
     {
         var factory = lab.NewFactory("cm-master");
@@ -214,6 +229,8 @@ public sealed class OpenSshShellTests(SshdLab lab)
         await factory.CloseMastersAsync();
 
         Assert.NotEqual(0, LocalProcess.Run("ssh", check).ExitCode);
+        // The master acknowledges "exit" before it removes its socket.
+        for (var attempt = 0; attempt < 40 && File.Exists(socket); attempt++) await Task.Delay(50);
         Assert.False(File.Exists(socket));
     }
 
