@@ -56,13 +56,16 @@ public static class FactScript
         else
           echo 'rke2-version missing'
         fi
+        # One systemctl call for both units: it answers one block per unit, blank-line separated.
+        states=$(systemctl show -p Id,UnitFileState,ActiveState {{string.Join(' ', Units.Select(u => u + ".service"))}} 2>/dev/null)
         for unit in {{string.Join(' ', Units)}}; do
           installed=0
           for dir in {{ShellQuote.Join(UnitDirectories)}}; do
             if [ -f "$dir/$unit.service" ]; then installed=1; break; fi
           done
-          enabled=$(systemctl is-enabled "$unit.service" 2>/dev/null | head -n 1)
-          active=$(systemctl is-active "$unit.service" 2>/dev/null | head -n 1)
+          block=$(printf '%s\n' "$states" | awk -v id="Id=$unit.service" 'BEGIN { RS = "" } { for (i = 1; i <= NF; i++) if ($i == id) print }')
+          enabled=$(printf '%s\n' "$block" | sed -n 's/^UnitFileState=//p' | head -n 1)
+          active=$(printf '%s\n' "$block" | sed -n 's/^ActiveState=//p' | head -n 1)
           printf 'unit %s %s %s %s\n' "$unit" "$installed" "$(b64 "$enabled")" "$(b64 "$active")"
         done
         if [ -f /etc/os-release ]; then file_record os-release /etc/os-release

@@ -74,12 +74,9 @@ public sealed class FactScriptTests
         files.Write($"{Rke2Paths.UnitDirectory}/rke2-server.service", "[Service]\nType=notify\n");
         files.Write("/usr/local/bin/systemctl", """
             #!/bin/sh
-            case "$1 $2" in
-              "is-enabled rke2-server.service") echo enabled ;;
-              "is-active rke2-server.service") echo active ;;
-              "is-enabled rke2-agent.service") echo disabled; exit 1 ;;
-              *) echo inactive; exit 3 ;;
-            esac
+            [ "$1 $2 $3" = "show -p Id,UnitFileState,ActiveState" ] || exit 1
+            printf 'Id=rke2-server.service\nUnitFileState=enabled\nActiveState=active\n\n'
+            printf 'Id=rke2-agent.service\nUnitFileState=disabled\nActiveState=inactive\n'
 
             """, executable: true);
         files.Write("/etc/os-release", "NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID='9.4'\n");
