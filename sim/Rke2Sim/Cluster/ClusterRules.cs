@@ -108,10 +108,14 @@ public static class ClusterRules
         node.Address = report.Address;
         node.Roles = report.Roles;
         node.Version = report.Version;
-        node.Labels = report.Labels;
-        node.Taints = report.Taints;
         node.LastReport = report;
         node.LastSeen = now;
-        if (report.KubeletRunning && node.RegisteredAt is null) node.RegisteredAt = now;
+        if (report.KubeletRunning && node.RegisteredAt is null)
+        {
+            // Like the kubelet, labels and taints from the config are applied only when the node object is created.
+            node.RegisteredAt = now;
+            node.Labels = report.Labels;
+            node.Taints = report.Taints;
+        }
     }
 }
