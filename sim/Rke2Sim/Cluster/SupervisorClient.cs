@@ -52,6 +52,15 @@ public sealed class SupervisorClient(string baseUrl, string? token)
         return System.Text.Json.JsonSerializer.Deserialize<T>(text, Protocol.Json)!;
     }
 
+    public async Task<string> PostTextAsync(string path, object body, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, BaseUrl + path)
+        {
+            Content = JsonContent.Create(body, body.GetType(), options: Protocol.Json),
+        };
+        return await SendAsync(request, cancel);
+    }
+
     private async Task<string> SendAsync(HttpRequestMessage request, CancellationToken cancel)
     {
         if (token is not null) request.Headers.Add(Protocol.TokenHeader, token);
