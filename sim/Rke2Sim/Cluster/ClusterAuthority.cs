@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Rke2Sim.Hosting;
+
+namespace Rke2Sim.Cluster;
+
+/// <summary>Outcome of asking the authority for something that can be refused.</summary>
+public sealed record AuthorityResult<T>(T? Value, int Status, string? Error)
+{
+    public static AuthorityResult<T> Ok(T value) => new(value, 200, null);
+
+    public static AuthorityResult<T> Fail(int status, string error) => new(default, status, error);
+}
+
+/// <summary>
+/// The bootstrap server's copy of the cluster: serialises every change under one lock and persists it, so the
+/// cluster survives a restart of the bootstrap server like etcd's data would.
+/// </summary>
+public sealed class ClusterAuthority
+{
+    private readonly Lock _gate = new();
+    private readonly ClusterState _state;
+    private readonly string? _stateFile;
+    private readonly Func<DateTimeOffset> _clock;
+
+    public ClusterAuthority(ClusterState state, string? stateFile, Func<DateTimeOffset> clock, TimeSpan grace)
+    {
+        _state = state;
+        _stateFile = stateFile;
+        _clock = clock;
+        Grace = grace;
+    }
+
+    public TimeSpan Grace { get; }
+
+    public static ClusterState? LoadPersisted(string stateFile)
+    {
+        var text = SimPaths.ReadIfExists(stateFile);
+        return text is null ? null : JsonSerializer.Deserialize<ClusterState>(text, Protocol.Json);
+    }
+
+    public bool TokenMatches(string? presented) =>
+        presented is not null && (presented == _state.Token || (_state.CriticalConfig.GetValueOrDefault("agent-token") is { Length: > 0 } agent && presented == agent));
+
+    public AuthorityResult<JoinResponse> Join(JoinRequest request)
+    {
+        lock (_gate)
+        {
+            if (request.IsServer)
+            {
+                var mismatched = request.Critical
+                    .Where(kv => _state.CriticalConfig.GetValueOrDefault(kv.Key, kv.Value) != kv.Value)
+                    .Select(kv => kv.Key)
+                    .ToList();
+                if (mismatched.Count > 0)
+                {
+                    return AuthorityResult<JoinResponse>.Fail(409, "critical configuration value mismatch between servers: " + string.Join(", ", mismatched));
+                }
+            }
+            return AuthorityResult<JoinResponse>.Ok(new JoinResponse(_state.CaCertPem, request.IsServer ? _state.CaKeyPem : null, _state.Token));
+        }
+    }
+
+    public AddMemberResponse AddMember(AddMemberRequest request) => Mutate(state =>
+    {
+        var blocker = ClusterRules.JoinBlocker(state, request.Node);
+        var outcome = ClusterRules.AddMember(state, request.Node, request.PeerUrl, request.NeedsApiServerAddress, _clock());
+        return new AddMemberResponse(outcome, outcome == AddMemberOutcome.TooManyLearners ? blocker : null);
+    });
+
+    public void AddFounder(string node, string peerUrl) => Mutate(state =>
+    {
+        ClusterRules.AddFounder(state, node, peerUrl, _clock());
+        return true;
+    });
+
+    public bool Promote(string node) => Mutate(state => ClusterRules.Promote(state, node));
+
+    public void RegisterApiServer(RegisterApiServerRequest request) => Mutate(state =>
+    {
+        ClusterRules.RegisterApiServer(state, request.Node, request.Address);
+        return true;
+    });
+
+    /// <summary>Records a report; heartbeats are not persisted individually (they only refresh liveness).</summary>
+    public ClusterState Report(NodeReport report)
+    {
+        lock (_gate)
+        {
+            var isNew = !_state.Nodes.ContainsKey(report.Node) || _state.Nodes[report.Node].RegisteredAt is null;
+            ClusterRules.ApplyReport(_state, report, _clock());
+            if (isNew || report.Phase != NodePhase.Running) Persist();
+            return Snapshot();
+        }
+    }
+
+    /// <summary>A server finished starting: it now runs with the current secrets-encryption configuration.</summary>
+    public void CompleteStart(string node) => Mutate(state =>
+    {
+        if (state.Nodes.TryGetValue(node, out var record))
+        {
+            record.AppliedEncryptionGeneration = state.Encryption.Generation;
+            record.LastSuccessfulStart = _clock();
+        }
+        return true;
+    });
+
+    public SecretsEncryptResponse SecretsEncrypt(string command)
+    {
+        lock (_gate)
+        {
+            if (command == "status") return new SecretsEncryptResponse(null, SecretsEncryption.Status(_state));
+            var error = SecretsEncryption.Advance(_state, command);
+            if (error is null) Persist();
+            return new SecretsEncryptResponse(error, error is null ? $"{command} completed successfully\n" : "");
+        }
+    }
+
+    public void RecordSnapshot(string name) => Mutate(state =>
+    {
+        state.Snapshots.Add(name);
+        return true;
+    });
+
+    public ClusterState Read()
+    {
+        lock (_gate) return Snapshot();
+    }
+
+    public T Inspect<T>(Func<ClusterState, T> query)
+    {
+        lock (_gate) return query(_state);
+    }
+
+    private T Mutate<T>(Func<ClusterState, T> change)
+    {
+        lock (_gate)
+        {
+            var result = change(_state);
+            Persist();
+            return result;
+        }
+    }
+
+    /// <summary>A deep copy without the CA key, safe to hand to any node.</summary>
+    private ClusterState Snapshot()
+    {
+        var copy = JsonSerializer.Deserialize<ClusterState>(JsonSerializer.Serialize(_state, Protocol.Json), Protocol.Json)!;
+        copy.CaKeyPem = "";
+        return copy;
+    }
+
+    private void Persist()
+    {
+        if (_stateFile is null) return;
+        SimPaths.WriteAtomically(_stateFile, JsonSerializer.Serialize(_state, Protocol.Json), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

@@ -1,0 +1,121 @@
+namespace Rke2Sim.Cluster;
+
+public enum AddMemberOutcome
+{
+    AddedAsLearner,
+    AlreadyMember,
+    TooManyLearners,
+}
+
+public enum ReadyStatus
+{
+    True,
+    False,
+    Unknown,
+}
+
+/// <summary>
+/// The membership and health rules of the cluster, as pure functions over <see cref="ClusterState"/>.
+/// etcd allows one learner at a time; RKE2 treats a server as joined only once it is promoted and (for
+/// control-plane servers) has registered its apiserver address.
+/// </summary>
+public static class ClusterRules
+{
+    public const string TooManyLearnersError = "etcdserver: too many learner members in cluster";
+
+    /// <summary>Whether another server's join is still in progress, which blocks a new learner.</summary>
+    public static string? JoinBlocker(ClusterState state, string node)
+    {
+        var learner = state.EtcdMembers.FirstOrDefault(m => m.IsLearner && m.Name != node);
+        if (learner is not null) return learner.Name;
+        return state.JoinsInProgress.Keys.FirstOrDefault(n => n != node);
+    }
+
+    public static AddMemberOutcome AddMember(ClusterState state, string node, string peerUrl, bool needsApiServerAddress, DateTimeOffset now)
+    {
+        if (state.EtcdMembers.Any(m => m.Name == node)) return AddMemberOutcome.AlreadyMember;
+        if (JoinBlocker(state, node) is not null) return AddMemberOutcome.TooManyLearners;
+        state.EtcdMembers.Add(new EtcdMember { Name = node, PeerUrl = peerUrl, IsLearner = true, AddedAt = now });
+        state.JoinsInProgress[node] = new JoinRecord { Node = node, NeedsApiServerAddress = needsApiServerAddress, StartedAt = now };
+        return AddMemberOutcome.AddedAsLearner;
+    }
+
+    /// <summary>The first etcd member of a new cluster is a voter from the start.</summary>
+    public static void AddFounder(ClusterState state, string node, string peerUrl, DateTimeOffset now)
+    {
+        if (state.EtcdMembers.Any(m => m.Name == node)) return;
+        state.EtcdMembers.Add(new EtcdMember { Name = node, PeerUrl = peerUrl, IsLearner = false, AddedAt = now });
+    }
+
+    public static bool Promote(ClusterState state, string node)
+    {
+        var member = state.EtcdMembers.FirstOrDefault(m => m.Name == node);
+        if (member is null) return false;
+        member.IsLearner = false;
+        CompleteJoinIfDone(state, node);
+        return true;
+    }
+
+    public static void RegisterApiServer(ClusterState state, string node, string address)
+    {
+        state.ApiServerAddresses[node] = address;
+        CompleteJoinIfDone(state, node);
+    }
+
+    private static void CompleteJoinIfDone(ClusterState state, string node)
+    {
+        if (!state.JoinsInProgress.TryGetValue(node, out var join)) return;
+        var promoted = state.EtcdMembers.FirstOrDefault(m => m.Name == node) is not { IsLearner: true };
+        var addressDone = !join.NeedsApiServerAddress || state.ApiServerAddresses.ContainsKey(node);
+        if (promoted && addressDone) state.JoinsInProgress.Remove(node);
+    }
+
+    public static bool IsFresh(NodeRecord node, DateTimeOffset now, TimeSpan grace) =>
+        node.LastReport is { Phase: not NodePhase.Stopped } && now - node.LastSeen <= grace;
+
+    public static bool EtcdMemberHealthy(ClusterState state, string member, DateTimeOffset now, TimeSpan grace) =>
+        state.Nodes.TryGetValue(member, out var node) && IsFresh(node, now, grace) && node.LastReport!.EtcdRunning;
+
+    /// <summary>etcd has quorum when more than half of its voting members are up.</summary>
+    public static bool HasQuorum(ClusterState state, DateTimeOffset now, TimeSpan grace)
+    {
+        var voters = state.EtcdMembers.Where(m => !m.IsLearner).ToList();
+        if (voters.Count == 0) return false;
+        var healthy = voters.Count(m => EtcdMemberHealthy(state, m.Name, now, grace));
+        return healthy * 2 > voters.Count;
+    }
+
+    /// <summary>
+    /// The node's Ready condition: unknown once the kubelet stopped posting status for longer than the grace period,
+    /// false while the kubelet runs but the node is not ready, true otherwise.
+    /// </summary>
+    public static ReadyStatus NodeReady(NodeRecord node, DateTimeOffset now, TimeSpan grace)
+    {
+        if (node.RegisteredAt is null || node.LastReport is null) return ReadyStatus.Unknown;
+        if (now - node.LastSeen > grace) return ReadyStatus.Unknown;
+        if (node.LastReport.Phase == NodePhase.Stopped) return ReadyStatus.True;
+        return node.LastReport.KubeletRunning ? ReadyStatus.True : ReadyStatus.False;
+    }
+
+    /// <summary>Merges a node's report into the state.</summary>
+    public static void ApplyReport(ClusterState state, NodeReport report, DateTimeOffset now)
+    {
+        if (!state.Nodes.TryGetValue(report.Node, out var node))
+        {
+            node = new NodeRecord { Name = report.Node };
+            state.Nodes[report.Node] = node;
+        }
+        node.Address = report.Address;
+        node.Roles = report.Roles;
+        node.Version = report.Version;
+        node.LastReport = report;
+        node.LastSeen = now;
+        if (report.KubeletRunning && node.RegisteredAt is null)
+        {
+            // Like the kubelet, labels and taints from the config are applied only when the node object is created.
+            node.RegisteredAt = now;
+            node.Labels = report.Labels;
+            node.Taints = report.Taints;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Rke2Sim.Config;
+
+namespace Rke2Sim.Cluster;
+
+/// <summary>
+/// The authoritative cluster state, held by the bootstrap server (what etcd and the apiserver would hold for real)
+/// and persisted under its server/db directory so it survives restarts.
+/// </summary>
+public sealed class ClusterState
+{
+    public string Token { get; set; } = "";
+    public string CaCertPem { get; set; } = "";
+    public string CaKeyPem { get; set; } = "";
+    public Dictionary<string, string> CriticalConfig { get; set; } = [];
+    public List<EtcdMember> EtcdMembers { get; set; } = [];
+    public Dictionary<string, string> ApiServerAddresses { get; set; } = [];
+    public Dictionary<string, NodeRecord> Nodes { get; set; } = [];
+    public Dictionary<string, JoinRecord> JoinsInProgress { get; set; } = [];
+    public SecretsEncryptionState Encryption { get; set; } = new();
+    public List<string> Snapshots { get; set; } = [];
+}
+
+public sealed class EtcdMember
+{
+    public string Name { get; set; } = "";
+    public string PeerUrl { get; set; } = "";
+    public bool IsLearner { get; set; }
+    public DateTimeOffset AddedAt { get; set; }
+}
+
+/// <summary>A server that has been added to etcd but has not finished joining (promotion, apiserver address).</summary>
+public sealed class JoinRecord
+{
+    public string Node { get; set; } = "";
+    public bool NeedsApiServerAddress { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+}
+
+public sealed class SecretsEncryptionState
+{
+    public string Stage { get; set; } = "start";
+
+    /// <summary>Bumped at every stage change; each server records the generation it last started with.</summary>
+    public long Generation { get; set; }
+}
+
+public sealed class NodeRecord
+{
+    public string Name { get; set; } = "";
+    public string Address { get; set; } = "";
+    public NodeRoles Roles { get; set; } = NodeRoles.Agent;
+    public string Version { get; set; } = "";
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public List<string> Taints { get; set; } = [];
+
+    /// <summary>When the kubelet registered the node object; null while it never has.</summary>
+    public DateTimeOffset? RegisteredAt { get; set; }
+
+    public NodeReport? LastReport { get; set; }
+    public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>Secrets-encryption generation this server had when it last completed a start.</summary>
+    public long AppliedEncryptionGeneration { get; set; }
+
+    public DateTimeOffset? LastSuccessfulStart { get; set; }
+}
+
+public enum NodePhase
+{
+    Starting,
+    Running,
+    Stopped,
+}
+
+/// <summary>What a node's daemon reports about itself, periodically and at every change.</summary>
+public sealed class NodeReport
+{
+    public string Node { get; set; } = "";
+    public string Address { get; set; } = "";
+    public NodeRoles Roles { get; set; } = NodeRoles.Agent;
+    public string Version { get; set; } = "";
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public List<string> Taints { get; set; } = [];
+    public NodePhase Phase { get; set; }
+    public DateTimeOffset ProcessStartedAt { get; set; }
+    public bool EtcdRunning { get; set; }
+    public bool ApiServerRunning { get; set; }
+    public bool KubeletRunning { get; set; }
+
+    /// <summary>Until when the node's etcd/kube-apiserver static pods are still being (re)created.</summary>
+    public DateTimeOffset StaticPodsSettleAt { get; set; }
+
+    public List<ContainerRecord> Containers { get; set; } = [];
+}
+
+/// <summary>One container as the CRI reports it.</summary>
+public sealed class ContainerRecord
+{
+    public string Id { get; set; } = "";
+    public string PodSandboxId { get; set; } = "";
+    public string PodName { get; set; } = "";
+    public string PodUid { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Image { get; set; } = "";
+    public int Attempt { get; set; }
+    public long CreatedAtNs { get; set; }
+    public bool Running { get; set; }
+}

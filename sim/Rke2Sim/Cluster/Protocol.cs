@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Rke2Sim.Cluster;
+
+/// <summary>Messages between a node's daemon and the bootstrap server's supervisor (the simulator's stand-in for etcd and the apiserver).</summary>
+public static class Protocol
+{
+    public const string TokenHeader = "X-Rke2-Sim-Token";
+    public const string Prefix = "/v1-sim";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = false,
+    };
+}
+
+public sealed record JoinRequest(string Node, string Address, bool IsServer, Dictionary<string, string> Critical);
+
+public sealed record JoinResponse(string CaCertPem, string? CaKeyPem, string Token);
+
+public sealed record AddMemberRequest(string Node, string PeerUrl, bool NeedsApiServerAddress);
+
+public sealed record AddMemberResponse(AddMemberOutcome Outcome, string? BlockedBy);
+
+public sealed record NodeRequest(string Node);
+
+public sealed record RegisterApiServerRequest(string Node, string Address);
+
+public sealed record SecretsEncryptRequest(string Command);
+
+public sealed record SecretsEncryptResponse(string? Error, string Output);
+
+public sealed record SnapshotRequest(string Name);
+
+public sealed record ErrorResponse(string Message);

@@ -1,0 +1,35 @@
+using System.Globalization;
+using Rke2Sim.Hosting;
+using Rke2Sim.Kernel;
+using Rke2Sim.Logging;
+
+namespace Rke2Sim.Daemon;
+
+/// <summary>Starts the kubelet; with protect-kernel-defaults and wrong kernel flags it fails and is restarted forever.</summary>
+public static class KubeletRunner
+{
+    public static async Task StartAsync(NodeDaemon daemon)
+    {
+        daemon.Log($"Running kubelet --address=0.0.0.0 --anonymous-auth=false --hostname-override={daemon.NodeName} " +
+                   $"--kubeconfig={SimPaths.KubeletKubeconfig} --node-ip={daemon.Host.NodeAddress} " +
+                   $"--pod-manifest-path={SimPaths.PodManifests} --protect-kernel-defaults={(daemon.Config.ProtectKernelDefaults ? "true" : "false")}");
+        if (!daemon.Config.ProtectKernelDefaults) return;
+        var violations = KernelParameters.KubeletViolations(KernelParameters.ReadAll());
+        if (violations.Count == 0) return;
+        // The kubelet exits at container manager start; rke2 restarts it. Static pods never start, the node never registers.
+        var pid = Environment.ProcessId + 7;
+        while (!daemon.Stopping.IsCancellationRequested)
+        {
+            var now = DateTime.UtcNow;
+            var klogTime = now.ToString("MMdd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+            var lines =
+                $"I{klogTime} {pid,7} server.go:1263] \"Started kubelet\"\n" +
+                $"E{klogTime} {pid,7} kubelet.go:1649] \"Failed to start ContainerManager\" err=\"[{string.Join(", ", violations)}]\"\n";
+            File.AppendAllText(SimPaths.Resolve(SimPaths.KubeletLog), lines);
+            LogrusLog.Error("Kubelet exited: exit status 1");
+            pid += 3;
+            await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+        }
+        daemon.Stopping.ThrowIfCancellationRequested();
+    }
+}
