@@ -25,7 +25,7 @@ public sealed class PlainProgress(TextWriter output) : IRolloutObserver
         Write($"{node}: waiting for {gate} ({elapsed.TotalSeconds:0}s): {lastObserved}");
     }
 
-    public void GatePassed(string node, string gate, TimeSpan elapsed) => Write($"{node}: gate {gate} passed");
+    public void GatePassed(string node, string gate, TimeSpan elapsed) => Write($"{node}: gate {gate} passed ({elapsed.TotalSeconds:0.0}s)");
 
     public void NodeSkipped(string node, string reason) => Write($"{node}: unchanged");
 

@@ -13,7 +13,7 @@ public sealed class LoggingObserver(ILogger log) : IRolloutObserver
         log.Debug("{Node}: waiting for {Gate} ({Elapsed:0}s): {Observed}", node, gate, elapsed.TotalSeconds, lastObserved);
 
     public void GatePassed(string node, string gate, TimeSpan elapsed) =>
-        log.Information("{Node}: gate {Gate} passed after {Elapsed:0.0}s in gates", node, gate, elapsed.TotalSeconds);
+        log.Information("{Node}: gate {Gate} passed after {Elapsed:0.0}s", node, gate, elapsed.TotalSeconds);
 
     public void NodeSkipped(string node, string reason) => log.Information("{Node}: skipped ({Reason})", node, reason);
 

@@ -17,10 +17,11 @@ public sealed class AwaitReadinessPhase : INodePhase
         {
             try
             {
-                node.GateTime += await GateRunner.WaitAsync(node.Shell, gate, context,
+                var waited = await GateRunner.WaitAsync(node.Shell, gate, context,
                     (g, elapsed, last) => node.Settings.Observer.GateWaiting(node.Node, g.Name, elapsed, last?.Observed),
                     cancellationToken).ConfigureAwait(false);
-                node.Settings.Observer.GatePassed(node.Node, gate.Name, node.GateTime);
+                node.GateTime += waited;
+                node.Settings.Observer.GatePassed(node.Node, gate.Name, waited);
             }
             catch (GateFailedException failure)
             {
