@@ -7,7 +7,8 @@ namespace Rke2Converge.IntegrationTests.Lab;
 public static class ProcessRunner
 {
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(
-        string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? stdin = null)
+        string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? stdin = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -17,6 +18,7 @@ public static class ProcessRunner
             RedirectStandardError = true,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) info.Environment[key] = value;
         using var process = new Process { StartInfo = info };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using Rke2Converge.IntegrationTests.Lab;
+
+namespace Rke2Converge.IntegrationTests.Converge;
+
+public sealed record Rke2cResult(int Exit, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
+
+    public override string ToString() => $"exit {Exit}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the real rke2c binary as a user would, against a lab, with its own token, compiled-playbook cache and log
+/// directory, and keeps every output so tests can check that the token never shows up anywhere.
+/// </summary>
+public sealed class Rke2cDriver
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(8);
+    private readonly List<Rke2cResult> _runs = [];
+
+    public Rke2cDriver(string name)
+    {
+        WorkDirectory = System.IO.Directory.CreateTempSubdirectory($"rke2c-{name}-").FullName;
+        Token = "tok-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+    }
+
+    public string WorkDirectory { get; }
+
+    public string Token { get; }
+
+    public string LogDirectory => Path.Combine(WorkDirectory, "state", "rke2c", "logs");
+
+    public static string Artifacts => Path.Combine(LabEnvironment.RepoRoot, ".lab", "artifacts");
+
+    public string WritePlaybook(string name, string body)
+    {
+        var path = Path.Combine(WorkDirectory, name);
+        File.WriteAllText(path, body);
+        return path;
+    }
+
+    public async Task<Rke2cResult> RunAsync(params string[] arguments)
+    {
+        var rke2c = Path.Combine(AppContext.BaseDirectory, "rke2c.dll");
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", [rke2c, .. arguments], RunTimeout, environment: new Dictionary<string, string?>
+        {
+            ["RKE2_TOKEN"] = Token,
+            ["RKE2C_CACHE_DIR"] = Path.Combine(WorkDirectory, "cache"),
+            ["XDG_STATE_HOME"] = Path.Combine(WorkDirectory, "state"),
+            ["RKE2C_TEMPLATES"] = Path.Combine(LabEnvironment.RepoRoot, "templates"),
+        }).ConfigureAwait(false);
+        var result = new Rke2cResult(exit, stdout, stderr);
+        lock (_runs) _runs.Add(result);
+        return result;
+    }
+
+    /// <summary>Every byte rke2c printed or logged during this driver's life.</summary>
+    public string EverythingPrintedOrLogged()
+    {
+        var logs = System.IO.Directory.Exists(LogDirectory)
+            ? System.IO.Directory.EnumerateFiles(LogDirectory).Select(File.ReadAllText)
+            : [];
+        lock (_runs) return string.Join("\n", _runs.Select(r => r.Output).Concat(logs));
+    }
+}
