@@ -28,7 +28,7 @@ public static class KubeletRunner
             File.AppendAllText(SimPaths.Resolve(SimPaths.KubeletLog), lines);
             LogrusLog.Error("Kubelet exited: exit status 1");
             pid += 3;
-            await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
         }
         daemon.Stopping.ThrowIfCancellationRequested();
     }
