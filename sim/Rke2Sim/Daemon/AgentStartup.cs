@@ -75,7 +75,7 @@ public static class AgentStartup
             catch (Exception e) when (e is HttpRequestException or SupervisorRefusedException)
             {
                 daemon.Log($"Waiting to retrieve agent configuration; server is not ready: {e.Message}");
-                await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+                await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
             }
         }
     }
@@ -90,7 +90,7 @@ public static class AgentStartup
                     state.Nodes.TryGetValue(n, out var node) && ClusterRules.IsFresh(node, now, daemon.Grace) && node.LastReport!.ApiServerRunning))
                 return;
             daemon.Log("Waiting for apiserver to become available");
-            await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
         }
     }
 }

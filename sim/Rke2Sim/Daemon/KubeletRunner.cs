@@ -14,12 +14,13 @@ public static class KubeletRunner
                    $"--kubeconfig={SimPaths.KubeletKubeconfig} --node-ip={daemon.Host.NodeAddress} " +
                    $"--pod-manifest-path={SimPaths.PodManifests} --protect-kernel-defaults={(daemon.Config.ProtectKernelDefaults ? "true" : "false")}");
         if (!daemon.Config.ProtectKernelDefaults) return;
-        var violations = KernelParameters.KubeletViolations(KernelParameters.ReadAll());
-        if (violations.Count == 0) return;
-        // The kubelet exits at container manager start; rke2 restarts it. Static pods never start, the node never registers.
+        // The kubelet exits at container manager start and rke2 restarts it: static pods never start and the node never
+        // registers, until the kernel values are right when the kubelet is next started.
         var pid = Environment.ProcessId + 7;
-        while (!daemon.Stopping.IsCancellationRequested)
+        while (true)
         {
+            var violations = KernelParameters.KubeletViolations(KernelParameters.ReadAll());
+            if (violations.Count == 0) return;
             var now = DateTime.UtcNow;
             var klogTime = now.ToString("MMdd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
             var lines =
@@ -28,8 +29,7 @@ public static class KubeletRunner
             File.AppendAllText(SimPaths.Resolve(SimPaths.KubeletLog), lines);
             LogrusLog.Error("Kubelet exited: exit status 1");
             pid += 3;
-            await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
         }
-        daemon.Stopping.ThrowIfCancellationRequested();
     }
 }

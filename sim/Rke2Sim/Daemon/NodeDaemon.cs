@@ -20,7 +20,7 @@ public sealed class NodeDaemon
         NodeName = config.NodeName(host.HostName);
         Stopping = stopping;
         Timing = new StartupTiming(host, NodeName);
-        Heartbeat = TimeSpan.FromMilliseconds(Math.Max(250, host.ScaledSeconds(10).TotalMilliseconds));
+        Heartbeat = TimeSpan.FromMilliseconds(Math.Max(1000, host.ScaledSeconds(10).TotalMilliseconds));
         Grace = TimeSpan.FromMilliseconds(Math.Max(4 * Heartbeat.TotalMilliseconds, host.ScaledSeconds(40).TotalMilliseconds));
         Runtime = new NodeRuntime(NodeName, host.NodeAddress, roles, release.Version, BuildLabels(), [.. config.GetList("node-taint")]);
     }

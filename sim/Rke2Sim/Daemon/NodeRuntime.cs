@@ -60,8 +60,8 @@ public sealed class NodeRuntime
             var samePod = !newPod && current is not null;
             var record = new ContainerRecord
             {
-                Id = RandomHex(32),
-                PodSandboxId = samePod ? current!.PodSandboxId : RandomHex(32),
+                Id = RandomHex(64),
+                PodSandboxId = samePod ? current!.PodSandboxId : RandomHex(64),
                 PodName = podName,
                 PodUid = samePod ? current!.PodUid : Guid.NewGuid().ToString(),
                 Name = container,

@@ -217,7 +217,7 @@ public static class ServerStartup
         await daemon.ReportAsync();
         while (true)
         {
-            await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
             daemon.Log("Failed to get apiserver addresses from etcd: apiserver addresses not yet set");
         }
     }
@@ -264,7 +264,7 @@ public static class ServerStartup
             var state = await daemon.TryReadStateAsync();
             if (state is not null && ClusterRules.HasQuorum(state, DateTimeOffset.UtcNow, daemon.Grace)) return;
             daemon.Log("Waiting for etcd server to become available");
-            await Task.Delay(daemon.Timing.Scaled(5), daemon.Stopping);
+            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
         }
     }
 

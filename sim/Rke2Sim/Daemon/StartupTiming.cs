@@ -45,6 +45,9 @@ public sealed class StartupTiming
 
     public TimeSpan Scaled(double realSeconds) => _host.ScaledSeconds(realSeconds);
 
+    /// <summary>A retry interval: scaled, but never below a second so scaled-down labs do not flood the journal.</summary>
+    public TimeSpan RetryInterval(double realSeconds) => TimeSpan.FromMilliseconds(Math.Max(1000, _host.ScaledSeconds(realSeconds).TotalMilliseconds));
+
     public double NextDouble() => _random.NextDouble();
 
     public TimeSpan ScaledBetween(double minSeconds, double maxSeconds) =>

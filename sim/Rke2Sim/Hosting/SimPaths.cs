@@ -47,7 +47,7 @@ public static class SimPaths
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp-" + Environment.ProcessId;
         File.WriteAllText(temp, content);
-        if (mode is { } m) File.SetUnixFileMode(temp, m);
+        if (mode is { } m && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, m);
         File.Move(temp, path, overwrite: true);
     }
 

@@ -1,0 +1,127 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Rke2Sim.Artifacts;
+using Rke2Sim.Cli.Kubectl;
+using Rke2Sim.Hosting;
+using Rke2Sim.Tls;
+using Rke2Sim.Versions;
+using Xunit;
+
+namespace Rke2Converge.Tests.Simulator;
+
+public sealed class ArtifactTests
+{
+    [Fact]
+    public void ChecksumFileMatchesTheTarballInSha256sumFormat()
+    {
+        var output = Directory.CreateTempSubdirectory("rke2sim-artifacts-");
+        try
+        {
+            var directory = ArtifactBuilder.Build(output.FullName, "v1.32.5+rke2r1");
+            var tarball = File.ReadAllBytes(Path.Join(directory, ArtifactBuilder.TarballName));
+            var line = File.ReadAllText(Path.Join(directory, ArtifactBuilder.ChecksumName));
+            Assert.Equal($"{Convert.ToHexStringLower(SHA256.HashData(tarball))}  rke2.linux-amd64.tar.gz\n", line);
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TarballIsDeterministicPerVersion()
+    {
+        Assert.Equal(ArtifactBuilder.BuildTarball("v1.31.8+rke2r1"), ArtifactBuilder.BuildTarball("v1.31.8+rke2r1"));
+        Assert.NotEqual(ArtifactBuilder.BuildTarball("v1.31.8+rke2r1"), ArtifactBuilder.BuildTarball("v1.31.9+rke2r1"));
+    }
+
+    [Fact]
+    public void TarballHasUpstreamLayoutAndPinsItsVersion()
+    {
+        var entries = new Dictionary<string, (string Content, UnixFileMode Mode)>();
+        using (var gzip = new GZipStream(new MemoryStream(ArtifactBuilder.BuildTarball("v1.33.1+rke2r1")), CompressionMode.Decompress))
+        using (var reader = new TarReader(gzip))
+        {
+            while (reader.GetNextEntry() is { } entry)
+            {
+                var content = entry.DataStream is null ? "" : new StreamReader(entry.DataStream).ReadToEnd();
+                entries[entry.Name] = (content, entry.Mode);
+            }
+        }
+        foreach (var path in new[] { "bin/rke2", "bin/rke2-killall.sh", "bin/rke2-uninstall.sh", "lib/systemd/system/rke2-server.service", "lib/systemd/system/rke2-agent.service", "share/rke2/rke2-cis-sysctl.conf" })
+        {
+            Assert.True(entries.ContainsKey(path), path);
+        }
+        Assert.Contains("--sim-version v1.33.1+rke2r1", entries["bin/rke2"].Content);
+        Assert.True(entries["bin/rke2"].Mode.HasFlag(UnixFileMode.UserExecute));
+        var unit = entries["lib/systemd/system/rke2-server.service"].Content;
+        Assert.Contains("Type=notify", unit);
+        Assert.Contains("ExecStart=/usr/local/bin/rke2 server", unit);
+        Assert.Contains("Conflicts=rke2-agent.service", unit);
+        Assert.Contains("RestartSec=5s", unit);
+        Assert.Contains("kernel.panic=10", entries["share/rke2/rke2-cis-sysctl.conf"].Content);
+    }
+
+    [Fact]
+    public void VersionOutputHasUpstreamShape()
+    {
+        var lines = ReleaseInfo.Parse("v1.31.8+rke2r1").VersionOutput.Split('\n');
+        Assert.Equal("rke2 version v1.31.8+rke2r1 (f598b218a6f58bd566d6d757a352efb8260de42e)", lines[0]);
+        Assert.Equal("go version go1.23.6 X:boringcrypto", lines[1]);
+        Assert.Matches(@"^rke2 version v1\.33\.1\+rke2r1 \([0-9a-f]{40}\)$", ReleaseInfo.Parse("v1.33.1+rke2r1").VersionOutput.Split('\n')[0]);
+    }
+}
+
+public sealed class CliPieceTests
+{
+    private static readonly JsonNode Node = JsonNode.Parse("""
+        {"metadata":{"name":"h1"},"status":{"conditions":[{"type":"MemoryPressure","status":"False"},{"type":"Ready","status":"True"}],
+         "nodeInfo":{"kubeletVersion":"v1.32.5+rke2r1"}}}
+        """)!;
+
+    [Fact]
+    public void JsonPathFiltersConditions() =>
+        Assert.Equal("True", JsonPath.Evaluate("{.status.conditions[?(@.type==\"Ready\")].status}", Node));
+
+    [Fact]
+    public void JsonPathReadsNestedFields() =>
+        Assert.Equal("v1.32.5+rke2r1", JsonPath.Evaluate("{.status.nodeInfo.kubeletVersion}", Node));
+
+    [Fact]
+    public void JsonPathRangesOverItems()
+    {
+        var list = JsonNode.Parse("""{"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]}""");
+        Assert.Equal("a\nb\n", JsonPath.Evaluate("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", list));
+        Assert.Equal("a b", JsonPath.Evaluate("{.items[*].metadata.name}", list));
+    }
+
+    [Fact]
+    public void AgeUsesKubectlUnits()
+    {
+        Assert.Equal("45s", TextTable.Age(TimeSpan.FromSeconds(45)));
+        Assert.Equal("3m20s", TextTable.Age(TimeSpan.FromSeconds(200)));
+        Assert.Equal("130m", TextTable.Age(TimeSpan.FromMinutes(130)));
+        Assert.Equal("3h10m", TextTable.Age(TimeSpan.FromMinutes(190)));
+    }
+
+    [Fact]
+    public void FullTokensCarryTheCaHash()
+    {
+        var ca = ClusterCa.Create(DateTimeOffset.UtcNow);
+        var parsed = ParsedToken.Parse(ca.FullToken("s3cret"));
+        Assert.Equal("s3cret", parsed.Secret);
+        Assert.Equal(ca.TokenHash, parsed.CaHash);
+        Assert.Equal(new ParsedToken("plain", null), ParsedToken.Parse("plain"));
+    }
+
+    [Fact]
+    public void HostEnvironmentFileIsKeyValueLines()
+    {
+        var values = HostEnvironment.Parse("# lab\nRKE2_SIM_HOST=h3\nexport RKE2_SIM_TIME_SCALE=\"0.05\"\n\nBAD LINE\n");
+        Assert.Equal("h3", values["RKE2_SIM_HOST"]);
+        Assert.Equal("0.05", values["RKE2_SIM_TIME_SCALE"]);
+        Assert.Equal(2, values.Count);
+    }
+}
