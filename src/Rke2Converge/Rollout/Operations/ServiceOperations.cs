@@ -36,10 +36,22 @@ public static class ServiceOperations
         return line is not null && int.TryParse(line[Prefix.Length..].Trim(), out var pid) ? pid : 0;
     }
 
-    public static RemoteCommand JournalTail(string unit, int lines) =>
-        new($"read the journal of {unit}", "journalctl -u \"$1\" -n \"$2\" --no-pager -o cat 2>&1 || true")
+    /// <summary>
+    /// What explains a node that never got ready: the unit's last journal lines, and the kubelet's own log, where
+    /// RKE2's kubelet writes errors such as a kernel flag it refuses.
+    /// </summary>
+    public static RemoteCommand FailureEvidence(string unit, int lines) =>
+        new($"read the logs of {unit}", """
+            journalctl -u "$1" -n "$2" --no-pager -o cat 2>&1 || true
+            if [ -f "$3" ]; then
+              echo "--- $3:"
+              grep -E 'err=|level=error|E[0-9]{4} ' "$3" | tail -n 3
+            fi
+            """)
         {
-            Arguments = [unit, lines.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Arguments = [unit, lines.ToString(System.Globalization.CultureInfo.InvariantCulture), KubeletLog],
             Timeout = TimeSpan.FromSeconds(20),
         };
+
+    public const string KubeletLog = "/var/lib/rancher/rke2/agent/logs/kubelet.log";
 }

@@ -30,14 +30,14 @@ public sealed class AwaitReadinessPhase : INodePhase
         }
     }
 
-    /// <summary>The last journal lines usually say why (kernel flags, a join conflict), so they go into the failure report.</summary>
+    /// <summary>The last log lines usually say why (kernel flags, a join conflict), so they go into the failure report.</summary>
     private static async Task<string> JournalTailAsync(NodeContext node, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await node.Shell.RunAsync(ServiceOperations.JournalTail(node.Plan.Desired.ServiceName, 8), cancellationToken).ConfigureAwait(false);
+            var result = await node.Shell.RunAsync(ServiceOperations.FailureEvidence(node.Plan.Desired.ServiceName, 8), cancellationToken).ConfigureAwait(false);
             var lines = result.Stdout.Trim();
-            return lines.Length == 0 ? "" : $"\n  last journal lines of {node.Plan.Desired.ServiceName}:\n    " + lines.Replace("\n", "\n    ", StringComparison.Ordinal);
+            return lines.Length == 0 ? "" : $"\n  last log lines of {node.Plan.Desired.ServiceName}:\n    " + lines.Replace("\n", "\n    ", StringComparison.Ordinal);
         }
         catch (Remote.RemoteException)
         {
