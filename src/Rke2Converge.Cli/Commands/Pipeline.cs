@@ -119,7 +119,7 @@ public sealed class Pipeline : IAsyncDisposable
     public void Error(string message)
     {
         var redacted = Redactor.Redact(message);
-        Log.Error("{Message}", redacted);
+        Log.ForContext(RunLog.AlreadyPrinted, true).Error("{Message}", redacted);
         Console.Error.WriteLine(redacted.StartsWith("error", StringComparison.Ordinal) || redacted.Contains(": error", StringComparison.Ordinal) ? redacted : $"error: {redacted}");
     }
 

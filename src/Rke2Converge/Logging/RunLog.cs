@@ -1,6 +1,7 @@
 using System.Globalization;
 using Serilog;
 using Serilog.Events;
+using Serilog.Filters;
 using Serilog.Formatting.Display;
 using Serilog.Formatting.Json;
 
@@ -9,6 +10,9 @@ namespace Rke2Converge.Logging;
 /// <summary>One run's logging: human lines on stderr, a structured JSON-lines file per run, both redacted.</summary>
 public static class RunLog
 {
+    /// <summary>Marks events the CLI has already shown the user in its own words: they go to the file only.</summary>
+    public const string AlreadyPrinted = "AlreadyPrinted";
+
     public static string DefaultDirectory()
     {
         var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
@@ -23,11 +27,13 @@ public static class RunLog
         Directory.CreateDirectory(directory);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         var path = Path.Combine(directory, $"rke2c-{stamp}-{command}-{Environment.ProcessId}.jsonl");
-        var console = new MessageTemplateTextFormatter("{Level:w4}: {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
+        var console = new MessageTemplateTextFormatter("{Level:w}: {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .Enrich.WithProperty("Command", command)
-            .WriteTo.Console(new RedactingFormatter(console, redactor), restrictedToMinimumLevel: consoleLevel, standardErrorFromLevel: LogEventLevel.Verbose)
+            .WriteTo.Logger(toConsole => toConsole
+                .Filter.ByExcluding(Matching.WithProperty(AlreadyPrinted))
+                .WriteTo.Console(new RedactingFormatter(console, redactor), restrictedToMinimumLevel: consoleLevel, standardErrorFromLevel: LogEventLevel.Verbose))
             .WriteTo.File(new RedactingFormatter(new JsonFormatter(renderMessage: true), redactor), path)
             .CreateLogger();
         return (logger, path);

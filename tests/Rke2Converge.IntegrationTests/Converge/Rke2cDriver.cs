@@ -11,7 +11,7 @@ public sealed record Rke2cResult(int Exit, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// Runs the real rke2c binary as a user would, against a lab, with its own token, compiled-playbook cache and log
+/// Runs the real rke2c binary as a user would (from the directory holding the playbooks), against a lab, with its own token, compiled-playbook cache and log
 /// directory, and keeps every output so tests can check that the token never shows up anywhere.
 /// </summary>
 public sealed class Rke2cDriver
@@ -33,11 +33,11 @@ public sealed class Rke2cDriver
 
     public static string Artifacts => Path.Combine(LabEnvironment.RepoRoot, ".lab", "artifacts");
 
+    /// <summary>Writes a playbook into the work directory and returns its name, as a user in that directory would type it.</summary>
     public string WritePlaybook(string name, string body)
     {
-        var path = Path.Combine(WorkDirectory, name);
-        File.WriteAllText(path, body);
-        return path;
+        File.WriteAllText(Path.Combine(WorkDirectory, name), body);
+        return name;
     }
 
     public async Task<Rke2cResult> RunAsync(params string[] arguments)
@@ -49,7 +49,7 @@ public sealed class Rke2cDriver
             ["RKE2C_CACHE_DIR"] = Path.Combine(WorkDirectory, "cache"),
             ["XDG_STATE_HOME"] = Path.Combine(WorkDirectory, "state"),
             ["RKE2C_TEMPLATES"] = Path.Combine(LabEnvironment.RepoRoot, "templates"),
-        }).ConfigureAwait(false);
+        }, workingDirectory: WorkDirectory).ConfigureAwait(false);
         var result = new Rke2cResult(exit, stdout, stderr);
         lock (_runs) _runs.Add(result);
         return result;

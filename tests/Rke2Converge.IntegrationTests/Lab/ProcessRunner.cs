@@ -8,7 +8,7 @@ public static class ProcessRunner
 {
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(
         string fileName, IEnumerable<string> arguments, TimeSpan timeout, string? stdin = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -16,6 +16,7 @@ public static class ProcessRunner
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) info.Environment[key] = value;

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using Rke2Converge.IntegrationTests.Lab;
+using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
+
+namespace Rke2Converge.IntegrationTests.Converge;
+
+[Collection(Clusters.Name)]
+public sealed class AccessAndInputTests
+{
+    private const string Listener = "127.0.99.1";
+    private const int ListenerPort = 2222;
+
+    /// <summary>A playbook whose node is a TCP listener rke2c must never connect to, with a body to break on purpose.</summary>
+    private static string Playbook(string body) => $$"""
+        Cluster("bad").Version("v1.32.5+rke2r1").Token(Secret.FromEnv("RKE2_TOKEN"));
+        Ssh(user: "root", port: {{ListenerPort}});
+        {{body}}
+        """;
+
+    [Theory]
+    [InlineData("Server(\"s1\", \"127.0.99.1\")\nJoinOrder(\"s1\");", "site.csx(3,27): error CS1002: ; expected")]
+    [InlineData("Server(\"s1\", \"127.0.99.1\");\nJoinOrder(\"s1\", \"ghost\");", "site.csx:4: error: join order names unknown node 'ghost'")]
+    [InlineData("Server(\"s1\", \"127.0.99.1\");\nServer(\"s2\", \"127.0.99.1\");\nJoinOrder(\"s1\", \"s2\");", "127.0.99.1")]
+    [InlineData("ControlPlane(\"c1\", \"127.0.99.1\");\nJoinOrder(\"c1\");", "c1")]
+    [InlineData("Server(\"s1\", \"127.0.99.1\").Sysctl(\"vm..x\", 1);\nJoinOrder(\"s1\");", "vm..x")]
+    [InlineData("Cluster(\"bad\").Token(Secret.FromEnv(\"RKE2C_IT_NOT_SET\"));\nServer(\"s1\", \"127.0.99.1\");\nJoinOrder(\"s1\");", "RKE2C_IT_NOT_SET")]
+    public async Task Bad_playbooks_are_refused_with_file_and_line_before_any_host_is_contacted(string body, string expected)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(Listener), ListenerPort);
+        listener.Start();
+        var rke2c = new Rke2cDriver("bad-input");
+        var playbook = rke2c.WritePlaybook("site.csx", Playbook(body));
+
+        foreach (var command in new[] { "plan", "apply" })
+        {
+            var run = await rke2c.RunAsync(command, playbook);
+            Assert.True(run.Exit == 1, run.ToString());
+            Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+        }
+        Assert.False(listener.Pending(), "rke2c connected to a host although the playbook was rejected");
+    }
+
+    [Fact]
+    public async Task An_unknown_host_key_is_refused_with_instructions_and_a_sudo_user_converges()
+    {
+        await using var lab = await LabEnvironment.UpAsync("it-access", 1, new LabOptions { Net = 54, SudoUser = "rke2c" });
+        var rke2c = new Rke2cDriver(lab.Name);
+        var body = Node(lab, "Server", "solo", 1) + JoinOrder("solo");
+        var emptyKnownHosts = Path.Combine(rke2c.WorkDirectory, "empty_known_hosts");
+        await File.WriteAllTextAsync(emptyKnownHosts, "");
+        var untrusted = rke2c.WritePlaybook("untrusted.csx", Header(lab).Replace(lab.KnownHostsPath, emptyKnownHosts, StringComparison.Ordinal) + body);
+
+        var refused = await rke2c.RunAsync("plan", untrusted);
+
+        Assert.True(refused.Exit == 1, refused.ToString());
+        Assert.Contains("solo", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"ssh-keyscan -p 22 {Address(lab, 1)} >> {emptyKnownHosts}", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(await lab.FileExistsAsync(1, "/etc/sysctl.d/90-rke2c.conf"));
+
+        var asSudoUser = rke2c.WritePlaybook("site.csx", Header(lab, user: "rke2c") + body);
+        var apply = await rke2c.RunAsync("apply", asSudoUser);
+        Assert.True(apply.Exit == 0, apply.ToString());
+        Assert.Equal("root 600", await lab.ExecOkAsync(1, "stat -c '%U %a' /etc/rancher/rke2/config.yaml"));
+        var again = await rke2c.RunAsync("plan", asSudoUser);
+        Assert.True(again.Exit == 0, again.ToString());
+    }
+}
