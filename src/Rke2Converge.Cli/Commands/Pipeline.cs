@@ -34,7 +34,11 @@ public sealed class Pipeline : IAsyncDisposable
         var humanOut = options.Output == OutputFormat.Json ? Console.Error : Console.Out;
         Human = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(humanOut) });
         Interactive = options.Output == OutputFormat.Text && !Console.IsOutputRedirected;
+        // Piped output goes to logs and scripts: one line per item, never wrapped at a guessed 80 columns.
+        if (!Interactive) Human.Profile.Width = RedirectedWidth;
     }
+
+    private const int RedirectedWidth = 4096;
 
     public RunOptions Options { get; }
 

@@ -5,13 +5,18 @@ namespace Rke2Converge.Gates;
 /// <summary>Which gates a node passes, in order, before the rollout moves on.</summary>
 public static class GateSet
 {
-    public static IReadOnlyList<ReadinessGate> For(NodeRole role)
+    /// <param name="role">The node's role.</param>
+    /// <param name="controlPlaneUp">
+    /// Whether an API server is up anywhere in the cluster. An etcd-only node joined before any control-plane node
+    /// cannot register its Node object yet, so its node Ready gate waits for the end of the rollout.
+    /// </param>
+    public static IReadOnlyList<ReadinessGate> For(NodeRole role, bool controlPlaneUp = true)
     {
         var gates = new List<ReadinessGate> { new ServiceActiveGate() };
         if (role.IsServer()) gates.Add(new SupervisorPingGate());
         if (role.CarriesEtcd()) gates.Add(new EtcdHealthGate());
         if (role.CarriesControlPlane()) gates.Add(new ApiServerReadyGate());
-        gates.Add(new NodeReadyGate());
+        if (controlPlaneUp || role.CarriesControlPlane()) gates.Add(new NodeReadyGate());
         if (role.IsServer()) gates.Add(new StaticPodsStableGate());
         return gates;
     }

@@ -19,6 +19,9 @@ public sealed class NodeContext(HostPlan plan, IRemoteShell shell, RolloutSettin
     /// <summary>The service's main PID before the start/restart, so gates can tell the new process from the old.</summary>
     public int PreviousMainPid { get; set; }
 
+    /// <summary>Whether an API server is up somewhere in the cluster when this node converges.</summary>
+    public bool ControlPlaneUp { get; init; } = true;
+
     /// <summary>Time spent waiting in readiness gates (the rest of a node's time is rollout overhead).</summary>
     public TimeSpan GateTime { get; set; }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Rke2Converge.Gates;
 using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Changes;
@@ -9,7 +11,7 @@ using Rke2Converge.Rollout.Phases;
 namespace Rke2Converge.Rollout;
 
 /// <summary>Converges the plan wave by wave and stops the line at the first node that fails: later nodes stay untouched.</summary>
-public sealed class RolloutRunner(RolloutSettings settings, AgentBatching batching, Func<string, IRemoteShell> shellFor)
+public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatching batching, Func<string, IRemoteShell> shellFor)
 {
     private static readonly INodePhase[] Phases =
     [
@@ -19,6 +21,8 @@ public sealed class RolloutRunner(RolloutSettings settings, AgentBatching batchi
         new StartServicePhase(),
         new AwaitReadinessPhase(),
     ];
+
+    private readonly HashSet<string> _deferredNodeReady = new(StringComparer.Ordinal);
 
     public async Task<RolloutResult> RunAsync(ClusterPlan plan, CancellationToken cancellationToken)
     {
@@ -32,21 +36,52 @@ public sealed class RolloutRunner(RolloutSettings settings, AgentBatching batchi
                 foreach (var host in wave) reports[host.Node] = new NodeReport(host.Node, host.HasChanges ? NodeOutcome.NotReached : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
                 continue;
             }
-            var waveReports = await Task.WhenAll(wave.Select(host => ConvergeAsync(host, cancellationToken))).ConfigureAwait(false);
+            var controlPlaneUp = ControlPlaneUp(plan, reports);
+            var waveReports = await Task.WhenAll(wave.Select(host => ConvergeAsync(host, controlPlaneUp, cancellationToken))).ConfigureAwait(false);
             foreach (var report in waveReports) reports[report.Node] = report;
             stopped = waveReports.Any(report => report.Outcome == NodeOutcome.Failed);
         }
+        if (!stopped && !settings.Executor.IsDryRun) await CheckDeferredNodeReadyAsync(plan, reports, cancellationToken).ConfigureAwait(false);
         return new RolloutResult([.. plan.Hosts.Select(host => reports[host.Node])], snapshot);
     }
 
-    private async Task<NodeReport> ConvergeAsync(HostPlan host, CancellationToken cancellationToken)
+    /// <summary>An API server is up once a control-plane node was running before the rollout or has converged in it.</summary>
+    private static bool ControlPlaneUp(ClusterPlan plan, Dictionary<string, NodeReport> reports) =>
+        plan.Hosts.Any(host => host.Desired.Role.CarriesControlPlane()
+            && (reports.TryGetValue(host.Node, out var report) ? report.Outcome == NodeOutcome.Converged : host.Facts.ServerService.IsActive));
+
+    /// <summary>etcd-only nodes that joined before any control plane get their node Ready gate now.</summary>
+    private async Task CheckDeferredNodeReadyAsync(ClusterPlan plan, Dictionary<string, NodeReport> reports, CancellationToken cancellationToken)
+    {
+        foreach (var host in plan.Hosts.Where(h => _deferredNodeReady.Contains(h.Node)))
+        {
+            var node = new NodeContext(host, shellFor(host.Node), settings);
+            settings.Observer.Step(host.Node, "node Ready (deferred until a control plane was up)");
+            try
+            {
+                await AwaitReadinessPhase.PassAsync(node, [new NodeReadyGate()], cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeConvergeException error)
+            {
+                settings.Observer.NodeFailed(host.Node, error.Message);
+                reports[host.Node] = reports[host.Node] with { Outcome = NodeOutcome.Failed, Error = error.Message };
+                return;
+            }
+        }
+    }
+
+    private async Task<NodeReport> ConvergeAsync(HostPlan host, bool controlPlaneUp, CancellationToken cancellationToken)
     {
         if (!host.HasChanges)
         {
             settings.Observer.NodeSkipped(host.Node, "no changes");
             return new NodeReport(host.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
         }
-        var node = new NodeContext(host, shellFor(host.Node), settings);
+        var node = new NodeContext(host, shellFor(host.Node), settings) { ControlPlaneUp = controlPlaneUp };
+        if (!controlPlaneUp && host.TouchesService && !host.Desired.Role.CarriesControlPlane())
+        {
+            lock (_deferredNodeReady) _deferredNodeReady.Add(host.Node);
+        }
         var clock = Stopwatch.StartNew();
         settings.Observer.NodeStarted(host.Node);
         try
@@ -81,8 +116,13 @@ public sealed class RolloutRunner(RolloutSettings settings, AgentBatching batchi
         var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
         settings.Observer.Step(member.Node, "etcd snapshot");
         var result = await settings.Executor.ExecuteAsync(shellFor(member.Node), EtcdSnapshotOperations.Save(name), cancellationToken).ConfigureAwait(false);
-        var saved = result.Stdout.Split('\n').LastOrDefault(line => line.Contains("saved", StringComparison.Ordinal))?.Trim();
-        settings.Log.Information("{Node}: {Snapshot}", member.Node, saved ?? $"snapshot {name} requested");
-        return saved ?? name;
+        // rke2 logs "Snapshot NAME-NODE-TS saved." through logrus (stderr, folded into the output here).
+        var saved = SavedSnapshot().Match(result.Stdout);
+        var snapshot = saved.Success ? saved.Value : $"snapshot {name} requested";
+        settings.Log.Information("{Node}: {Snapshot}", member.Node, snapshot);
+        return snapshot;
     }
+
+    [GeneratedRegex(@"Snapshot \S+ saved")]
+    private static partial Regex SavedSnapshot();
 }

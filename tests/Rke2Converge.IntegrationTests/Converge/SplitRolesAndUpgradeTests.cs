@@ -50,7 +50,7 @@ public sealed class SplitRolesAndUpgradeTests
         var upgrade = await rke2c.RunAsync("apply", playbook);
 
         Assert.True(upgrade.Exit == 0, upgrade.ToString());
-        Assert.Contains("etcd snapshot before upgrade: Snapshot rke2c-pre-v1.32.5-rke2r1-server-1-", upgrade.Stdout, StringComparison.Ordinal);
+        Assert.True(upgrade.Stdout.Contains("etcd snapshot before upgrade: Snapshot rke2c-pre-v1.32.5-rke2r1-server-1-", StringComparison.Ordinal), upgrade.ToString());
         Assert.NotEmpty(await lab.ExecOkAsync(1, "ls /var/lib/rancher/rke2/server/db/snapshots/"));
         ClusterAssertions.ConvergedOneAtATime(upgrade.Stdout, "server-1", "server-2", "agent-1", "agent-2");
         var versions = await lab.ExecOkAsync(1, "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get nodes");

@@ -10,10 +10,14 @@ public sealed class AwaitReadinessPhase : INodePhase
 
     public bool ShouldRun(NodeContext node) => node.Plan.TouchesService && !node.Settings.Executor.IsDryRun;
 
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public Task RunAsync(NodeContext node, CancellationToken cancellationToken) =>
+        PassAsync(node, GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp), cancellationToken);
+
+    /// <summary>Waits for each gate in turn; the first that fails ends the node's rollout with the evidence.</summary>
+    public static async Task PassAsync(NodeContext node, IEnumerable<ReadinessGate> gates, CancellationToken cancellationToken)
     {
         var context = new Gates.GateContext(node.Plan.Desired, node.PreviousMainPid, node.Settings.Gates);
-        foreach (var gate in GateSet.For(node.Plan.Desired.Role))
+        foreach (var gate in gates)
         {
             try
             {
