@@ -192,8 +192,10 @@ public static class ServerStartup
                 notSynced.Dispose();
                 await WedgedJoinAsync(daemon);
             }
-            learner = added.Outcome == AddMemberOutcome.AddedAsLearner;
-            if (learner) daemon.Log($"Adding member {daemon.NodeName}={peerUrl} to etcd cluster");
+            // A member left a learner by an earlier, failed start is promoted like a new one once its etcd runs
+            // and catches up: etcd promotes learners, whether or not rke2 restarted in between.
+            learner = added.Outcome is AddMemberOutcome.AddedAsLearner or AddMemberOutcome.AlreadyMember;
+            if (added.Outcome == AddMemberOutcome.AddedAsLearner) daemon.Log($"Adding member {daemon.NodeName}={peerUrl} to etcd cluster");
         }
         daemon.Runtime.Start("etcd", NodeFiles.ImageFor("etcd", daemon.Release.EtcdImageTag), newPod: true);
         await clock.AtAsync(0.3);

@@ -14,7 +14,11 @@ public static class GateSet
     {
         var gates = new List<ReadinessGate> { new ServiceActiveGate() };
         if (role.IsServer()) gates.Add(new SupervisorPingGate());
-        if (role.CarriesEtcd()) gates.Add(new EtcdHealthGate());
+        if (role.CarriesEtcd())
+        {
+            gates.Add(new EtcdHealthGate());
+            gates.Add(new EtcdMemberVotingGate());
+        }
         if (role.CarriesControlPlane()) gates.Add(new ApiServerReadyGate());
         if (controlPlaneUp || role.CarriesControlPlane()) gates.Add(new NodeReadyGate());
         if (role.IsServer()) gates.Add(new StaticPodsStableGate());

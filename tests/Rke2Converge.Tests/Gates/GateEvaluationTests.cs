@@ -78,11 +78,32 @@ public sealed class GateEvaluationTests
     }
 
     [Fact]
+    public void Etcd_member_gate_passes_only_once_this_node_is_a_voter()
+    {
+        var gate = new EtcdMemberVotingGate();
+        static string Members(bool learner) => $$"""
+            {"header":{"cluster_id":1},"members":[{"ID":1,"name":"s0-aaaa1111","peerURLs":["https://10.0.0.9:2380"]},
+            {"ID":2,"name":"n1-bbbb2222","peerURLs":["https://127.0.10.1:2380"]{{(learner ? ",\"isLearner\":true" : "")}}}]}
+            """;
+
+        var promoted = gate.Evaluate(Context(NodeRole.EtcdOnly), Ok(Members(learner: false)));
+        var learning = gate.Evaluate(Context(NodeRole.EtcdOnly), Ok(Members(learner: true)));
+        var absent = gate.Evaluate(Context(NodeRole.EtcdOnly), Ok("{\"members\":[{\"ID\":1,\"name\":\"s0-aaaa1111\"}]}"));
+
+        Assert.Equal((true, "2 voting, 0 learner(s)"), (promoted.Passed, promoted.Observed));
+        Assert.Equal((false, "n1 is still a learner (1 voting, 1 learner(s): n1-bbbb2222)"), (learning.Passed, learning.Observed));
+        Assert.False(absent.Passed);
+        Assert.StartsWith("no member for n1", absent.Observed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Gate_sets_follow_the_role()
     {
         static string[] Names(NodeRole role) => [.. GateSet.For(role).Select(g => g.Name)];
 
-        Assert.Equal(["service active", "supervisor /ping", "etcd health", "node Ready", "static pods stable"], Names(NodeRole.EtcdOnly));
+        Assert.Equal(["service active", "supervisor /ping", "etcd health", "etcd member voting", "node Ready", "static pods stable"], Names(NodeRole.EtcdOnly));
+        Assert.DoesNotContain("node Ready", GateSet.For(NodeRole.EtcdOnly, controlPlaneUp: false).Select(g => g.Name));
+        Assert.Contains("node Ready", GateSet.For(NodeRole.ControlPlaneOnly, controlPlaneUp: false).Select(g => g.Name));
         Assert.Equal(["service active", "node Ready"], Names(NodeRole.Agent));
         Assert.Contains("apiserver /readyz", Names(NodeRole.Server));
     }

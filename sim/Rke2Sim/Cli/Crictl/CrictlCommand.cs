@@ -14,9 +14,10 @@ public static class CrictlCommand
     public static int Run(string[] args)
     {
         var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+        if (command == "exec") return Exec(args);
         if (command != "ps")
         {
-            Console.Error.WriteLine($"simulated crictl supports only \"ps\" (got \"{string.Join(' ', args)}\")");
+            Console.Error.WriteLine($"simulated crictl supports only \"ps\" and \"exec\" (got \"{string.Join(' ', args)}\")");
             return 1;
         }
         var options = args.SkipWhile(a => a != "ps").Skip(1).ToArray();
@@ -60,6 +61,33 @@ public static class CrictlCommand
                 c.Running ? "Running" : "Exited", c.Name, c.Attempt.ToString(CultureInfo.InvariantCulture), c.PodSandboxId[..13], c.PodName,
             ])));
         return 0;
+    }
+
+    /// <summary><c>crictl exec [-i] [-t] CONTAINER COMMAND...</c>: only the etcd container's etcdctl is simulated.</summary>
+    private static int Exec(string[] args)
+    {
+        var rest = args.SkipWhile(a => a != "exec").Skip(1).SkipWhile(a => a.StartsWith('-')).ToList();
+        if (rest.Count < 2)
+        {
+            Console.Error.WriteLine("crictl exec: a container ID and a command are required");
+            return 1;
+        }
+        var endpoint = RuntimeEndpoint();
+        var socket = endpoint.StartsWith("unix://", StringComparison.Ordinal) ? endpoint[7..] : endpoint;
+        var container = File.Exists(SimPaths.Resolve(SimPaths.ContainerStateFor(socket)))
+            ? Rke2Sim.Daemon.NodeRuntime.Load(SimPaths.ContainerStateFor(socket)).FirstOrDefault(c => c.Id.StartsWith(rest[0], StringComparison.Ordinal))
+            : null;
+        if (container is null || !container.Running)
+        {
+            LogrusLog.Fatal($"execing command in container: container {rest[0]} is not running or does not exist");
+            return 1;
+        }
+        if (container.Name != "etcd")
+        {
+            Console.Error.WriteLine($"simulated crictl exec supports only the etcd container (got {container.Name})");
+            return 1;
+        }
+        return EtcdctlInContainer.RunAsync(rest.Skip(1).ToList()).GetAwaiter().GetResult();
     }
 
     private static JsonObject Json(ContainerRecord c) => new()
