@@ -14,9 +14,13 @@ dotnet test Rke2Converge.sln -c Debug --logger "console;verbosity=normal" 2>&1 |
 status=${PIPESTATUS[0]}
 "$repo/lab/lab.sh" down --all >/dev/null 2>&1 || true
 
-read -r passed failed assemblies < <(awk '/^(Passed|Failed)!/ {
-    for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
-    n++ } END { printf "%d %d %d\n", p, f, n }' "$log")
+# dotnet test closes each assembly with "Total tests: N" then indented "Passed: N" / "Failed: N" lines.
+read -r passed failed assemblies < <(awk '
+    /^Total tests:/ { n++; inside = 1; next }
+    inside && /^ +Passed: +[0-9]+/ { p += $2 }
+    inside && /^ +Failed: +[0-9]+/ { f += $2 }
+    inside && !/^ +[A-Za-z ]+: / { inside = 0 }
+    END { printf "%d %d %d\n", p, f, n }' "$log")
 rm -f "$log"
 passed=${passed:-0}
 failed=${failed:-0}
