@@ -147,7 +147,7 @@ public sealed class PlaybookGlobals
         Config = Config.Values.Copy(),
         RoleConfig = _roles.ToDictionary(pair => pair.Key, pair => pair.Value.Config.Values.Copy()),
         Nodes = [.. _nodes.Select(node => node.ToSpec())],
-        JoinOrder = [.. _joinOrder],
+        JoinOrder = [.. _joinOrder.Count > 0 ? _joinOrder : ImpliedJoinOrder()],
         JoinOrderDeclaredAt = _joinOrderAt,
         SshDefaults = _sshDefaults,
         KnownHostsFile = _knownHostsFile,
@@ -156,6 +156,13 @@ public sealed class PlaybookGlobals
         AgentBatching = _agentBatching,
         Sites = _context.Sites(),
     };
+
+    /// <summary>A lone server needs no declared order; with several, the order is the operator's to state.</summary>
+    private IEnumerable<string> ImpliedJoinOrder()
+    {
+        var servers = _nodes.Where(node => node.Role.IsServer()).ToList();
+        return servers.Count == 1 ? [servers[0].Name] : [];
+    }
 
     private NodeDeclaration Declare(string name, string address, NodeRole role, string file, int line)
     {

@@ -10,6 +10,19 @@ public sealed class PlaybookLanguageTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
+    [Theory]
+    [InlineData("Server(\"s1\", \"127.0.0.1\"); Agent(\"a1\", \"127.0.0.2\");", new[] { "s1" })]
+    [InlineData("Server(\"s1\", \"127.0.0.1\"); Etcd(\"e2\", \"127.0.0.2\");", new string[0])]
+    public async Task OnlyALoneServerNeedsNoJoinOrder(string nodes, string[] expected)
+    {
+        var path = _workspace.Write("site.csx", $"Cluster(\"c\").Version(\"v1.32.5+rke2r1\").Token(Secret.FromEnv(\"T\"));\n{nodes}\n");
+
+        var result = await _workspace.Loader().LoadAsync(path, CancellationToken.None);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(expected, result.Model!.JoinOrder);
+    }
+
     [Fact]
     public async Task EverySettingOfTheLanguageReachesTheModel()
     {
