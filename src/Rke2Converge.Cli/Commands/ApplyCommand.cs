@@ -53,17 +53,14 @@ public static class ApplyCommand
         pipeline.Human.MarkupLine(dryRun ? "[bold]Dry run: nothing will be changed[/]" : "[bold]Applying[/]");
 
         RolloutResult result;
-        if (pipeline.Interactive)
+        try
         {
-            var live = new LiveProgress(pipeline.Human, nodes);
-            var runner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, live) }, cluster.Model.AgentBatching, pipeline.ShellFor);
-            result = await live.RunAsync(() => runner.RunAsync(plan, cancellationToken)).ConfigureAwait(false);
+            result = await RolloutAsync(pipeline, plan, settings, cluster.Model.AgentBatching, nodes, options, cancellationToken).ConfigureAwait(false);
         }
-        else
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var plain = new PlainProgress(options.Output == OutputFormat.Json ? Console.Error : Console.Out);
-            var runner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, plain) }, cluster.Model.AgentBatching, pipeline.ShellFor);
-            result = await runner.RunAsync(plan, cancellationToken).ConfigureAwait(false);
+            pipeline.Error("interrupted: the node being converged may be mid-change; run rke2c apply again to resume");
+            return ExitCodes.Interrupted;
         }
 
         if (executor is DryRunExecutor dry)
@@ -73,6 +70,21 @@ public static class ApplyCommand
         Report(pipeline, result);
         WriteJson(options, plan, result);
         return result.Succeeded ? ExitCodes.Success : ExitCodes.Error;
+    }
+
+    private static async Task<RolloutResult> RolloutAsync(
+        Pipeline pipeline, ClusterPlan plan, RolloutSettings settings, Model.AgentBatching batching, IReadOnlyList<string> nodes, RunOptions options, CancellationToken cancellationToken)
+    {
+        var logging = settings.Observer;
+        if (pipeline.Interactive)
+        {
+            var live = new LiveProgress(pipeline.Human, nodes);
+            var runner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, live) }, batching, pipeline.ShellFor);
+            return await live.RunAsync(() => runner.RunAsync(plan, cancellationToken)).ConfigureAwait(false);
+        }
+        var plain = new PlainProgress(options.Output == OutputFormat.Json ? Console.Error : Console.Out);
+        var plainRunner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, plain) }, batching, pipeline.ShellFor);
+        return await plainRunner.RunAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
     private static void Report(Pipeline pipeline, RolloutResult result)
