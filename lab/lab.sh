@@ -73,11 +73,14 @@ is_fresh() {
 
 build_project() {
   local project_dir=$1 output=$2
-  if is_fresh "$output" "$project_dir" "$REPO_ROOT/Directory.Build.props"; then
+  if is_fresh "$output" "$project_dir" "$REPO_ROOT/Directory.Build.props" "$REPO_ROOT/lab/lab.sh"; then
     note "build: $(basename "$project_dir") is up to date"; return 0
   fi
-  note "build: dotnet build -c Release $(basename "$project_dir")"
-  timeout 600 dotnet build "$project_dir" -c Release -o "$BIN_DIR" --nologo -v q -clp:ErrorsOnly >&2 || return 1
+  # ReadyToRun: the stand-ins (systemctl, kubectl, crictl, rke2) are native binaries on real hosts and run many
+  # times per rollout; precompiling them keeps their start-up cost, not the JIT's, in what the lab measures.
+  note "build: dotnet publish -c Release (ReadyToRun) $(basename "$project_dir")"
+  timeout 600 dotnet publish "$project_dir" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$BIN_DIR" --nologo -v q -clp:ErrorsOnly >&2 || return 1
   touch "$output"
 }
 

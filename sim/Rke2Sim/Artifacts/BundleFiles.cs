@@ -64,16 +64,27 @@ public static class BundleFiles
 
         """;
 
-    /// <summary>Stands in for the Go binary: hands over to the simulator, pinned to the version this tarball was built for.</summary>
-    public static string Rke2Launcher(string version) => $$"""
-        #!/bin/sh
-        # RKE2 {{version}} (simulated): this build runs the rke2 simulator in place of the real binary.
-        set -a
-        . /run/rke2-sim/host.env
-        set +a
-        exec "$RKE2_SIM_HOME/rke2sim" rke2 --sim-version {{version}} "$@"
+    /// <summary>
+    /// Stands in for the Go binary: hands over to the simulator, pinned to the version this tarball was built for.
+    /// A bare <c>--version</c> is answered here, as cheaply as the real static binary answers it, with the same output.
+    /// </summary>
+    public static string Rke2Launcher(string version)
+    {
+        var release = Versions.ReleaseInfo.Parse(version);
+        return $$"""
+            #!/bin/sh
+            # RKE2 {{version}} (simulated): this build runs the rke2 simulator in place of the real binary.
+            if [ "$#" -eq 1 ] && { [ "$1" = --version ] || [ "$1" = -v ]; }; then
+              printf 'rke2 version %s (%s)\ngo version %s X:boringcrypto\n' '{{release.Version}}' '{{release.Commit}}' '{{release.GoVersion}}'
+              exit 0
+            fi
+            set -a
+            . /run/rke2-sim/host.env
+            set +a
+            exec "$RKE2_SIM_HOME/rke2sim" rke2 --sim-version {{version}} "$@"
 
-        """;
+            """;
+    }
 
     public const string KillAll = """
         #!/bin/sh

@@ -64,6 +64,21 @@ public sealed class ArtifactTests
         Assert.Contains("kernel.panic=10", entries["share/rke2/rke2-cis-sysctl.conf"].Content);
     }
 
+    [Theory]
+    [InlineData("v1.31.8+rke2r1")]
+    [InlineData("v1.33.1+rke2r1")]
+    public void LauncherAnswersVersionExactlyAsTheSimulatorDoes(string version)
+    {
+        var launcher = Path.Combine(Directory.CreateTempSubdirectory("rke2-launcher").FullName, "rke2");
+        File.WriteAllText(launcher, Rke2Sim.Artifacts.BundleFiles.Rke2Launcher(version));
+        var run = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", [launcher, "--version"]) { RedirectStandardOutput = true })!;
+        var output = run.StandardOutput.ReadToEnd();
+        run.WaitForExit();
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(ReleaseInfo.Parse(version).VersionOutput, output);
+    }
+
     [Fact]
     public void VersionOutputHasUpstreamShape()
     {

@@ -7,12 +7,18 @@ public static class ServiceOperations
 {
     // --no-block: RKE2 units are Type=notify with TimeoutStartSec=0, so a blocking start can wait forever;
     // the readiness gates do the waiting, with timeouts and a report of what they saw.
+    // Only a restart has an old main process to tell the new one from; a fresh start enables and starts in one call.
     private const string ApplyScript = """
         set -eu
         unit=$1 action=$2 enable=$3
-        old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0)
-        if [ "$enable" = yes ]; then systemctl enable "$unit" 2>&1; fi
-        if [ "$action" != none ]; then systemctl "$action" --no-block "$unit"; fi
+        old=0
+        if [ "$action" = restart ]; then old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0); fi
+        if [ "$enable" = yes ] && [ "$action" = start ]; then
+          systemctl enable --now --no-block "$unit" 2>&1
+        else
+          if [ "$enable" = yes ]; then systemctl enable "$unit" 2>&1; fi
+          if [ "$action" != none ]; then systemctl "$action" --no-block "$unit"; fi
+        fi
         echo "main-pid-before=${old:-0}"
         """;
 
