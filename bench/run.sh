@@ -11,7 +11,7 @@ runs=${BENCH_RUNS:-5}
 
 "$repo/lab/lab.sh" setup >/dev/null
 "$repo/lab/lab.sh" build >/dev/null
-dotnet build "$repo/src/Rke2Converge.Cli" -c Release -o "$repo/.lab/rke2c" -v quiet -nologo >/dev/null
+"$repo/tools/publish-rke2c.sh" "$repo/.lab/rke2c" >/dev/null
 "$repo/lab/lab.sh" down --name "$name" >/dev/null 2>&1 || true
 "$repo/lab/lab.sh" up --name "$name" --hosts 20 --net "$net" --time-scale "${BENCH_TIME_SCALE:-0.02}" >/dev/null
 trap '"$repo/lab/lab.sh" down --name "$name" >/dev/null 2>&1 || true' EXIT

@@ -8,7 +8,7 @@ net=${LAB_NET:-10}
 
 "$repo/lab/lab.sh" setup
 "$repo/lab/lab.sh" build
-dotnet build "$repo/src/Rke2Converge.Cli" -c Release -o "$repo/.lab/rke2c" -v quiet -nologo
+"$repo/tools/publish-rke2c.sh" "$repo/.lab/rke2c"
 "$repo/lab/lab.sh" down --name "$name" >/dev/null 2>&1 || true
 "$repo/lab/lab.sh" up --name "$name" --hosts 5 --net "$net"
 
