@@ -25,14 +25,14 @@ playbook="$repo/bench/bench.csx"
 now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "== bootstrap: 1 server + 19 agents"
+echo "== bootstrap: 1 server + 19 agents, agents ${RKE2C_BENCH_BATCH:-1} at a time"
 export RKE2C_BENCH_HOSTS=20
 "${rke2c[@]}" apply "$playbook" -o json > "$RKE2C_LAB_DIR/apply.json" 2>"$RKE2C_LAB_DIR/apply.err" || { cat "$RKE2C_LAB_DIR/apply.err"; exit 1; }
 python3 - "$RKE2C_LAB_DIR/apply.json" <<'PY'
 import json, sys, statistics
 nodes = [n for n in json.load(open(sys.argv[1]))["result"]["nodes"] if n["outcome"] == "converged"]
 overhead = [n["seconds"] - n["gateSeconds"] for n in nodes]
-print(f"rollout overhead per node (converge time minus gate waits), {len(nodes)} nodes: "
+print(f"rollout overhead per node (converge time minus time waiting in gates), {len(nodes)} nodes: "
       f"mean {statistics.mean(overhead):.2f}s, median {statistics.median(overhead):.2f}s, max {max(overhead):.2f}s")
 PY
 
