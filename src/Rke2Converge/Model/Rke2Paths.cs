@@ -3,15 +3,12 @@ namespace Rke2Converge.Model;
 /// <summary>Where RKE2 keeps things on a node (tarball install under /usr/local), and the files rke2c manages.</summary>
 public static class Rke2Paths
 {
-    public const string ConfigDirectory = "/etc/rancher/rke2";
     public const string ConfigFile = "/etc/rancher/rke2/config.yaml";
     public const string ConfigDropInDirectory = "/etc/rancher/rke2/config.yaml.d";
     public const string AdminKubeconfig = "/etc/rancher/rke2/rke2.yaml";
-    public const string DataDirectory = "/var/lib/rancher/rke2";
     public const string Kubectl = "/var/lib/rancher/rke2/bin/kubectl";
     public const string Crictl = "/var/lib/rancher/rke2/bin/crictl";
     public const string CrictlConfig = "/var/lib/rancher/rke2/agent/etc/crictl.yaml";
-    public const string SnapshotDirectory = "/var/lib/rancher/rke2/server/db/snapshots";
     public const string InstallPrefix = "/usr/local";
     public const string Rke2Binary = "/usr/local/bin/rke2";
     public const string UnitDirectory = "/usr/local/lib/systemd/system";

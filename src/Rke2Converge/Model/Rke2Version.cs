@@ -29,8 +29,6 @@ public sealed partial record Rke2Version(int Major, int Minor, int Patch, int Re
     /// <summary>The version as it appears in download URLs, where '+' must be escaped.</summary>
     public string UrlSegment => ToString().Replace("+", "%2B", StringComparison.Ordinal);
 
-    public string MinorLine => $"v{Major}.{Minor}";
-
     public int CompareTo(Rke2Version? other)
     {
         if (other is null) return 1;

@@ -12,7 +12,7 @@ public sealed class GateEvaluationTests
         var node = TestModels.Node("n1", "127.0.10.1", role, config);
         var model = TestModels.Cluster([node]);
         var desired = role.IsServer() ? DesiredStateBuilder.Build(model)[0]
-            : new NodeDesiredState(node, model.Version, new Dictionary<string, string>(), [], config ?? new ConfigMap(), false);
+            : new NodeDesiredState(node, model.Version, new Dictionary<string, string>(), [], config ?? new ConfigMap());
         return new GateContext(desired, previousPid, new GateSettings { SettleWindow = TimeSpan.FromSeconds(10) });
     }
 

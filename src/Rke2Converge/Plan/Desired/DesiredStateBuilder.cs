@@ -20,7 +20,7 @@ public static class DesiredStateBuilder
         var config = RoleConfig.For(node, isBootstrap ? null : bootstrap, model.Token!).MergedWith(model.ConfigFor(node));
         var sysctls = new SortedDictionary<string, string>(model.SysctlsFor(node).ToDictionary(), StringComparer.Ordinal);
         var added = new List<string>();
-        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config, isBootstrap);
+        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config);
         if (draft.ProtectsKernelDefaults)
         {
             foreach (var (key, value) in KernelFlags.RequiredByProtectKernelDefaults)

@@ -8,8 +8,7 @@ public sealed record NodeDesiredState(
     Rke2Version Version,
     IReadOnlyDictionary<string, string> Sysctls,
     IReadOnlyCollection<string> SysctlsRequiredByKubelet,
-    ConfigMap Config,
-    bool IsBootstrapServer)
+    ConfigMap Config)
 {
     public string Name => Node.Name;
 
