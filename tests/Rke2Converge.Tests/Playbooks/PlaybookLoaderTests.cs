@@ -110,6 +110,26 @@ public sealed class PlaybookLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task CompiledPlaybookIsUnloadedAfterItRan()
+    {
+        var path = _workspace.Write("site.csx", Header + "\nServer(\"s1\", \"127.0.0.1\");\n");
+        var result = await _workspace.Loader().LoadAsync(path, CancellationToken.None);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var contextName = "rke2c-playbook:" + Path.GetFileNameWithoutExtension(result.CompiledAssemblyPath);
+
+        var alive = true;
+        for (var attempt = 0; attempt < 20 && alive; attempt++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            alive = System.Runtime.Loader.AssemblyLoadContext.All.Any(c => c.Name == contextName);
+            if (alive) await Task.Delay(50);
+        }
+
+        Assert.False(alive, $"load context {contextName} is still alive");
+    }
+
+    [Fact]
     public async Task RuntimeExceptionNamesTheLineNotAStackTrace()
     {
         var path = _workspace.Write("site.csx", Header + "\nServer(\"s1\", \"127.0.0.1\");\nConfig[\"weird\"] = new object();\n");
