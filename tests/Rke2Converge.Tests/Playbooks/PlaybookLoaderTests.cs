@@ -117,16 +117,19 @@ public sealed class PlaybookLoaderTests : IDisposable
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var contextName = "rke2c-playbook:" + Path.GetFileNameWithoutExtension(result.CompiledAssemblyPath);
 
-        var alive = true;
+        bool Loaded() => AppDomain.CurrentDomain.GetAssemblies()
+            .Any(a => System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(a)?.Name == contextName);
+        var alive = Loaded();
+        Assert.True(alive, "the compiled playbook should have been loaded in its own context");
         for (var attempt = 0; attempt < 20 && alive; attempt++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            alive = System.Runtime.Loader.AssemblyLoadContext.All.Any(c => c.Name == contextName);
+            alive = Loaded();
             if (alive) await Task.Delay(50);
         }
 
-        Assert.False(alive, $"load context {contextName} is still alive");
+        Assert.False(alive, $"the compiled playbook in {contextName} is still loaded");
     }
 
     [Fact]
