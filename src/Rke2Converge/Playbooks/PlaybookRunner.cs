@@ -12,7 +12,7 @@ internal static class PlaybookRunner
     /// <summary>Prefix of the load contexts' names; each is followed by the playbook's cache key.</summary>
     public const string ContextNamePrefix = "rke2c-playbook:";
 
-    public static async Task RunAsync(CompiledPlaybook compiled, string cacheKey, PlaybookGlobals globals)
+    public static async Task RunAsync(CompiledPlaybook compiled, string cacheKey, PlaybookGlobals globals, CancellationToken ct)
     {
         var context = new PlaybookLoadContext(ContextNamePrefix + cacheKey);
         try
@@ -35,7 +35,8 @@ internal static class PlaybookRunner
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
                 throw;
             }
-            await run.ConfigureAwait(false);
+            // A playbook cannot observe cancellation itself; stop waiting for it (the context unloads once it ends).
+            await run.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
