@@ -36,7 +36,7 @@ public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
         var globals = new PlaybookGlobals(mainFile, displayPath);
         try
         {
-            await PlaybookRunner.RunAsync(compiled, globals);
+            await PlaybookRunner.RunAsync(compiled, sources.CacheKey, globals, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -9,9 +9,12 @@ namespace Rke2Converge.Playbooks;
 /// </summary>
 internal static class PlaybookRunner
 {
-    public static async Task RunAsync(CompiledPlaybook compiled, PlaybookGlobals globals)
+    /// <summary>Prefix of the load contexts' names; each is followed by the playbook's cache key.</summary>
+    public const string ContextNamePrefix = "rke2c-playbook:";
+
+    public static async Task RunAsync(CompiledPlaybook compiled, string cacheKey, PlaybookGlobals globals, CancellationToken ct)
     {
-        var context = new PlaybookLoadContext();
+        var context = new PlaybookLoadContext(ContextNamePrefix + cacheKey);
         try
         {
             using var assemblyStream = new MemoryStream(compiled.Assembly, writable: false);
@@ -32,7 +35,8 @@ internal static class PlaybookRunner
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
                 throw;
             }
-            await run.ConfigureAwait(false);
+            // A playbook cannot observe cancellation itself; stop waiting for it (the context unloads once it ends).
+            await run.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -40,7 +44,7 @@ internal static class PlaybookRunner
         }
     }
 
-    private sealed class PlaybookLoadContext() : AssemblyLoadContext("rke2c-playbook", isCollectible: true)
+    private sealed class PlaybookLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)
     {
         private static readonly Assembly Engine = typeof(PlaybookGlobals).Assembly;
 

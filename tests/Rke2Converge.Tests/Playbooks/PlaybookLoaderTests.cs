@@ -110,6 +110,29 @@ public sealed class PlaybookLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task CompiledPlaybookIsUnloadedAfterItRan()
+    {
+        var path = _workspace.Write("site.csx", Header + "\nServer(\"s1\", \"127.0.0.1\");\n");
+        var result = await _workspace.Loader().LoadAsync(path, CancellationToken.None);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var contextName = "rke2c-playbook:" + Path.GetFileNameWithoutExtension(result.CompiledAssemblyPath);
+
+        bool Loaded() => AppDomain.CurrentDomain.GetAssemblies()
+            .Any(a => System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(a)?.Name == contextName);
+        var alive = Loaded();
+        Assert.True(alive, "the compiled playbook should have been loaded in its own context");
+        for (var attempt = 0; attempt < 20 && alive; attempt++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            alive = Loaded();
+            if (alive) await Task.Delay(50);
+        }
+
+        Assert.False(alive, $"the compiled playbook in {contextName} is still loaded");
+    }
+
+    [Fact]
     public async Task RuntimeExceptionNamesTheLineNotAStackTrace()
     {
         var path = _workspace.Write("site.csx", Header + "\nServer(\"s1\", \"127.0.0.1\");\nConfig[\"weird\"] = new object();\n");
