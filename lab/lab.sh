@@ -10,6 +10,7 @@ LABS_DIR=$LAB_ROOT/labs
 BIN_DIR=$LAB_ROOT/bin
 SSHD=/usr/sbin/sshd
 STOP_WAIT_SECONDS=5
+DOWN_ROUNDS=5
 UP_WAIT_SECONDS=10
 
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
@@ -164,6 +165,24 @@ kill_pids() {
     sleep 0.1
   done
   note "still alive after SIGKILL: ${alive[*]}"; return 1
+}
+
+# Kills every process in the given mount namespaces except pid $1 (0: none spared), plus any pid the
+# variable EXTRA_PIDS_COMMAND prints. A process can fork between a snapshot and the signal (an sshd session
+# finishing its login, a service restarting), so snapshot and kill again until a snapshot comes back empty.
+empty_namespaces() { # $1 spared pid, $2.. namespaces
+  local spared=$1 round ns p pids
+  shift
+  for ((round = 1; round <= DOWN_ROUNDS; round++)); do
+    pids=()
+    for ns in "$@"; do
+      while read -r p; do [[ -n $p && $p != "$spared" ]] && pids+=("$p"); done < <(pids_in_namespace "$ns")
+    done
+    if [[ -n ${EXTRA_PIDS_COMMAND:-} ]]; then mapfile -t -O "${#pids[@]}" pids < <(eval "$EXTRA_PIDS_COMMAND"); fi
+    ((${#pids[@]})) || return 0
+    kill_pids "${pids[@]}" || return 1
+  done
+  note "processes still appear after $DOWN_ROUNDS rounds of kills"; return 1
 }
 
 write_sysctl_tree() { # $1 = directory standing in for /proc/sys
@@ -394,7 +413,7 @@ EOF
 
 # ---------------------------------------------------------------------------------------------------- down
 down_lab() { # $1 name, $2 keep(true|false)
-  local name=$1 keep=$2 dir count i ns pids=() failed=0
+  local name=$1 keep=$2 dir count i ns pid namespaces=()
   dir=$(lab_dir_of "$name")
   [[ -d $dir ]] || { note "down: no lab '$name'"; return 0; }
   count=$(cat "$dir/hosts.count" 2>/dev/null || echo 0)
@@ -402,13 +421,11 @@ down_lab() { # $1 name, $2 keep(true|false)
     ns=""
     if [[ -s $dir/hosts/h$i/mntns ]]; then ns=$(<"$dir/hosts/h$i/mntns")
     elif pid=$(host_pid "$name" "$i"); then ns=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null || true); fi
-    [[ -n $ns ]] || continue
-    mapfile -t -O "${#pids[@]}" pids < <(pids_in_namespace "$ns")
+    [[ -n $ns ]] && namespaces+=("$ns")
   done
   # An sshd that never got its namespace recorded (failed up) is found by its config path.
-  mapfile -t -O "${#pids[@]}" pids < <(pgrep -f "sshd -D -f $dir/hosts/h[0-9]+/sshd_config" || true)
-  if ((${#pids[@]})); then kill_pids "${pids[@]}" || failed=1; fi
-  ((failed == 0)) || die "down: processes of lab '$name' survive SIGKILL"
+  EXTRA_PIDS_COMMAND="pgrep -f 'sshd -D -f $dir/hosts/h[0-9]+/sshd_config' || true" \
+    empty_namespaces 0 "${namespaces[@]}" || die "down: processes of lab '$name' survive"
   if [[ $keep == true ]]; then note "down: lab '$name' stopped, kept in $dir"
   else rm -rf "$dir"; rm -f "$LABS_DIR/.$name.lock"; note "down: lab '$name' removed"; fi
 }
@@ -463,12 +480,11 @@ cmd_reboot() {
     esac
   done
   require_lab "$name"
-  local dir h pid ns victims=() p
+  local dir h pid ns
   dir=$(lab_dir_of "$name"); h=$dir/hosts/h$host
   pid=$(host_pid "$name" "$host") || die "reboot: host $host of lab '$name' is not running"
   ns=$(<"$h/mntns")
-  while read -r p; do [[ -n $p && $p != "$pid" ]] && victims+=("$p"); done < <(pids_in_namespace "$ns")
-  if ((${#victims[@]})); then kill_pids "${victims[@]}" || die "reboot: processes of h$host survive SIGKILL"; fi
+  empty_namespaces "$pid" "$ns" || die "reboot: processes of h$host survive"
   # /run is volatile except what sshd needs, the simulator's host config and the (persistent) journal.
   find "$h/run" -mindepth 1 -maxdepth 1 ! -name sshd ! -name rke2-sim -exec rm -rf {} +
   find "$h/run/rke2-sim" -mindepth 1 -maxdepth 1 ! -name host.env ! -name systemd -exec rm -rf {} +
