@@ -22,6 +22,9 @@ public sealed class NodeContext(HostPlan plan, IRemoteShell shell, RolloutSettin
     /// <summary>Whether an API server is up somewhere in the cluster when this node converges.</summary>
     public bool ControlPlaneUp { get; init; } = true;
 
+    /// <summary>Set when the readiness phase left out node Ready because no API server was up yet.</summary>
+    public bool NodeReadyDeferred { get; set; }
+
     /// <summary>Time spent waiting in readiness gates (the rest of a node's time is rollout overhead).</summary>
     public TimeSpan GateTime { get; set; }
 

@@ -78,10 +78,6 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             return new NodeReport(host.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
         }
         var node = new NodeContext(host, shellFor(host.Node), settings) { ControlPlaneUp = controlPlaneUp };
-        if (!controlPlaneUp && host.TouchesService && !host.Desired.Role.CarriesControlPlane())
-        {
-            lock (_deferredNodeReady) _deferredNodeReady.Add(host.Node);
-        }
         var clock = Stopwatch.StartNew();
         settings.Observer.NodeStarted(host.Node);
         try
@@ -97,6 +93,10 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             var message = error is NodeConvergeException ? error.Message : $"{host.Node}: {error.Message}";
             settings.Observer.NodeFailed(host.Node, message);
             return new NodeReport(host.Node, NodeOutcome.Failed, clock.Elapsed, node.GateTime, message);
+        }
+        if (node.NodeReadyDeferred)
+        {
+            lock (_deferredNodeReady) _deferredNodeReady.Add(host.Node);
         }
         settings.Observer.NodeConverged(host.Node, clock.Elapsed);
         return new NodeReport(host.Node, NodeOutcome.Converged, clock.Elapsed, node.GateTime, null);

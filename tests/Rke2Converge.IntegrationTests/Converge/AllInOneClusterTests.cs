@@ -31,7 +31,7 @@ public sealed class AllInOneClusterTests
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "server-1", "server-2", "server-3", "agent-1", "agent-2");
         var nodes = await lab.ExecOkAsync(1, "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get nodes");
         Assert.Equal(5, nodes.Split('\n').Count(line => line.Contains(" Ready ", StringComparison.Ordinal)));
-        Assert.Equal("0600", await lab.ExecOkAsync(2, "stat -c %a /etc/rancher/rke2/config.yaml").ContinueWith(t => t.Result.PadLeft(4, '0')));
+        Assert.Equal("600", await lab.ExecOkAsync(2, "stat -c %a /etc/rancher/rke2/config.yaml"));
         Assert.Equal("10", await lab.ExecOkAsync(4, "cat /proc/sys/kernel/panic"));
         Assert.Contains("kernel.panic = 10", await lab.ExecOkAsync(4, "cat /etc/sysctl.d/90-rke2c.conf"), StringComparison.Ordinal);
 

@@ -10,8 +10,12 @@ public sealed class AwaitReadinessPhase : INodePhase
 
     public bool ShouldRun(NodeContext node) => node.Plan.TouchesService && !node.Settings.Executor.IsDryRun;
 
-    public Task RunAsync(NodeContext node, CancellationToken cancellationToken) =>
-        PassAsync(node, GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp), cancellationToken);
+    public Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    {
+        var gates = GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp);
+        node.NodeReadyDeferred = !gates.OfType<NodeReadyGate>().Any();
+        return PassAsync(node, gates, cancellationToken);
+    }
 
     /// <summary>Waits for each gate in turn; the first that fails ends the node's rollout with the evidence.</summary>
     public static async Task PassAsync(NodeContext node, IEnumerable<ReadinessGate> gates, CancellationToken cancellationToken)
