@@ -1,5 +1,7 @@
 using Rke2Converge.Facts;
 using Rke2Converge.Model;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Desired;
 using Rke2Converge.Templates;
 
 namespace Rke2Converge.Tests;
@@ -37,6 +39,19 @@ internal static class TestModels
         }
         throw new DirectoryNotFoundException("templates/ not found above the test binaries");
     }
+
+    /// <summary>Facts of a node that already is exactly as desired, built from the planner's own renderings.</summary>
+    public static HostFacts Converged(Planner planner, NodeDesiredState node) => new()
+    {
+        Node = node.Name,
+        Sysctls = node.Sysctls.ToDictionary(e => e.Key, e => (string?)e.Value),
+        ManagedSysctlFile = planner.RenderSysctlFile(node),
+        ConfigYaml = planner.RenderConfigFile(node),
+        InstalledVersion = node.Version.ToString(),
+        ServerService = node.Role.IsServer() ? new ServiceFacts("rke2-server", true, true, "active") : ServiceFacts.Missing("rke2-server"),
+        AgentService = node.Role.IsServer() ? ServiceFacts.Missing("rke2-agent") : new ServiceFacts("rke2-agent", true, true, "active"),
+        Arch = "amd64",
+    };
 
     public static HostFacts FreshHost(string node, IEnumerable<string> sysctlKeys) => new()
     {

@@ -96,6 +96,7 @@ public static partial class FactParser
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private string? _managedSysctlFile;
         private string? _configYaml;
+        private PendingWork _pending;
         private string? _installedVersion;
         private string? _osRelease;
         private string? _arch;
@@ -142,6 +143,7 @@ public static partial class FactParser
             {
                 case "managed-sysctl": _managedSysctlFile = OptionalText(fields); break;
                 case "config": _configYaml = OptionalText(fields); break;
+                case "pending": _pending = PendingFrom(OptionalText(fields)); break;
                 case "os-release": _osRelease = OptionalText(fields); break;
                 case "rke2-version":
                     _installedVersion = OptionalText(fields) is { } output ? VersionFromOutput(output) : null;
@@ -152,10 +154,18 @@ public static partial class FactParser
             }
         }
 
+        private PendingWork PendingFrom(string? marker) => marker?.Trim() switch
+        {
+            null => PendingWork.None,
+            "restart" => PendingWork.Restart,
+            "verify" => PendingWork.Verify,
+            var other => throw Error($"{Model.Rke2Paths.PendingWorkMarker} holds '{Truncate(other)}', expected restart or verify"),
+        };
+
         public HostFacts Build(IEnumerable<string>? expectedSysctls)
         {
             _lineNumber = 0;
-            string[] required = ["managed-sysctl", "config", "rke2-version", "os-release", "arch", "hostname"];
+            string[] required = ["managed-sysctl", "config", "pending", "rke2-version", "os-release", "arch", "hostname"];
             var absent = required.Where(tag => !_seen.Contains(tag))
                 .Concat(FactScript.Units.Where(unit => !_units.ContainsKey(unit)).Select(unit => $"unit {unit}"))
                 .Concat((expectedSysctls ?? []).Where(key => !_sysctls.ContainsKey(key)).Select(key => $"sysctl {key}"))
@@ -169,6 +179,7 @@ public static partial class FactParser
                 Sysctls = _sysctls,
                 ManagedSysctlFile = _managedSysctlFile,
                 ConfigYaml = _configYaml,
+                Pending = _pending,
                 ConfigDropIns = _dropIns,
                 InstalledVersion = _installedVersion,
                 ServerService = _units["rke2-server"],

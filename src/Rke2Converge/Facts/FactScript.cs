@@ -44,6 +44,7 @@ public static class FactScript
         done
         file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
         file_record config {{ShellQuote.Quote(Rke2Paths.ConfigFile)}}
+        file_record pending {{ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}}
         for f in {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/*.yaml; do
           [ -f "$f" ] || continue
           printf 'dropin %s ' "$(b64 "${f##*/}")"; base64 -w0 < "$f"; printf '\n'

@@ -27,6 +27,9 @@ public sealed record HostFacts
 
     public IReadOnlyList<ConfigDropIn> ConfigDropIns { get; init; } = [];
 
+    /// <summary>What an earlier rollout left unfinished here.</summary>
+    public PendingWork Pending { get; init; }
+
     /// <summary>Version from <c>rke2 --version</c>, or null when rke2 is not installed.</summary>
     public string? InstalledVersion { get; init; }
 

@@ -16,6 +16,9 @@ public static class Rke2Paths
     /// <summary>The one sysctl file rke2c writes; 90 sorts after distribution defaults so its values win at boot.</summary>
     public const string ManagedSysctlFile = "/etc/sysctl.d/90-rke2c.conf";
 
+    /// <summary>Marks work an interrupted or failed rollout left on the node; see <c>Facts.PendingWork</c>.</summary>
+    public const string PendingWorkMarker = "/var/lib/rancher/rke2c/pending";
+
     /// <summary>Where previous versions of files rke2c replaces are kept, one timestamped copy per write.</summary>
     public const string BackupDirectory = "/var/lib/rancher/rke2c/backups";
 }

@@ -15,6 +15,9 @@ public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOn
 
     /// <summary>Starting or restarting the service, which is what puts the node through the readiness gates.</summary>
     public bool TouchesService => Find<ServiceChange>() is { Action: not ServiceAction.None };
+
+    /// <summary>A new service process: a start or a restart, not just another look at the gates.</summary>
+    public bool StartsService => Find<ServiceChange>() is { Action: ServiceAction.Start or ServiceAction.Restart };
 }
 
 /// <summary>The plan for the whole cluster, hosts in rollout order.</summary>

@@ -136,6 +136,8 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
         var (action, reason) = unit.ActiveState switch
         {
             "active" when restartReason is not null => (ServiceAction.Restart, restartReason),
+            "active" when facts.Pending == PendingWork.Restart => (ServiceAction.Restart, "an interrupted run changed the node but did not restart it"),
+            "active" when facts.Pending == PendingWork.Verify => (ServiceAction.Verify, "its readiness gates have not passed since the last restart"),
             "active" => (ServiceAction.None, "not enabled"),
             "inactive" or "unknown" => (ServiceAction.Start, "not running"),
             var state => (ServiceAction.Restart, $"service is {state}"),

@@ -15,6 +15,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
 {
     private static readonly INodePhase[] Phases =
     [
+        new MarkPendingPhase(),
         new ApplySysctlsPhase(),
         new WriteConfigPhase(),
         new InstallRke2Phase(),
@@ -60,6 +61,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             try
             {
                 await AwaitReadinessPhase.PassAsync(node, [new NodeReadyGate()], cancellationToken).ConfigureAwait(false);
+                await node.ExecuteAsync(PendingWorkOperations.Clear(), cancellationToken).ConfigureAwait(false);
             }
             catch (NodeConvergeException error)
             {

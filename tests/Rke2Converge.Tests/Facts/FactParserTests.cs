@@ -15,6 +15,7 @@ public sealed class FactParserTests
         .. records,
         "managed-sysctl missing",
         "config missing",
+        "pending missing",
         "rke2-version missing",
         $"unit rke2-server 0 {B64("disabled")} {B64("inactive")}",
         $"unit rke2-agent 0  ",
@@ -39,6 +40,27 @@ public sealed class FactParserTests
         Assert.Equal("12", facts.OsVersion);
         Assert.Equal("amd64", facts.Arch);
         Assert.Equal("vm1", facts.Hostname);
+    }
+
+    [Theory]
+    [InlineData("pending missing", PendingWork.None)]
+    [InlineData("pending present cmVzdGFydAo=", PendingWork.Restart)]
+    [InlineData("pending present dmVyaWZ5Cg==", PendingWork.Verify)]
+    public void Reads_what_an_earlier_rollout_left_pending(string record, PendingWork expected)
+    {
+        var facts = FactParser.Parse("n1", Output().Replace("pending missing", record, StringComparison.Ordinal));
+
+        Assert.Equal(expected, facts.Pending);
+    }
+
+    [Fact]
+    public void Rejects_a_pending_marker_it_did_not_write()
+    {
+        var output = Output().Replace("pending missing", $"pending present {B64("reboot")}", StringComparison.Ordinal);
+
+        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("node-x", output));
+
+        Assert.Contains("/var/lib/rancher/rke2c/pending holds 'reboot'", error.Message);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class FactScriptTests
         Assert.Null(facts.ConfigYaml);
         Assert.Empty(facts.ConfigDropIns);
         Assert.Null(facts.InstalledVersion);
+        Assert.Equal(PendingWork.None, facts.Pending);
         foreach (var service in new[] { facts.ServerService, facts.AgentService })
         {
             Assert.False(service.Installed);
@@ -79,6 +80,7 @@ public sealed class FactScriptTests
             printf 'Id=rke2-agent.service\nUnitFileState=disabled\nActiveState=inactive\n'
 
             """, executable: true);
+        files.Write(Rke2Paths.PendingWorkMarker, "verify\n");
         files.Write("/etc/os-release", "NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID='9.4'\n");
 
         var facts = await GatherAsync(files.Shell("installed"), ["kernel.ostype"]);
@@ -94,6 +96,7 @@ public sealed class FactScriptTests
         Assert.Equal(new ServiceFacts("rke2-agent", false, false, "inactive"), facts.AgentService);
         Assert.Equal("rocky", facts.OsId);
         Assert.Equal("9.4", facts.OsVersion);
+        Assert.Equal(PendingWork.Verify, facts.Pending);
     }
 
     [Fact]

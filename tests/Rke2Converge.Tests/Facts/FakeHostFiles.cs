@@ -4,13 +4,13 @@ using Rke2Converge.Tests.Remote;
 namespace Rke2Converge.Tests.Facts;
 
 /// <summary>
-/// Files a test wants a host to have under /etc and /usr/local: kept in overlay upper directories under /tmp and
+/// Files a test wants a host to have under /etc, /usr/local and /var/lib: kept in overlay upper directories under /tmp and
 /// mounted over the real ones only inside the mount namespace of a <see cref="LocalShell"/>.
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class FakeHostFiles : IDisposable
 {
-    private static readonly string[] OverlaidDirectories = ["/etc", "/usr/local"];
+    private static readonly string[] OverlaidDirectories = ["/etc", "/usr/local", "/var/lib"];
 
     public string Root { get; } = Path.Combine("/tmp", "rk2facts-" + Guid.NewGuid().ToString("N")[..8]);
 

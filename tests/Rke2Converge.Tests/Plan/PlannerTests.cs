@@ -20,18 +20,7 @@ public sealed class PlannerTests
 
     private static IReadOnlyList<NodeDesiredState> Desired => DesiredStateBuilder.Build(Model);
 
-    /// <summary>Facts of a node that already is exactly as desired, built from the planner's own renderings.</summary>
-    private HostFacts Converged(NodeDesiredState node) => new()
-    {
-        Node = node.Name,
-        Sysctls = node.Sysctls.ToDictionary(e => e.Key, e => (string?)e.Value),
-        ManagedSysctlFile = _planner.RenderSysctlFile(node),
-        ConfigYaml = _planner.RenderConfigFile(node),
-        InstalledVersion = node.Version.ToString(),
-        ServerService = node.Role.IsServer() ? new ServiceFacts("rke2-server", true, true, "active") : ServiceFacts.Missing("rke2-server"),
-        AgentService = node.Role.IsServer() ? ServiceFacts.Missing("rke2-agent") : new ServiceFacts("rke2-agent", true, true, "active"),
-        Arch = "amd64",
-    };
+    private HostFacts Converged(NodeDesiredState node) => TestModels.Converged(_planner, node);
 
     private ClusterPlan PlanWith(Func<NodeDesiredState, HostFacts> facts) =>
         _planner.Plan(Desired, Desired.ToDictionary(n => n.Name, facts));
@@ -128,6 +117,38 @@ public sealed class PlannerTests
 
         var change = Assert.Single(plan.Hosts, h => h.HasChanges).Find<ServiceChange>()!;
         Assert.Equal((ServiceAction.Restart, "service is activating"), (change.Action, change.Reason));
+    }
+
+    [Fact]
+    public void A_restart_an_interrupted_run_owed_is_still_planned_when_nothing_else_differs()
+    {
+        var plan = PlanWith(node => node.Name == "e2" ? Converged(node) with { Pending = PendingWork.Restart } : Converged(node));
+
+        var e2 = Assert.Single(plan.Hosts, h => h.HasChanges);
+        var change = Assert.Single(e2.Changes);
+        Assert.Equal("service rke2-server: restart (an interrupted run changed the node but did not restart it)", change.Summary);
+        Assert.True(e2.StartsService);
+    }
+
+    [Fact]
+    public void A_node_whose_gates_did_not_pass_is_verified_again_without_a_restart()
+    {
+        var plan = PlanWith(node => node.Name == "s1" ? Converged(node) with { Pending = PendingWork.Verify } : Converged(node));
+
+        var s1 = Assert.Single(plan.Hosts, h => h.HasChanges);
+        Assert.Equal("service rke2-server: verify readiness (its readiness gates have not passed since the last restart)", Assert.Single(s1.Changes).Summary);
+        Assert.True(s1.TouchesService);
+        Assert.False(s1.StartsService);
+    }
+
+    [Fact]
+    public void New_drift_on_a_node_awaiting_verification_restarts_it()
+    {
+        var plan = PlanWith(node => node.Name == "s1"
+            ? Converged(node) with { Pending = PendingWork.Verify, InstalledVersion = "v1.32.4+rke2r1" }
+            : Converged(node));
+
+        Assert.Equal((ServiceAction.Restart, "version changes"), (plan.Hosts[0].Find<ServiceChange>()!.Action, plan.Hosts[0].Find<ServiceChange>()!.Reason));
     }
 
     [Fact]

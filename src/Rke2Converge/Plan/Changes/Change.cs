@@ -56,6 +56,9 @@ public enum ServiceAction
     None,
     Start,
     Restart,
+
+    /// <summary>No restart, only the readiness gates: an earlier run restarted the node but its gates did not pass.</summary>
+    Verify,
 }
 
 /// <summary>The rke2 unit must be enabled, started or restarted; restarts and starts are followed by the readiness gates.</summary>
@@ -69,7 +72,13 @@ public sealed record ServiceChange(string Unit, ServiceAction Action, bool Enabl
         {
             var verbs = new List<string>();
             if (Enable) verbs.Add("enable");
-            if (Action != ServiceAction.None) verbs.Add(Action == ServiceAction.Start ? "start" : "restart");
+            verbs.AddRange(Action switch
+            {
+                ServiceAction.Start => ["start"],
+                ServiceAction.Restart => ["restart"],
+                ServiceAction.Verify => ["verify readiness"],
+                _ => [],
+            });
             return $"service {Unit}: {string.Join(", ", verbs)} ({Reason})";
         }
     }

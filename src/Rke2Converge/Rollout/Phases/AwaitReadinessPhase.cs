@@ -10,11 +10,13 @@ public sealed class AwaitReadinessPhase : INodePhase
 
     public bool ShouldRun(NodeContext node) => node.Plan.TouchesService && !node.Settings.Executor.IsDryRun;
 
-    public Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
     {
         var gates = GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp);
         node.NodeReadyDeferred = !gates.OfType<NodeReadyGate>().Any();
-        return PassAsync(node, gates, cancellationToken);
+        await PassAsync(node, gates, cancellationToken).ConfigureAwait(false);
+        // A deferred node Ready gate clears the marker when it passes, at the end of the rollout.
+        if (!node.NodeReadyDeferred) await node.ExecuteAsync(PendingWorkOperations.Clear(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for each gate in turn; the first that fails ends the node's rollout with the evidence.</summary>
