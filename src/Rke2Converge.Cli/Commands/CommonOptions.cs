@@ -16,6 +16,12 @@ public sealed class CommonOptions
 
     public Option<int> Parallel { get; } = new("--parallel") { Description = "How many hosts to read facts from at once", DefaultValueFactory = _ => 16 };
 
+    public Option<Transport> Transport { get; } = new("--transport")
+    {
+        Description = "openssh (default: the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET)",
+        DefaultValueFactory = _ => Commands.Transport.OpenSsh,
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show informational log lines on stderr" };
 
     public void AddTo(Command command)
@@ -25,6 +31,7 @@ public sealed class CommonOptions
         command.Options.Add(KnownHosts);
         command.Options.Add(LogDirectory);
         command.Options.Add(Parallel);
+        command.Options.Add(Transport);
         command.Options.Add(Verbose);
     }
 
@@ -35,7 +42,8 @@ public sealed class CommonOptions
         result.GetValue(KnownHosts)?.FullName,
         result.GetValue(LogDirectory)?.FullName,
         Math.Clamp(result.GetValue(Parallel), 1, 256),
+        result.GetValue(Transport),
         result.GetValue(Verbose));
 }
 
-public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, bool Verbose);
+public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, Transport Transport, bool Verbose);

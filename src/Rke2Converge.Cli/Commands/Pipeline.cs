@@ -7,6 +7,7 @@ using Rke2Converge.Plan;
 using Rke2Converge.Plan.Desired;
 using Rke2Converge.Playbooks;
 using Rke2Converge.Remote;
+using Rke2Converge.Remote.SshNet;
 using Rke2Converge.Templates;
 using Serilog.Events;
 using Spectre.Console;
@@ -23,11 +24,12 @@ public sealed record LoadedCluster(ClusterModel Model, IReadOnlyList<NodeDesired
 public sealed class Pipeline : IAsyncDisposable
 {
     private readonly Dictionary<string, IRemoteShell> _shells = new(StringComparer.Ordinal);
-    private readonly OpenSshShellFactory _shellFactory = new();
+    private readonly IRemoteShellFactory _shellFactory;
 
     private Pipeline(RunOptions options, Serilog.Core.Logger log, string logFile, SecretRedactor redactor)
     {
         Options = options;
+        _shellFactory = options.Transport == Transport.SshNet ? new SshNetShellFactory() : new OpenSshShellFactory();
         Log = log;
         LogFile = logFile;
         Redactor = redactor;

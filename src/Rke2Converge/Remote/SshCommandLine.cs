@@ -19,7 +19,9 @@ public sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
     public OpenSshOptions Options { get; } = options;
 
     /// <summary>Commands go through <c>sudo -n</c> when logging in as a named user other than root.</summary>
-    public bool UsesSudo => Target.Ssh.User is { } user && user != "root";
+    public bool UsesSudo => NeedsSudo(Target);
+
+    public static bool NeedsSudo(SshTarget target) => target.Ssh.User is { } user && user != "root";
 
     /// <summary>The port ssh will use as far as rke2c knows (ssh_config may still override an unset one).</summary>
     public int PortForDisplay => Target.Ssh.Port ?? 22;
@@ -62,10 +64,14 @@ public sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
     /// What the remote login shell runs: <c>[sudo -n] timeout -k 5 N sh -c SCRIPT rke2c ARGS...</c>, every
     /// variable part single-quoted, so neither the login shell nor sh reinterprets script or arguments.
     /// </summary>
-    public string RemoteCommandLine(RemoteCommand command)
+    public string RemoteCommandLine(RemoteCommand command) => RemoteCommandLine(command, UsesSudo);
+
+    /// <summary>The same remote command line for any transport that hands a command string to the login shell.</summary>
+    public static string RemoteCommandLine(RemoteCommand command, bool sudo)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var words = new List<string>();
-        if (UsesSudo) words.AddRange(["sudo", "-n"]);
+        if (sudo) words.AddRange(["sudo", "-n"]);
         words.AddRange(
         [
             "timeout", "-k", RemoteKillAfterSeconds.ToString(CultureInfo.InvariantCulture),

@@ -44,12 +44,15 @@ internal static class SshFailure
         HostKeyProblems.Any(marker => stderr.Contains(marker, StringComparison.Ordinal));
 
     /// <summary>The message of a <see cref="RemoteConnectionException"/>: host, what was tried, ssh's stderr, and a hint.</summary>
-    public static string Describe(SshCommandLine commandLine, string description, string stderr)
+    public static string Describe(SshCommandLine commandLine, string description, string stderr) =>
+        Describe(commandLine.Target, commandLine.PortForDisplay, description, stderr);
+
+    /// <summary>As above for any transport; <paramref name="stderr"/> is what the client said went wrong.</summary>
+    public static string Describe(SshTarget target, int port, string description, string stderr)
     {
-        var target = commandLine.Target;
         var user = target.Ssh.User is { } name ? name + "@" : "";
         var message =
-            $"{target.NodeName}: cannot reach {user}{target.Address} port {commandLine.PortForDisplay} over ssh " +
+            $"{target.NodeName}: cannot reach {user}{target.Address} port {port} over ssh " +
             $"for '{description}':\n{stderr.Trim()}";
         if (!IsHostKeyProblem(stderr)) return message;
 
@@ -57,7 +60,7 @@ internal static class SshFailure
         return message +
             $"\nThe host key of {target.Address} is not trusted. Check its fingerprint out of band (on the console: " +
             "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then trust it with:\n" +
-            $"  ssh-keyscan -p {commandLine.PortForDisplay} {ShellQuote.Quote(target.Address)} >> {knownHosts}" +
+            $"  ssh-keyscan -p {port} {ShellQuote.Quote(target.Address)} >> {knownHosts}" +
             (stderr.Contains("HAS CHANGED", StringComparison.Ordinal)
                 ? $"\nafter removing the old entry: ssh-keygen -R {ShellQuote.Quote(target.Address)} -f {knownHosts}"
                 : "");

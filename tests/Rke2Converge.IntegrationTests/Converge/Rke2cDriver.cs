@@ -31,6 +31,20 @@ public sealed class Rke2cDriver
 
     public string LogDirectory => Path.Combine(WorkDirectory, "state", "rke2c", "logs");
 
+    /// <summary>
+    /// rke2c as its own project built it, with its own dependencies and runtimeconfig: this test folder also holds the
+    /// simulator's ASP.NET Core graph, which leaves out assemblies that shared framework provides but rke2c does not load.
+    /// </summary>
+    private static string Rke2cDll
+    {
+        get
+        {
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var path = Path.Combine(LabEnvironment.RepoRoot, "src", "Rke2Converge.Cli", "bin", output.Parent!.Name, output.Name, "rke2c.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"rke2c is not built at {path}");
+        }
+    }
+
     public static string Artifacts => Path.Combine(LabEnvironment.RepoRoot, ".lab", "artifacts");
 
     /// <summary>Writes a playbook into the work directory and returns its name, as a user in that directory would type it.</summary>
@@ -42,7 +56,7 @@ public sealed class Rke2cDriver
 
     public async Task<Rke2cResult> RunAsync(params string[] arguments)
     {
-        var rke2c = Path.Combine(AppContext.BaseDirectory, "rke2c.dll");
+        var rke2c = Rke2cDll;
         var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", [rke2c, .. arguments], RunTimeout, environment: new Dictionary<string, string?>
         {
             ["RKE2_TOKEN"] = Token,

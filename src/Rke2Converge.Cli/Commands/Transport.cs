@@ -1,0 +1,11 @@
+namespace Rke2Converge.Cli.Commands;
+
+/// <summary>How rke2c reaches hosts.</summary>
+public enum Transport
+{
+    /// <summary>The system ssh client, multiplexed: the user's ssh_config, agent, ProxyJump and known_hosts apply.</summary>
+    OpenSsh,
+
+    /// <summary>In-process SSH.NET: no ssh client needed, but no ssh_config, agent or ProxyJump either.</summary>
+    SshNet,
+}
