@@ -2,6 +2,7 @@
 # Benchmarks, reported in one run on one machine:
 #  1. warm `rke2c plan` (compiled playbook cached, SSH masters up, no drift) on 1, 10 and 20 lab hosts, against the
 #     floor: 20 parallel plain `ssh host true` (fresh connections, as a script without rke2c would pay);
+#     and the same 20-host plan over the in-process SSH.NET transport;
 #  2. rollout overhead per node: a node's converge time minus the time its readiness gates spent waiting.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +53,7 @@ plan_time() {
   local start end code
   start=$(now)
   set +e
-  RKE2C_BENCH_HOSTS=$1 "${rke2c[@]}" plan "$playbook" -o json > /dev/null 2>&1
+  RKE2C_BENCH_HOSTS=$1 "${rke2c[@]}" plan "$playbook" -o json "${@:2}" > /dev/null 2>&1
   code=$?
   set -e
   end=$(now)
@@ -68,4 +69,8 @@ for n in 1 10 20; do
   ratio=$(awk -v t="$t" -v f="$floor_s" 'BEGIN { printf "%.2f", t / f }')
   echo "warm plan, $n host(s), no drift: median ${t}s over $runs runs (${ratio}x the floor)"
 done
+# The in-process transport has no master connections to reuse: every run opens (and key-exchanges) 20 connections.
+t=$(for r in $(seq "$runs"); do plan_time 20 --transport sshnet; done | median)
+ratio=$(awk -v t="$t" -v f="$floor_s" 'BEGIN { printf "%.2f", t / f }')
+echo "plan over SSH.NET (--transport sshnet), 20 hosts, no drift: median ${t}s over $runs runs (${ratio}x the floor)"
 /usr/bin/time -f "peak RSS of a warm 20-host plan: %M KB" env RKE2C_BENCH_HOSTS=20 "${rke2c[@]}" plan "$playbook" >/dev/null
