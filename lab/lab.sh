@@ -167,18 +167,18 @@ kill_pids() {
   note "still alive after SIGKILL: ${alive[*]}"; return 1
 }
 
-# Kills every process in the given mount namespaces except pid $1 (0: none spared), plus any pid the
-# variable EXTRA_PIDS_COMMAND prints. A process can fork between a snapshot and the signal (an sshd session
-# finishing its login, a service restarting), so snapshot and kill again until a snapshot comes back empty.
-empty_namespaces() { # $1 spared pid, $2.. namespaces
-  local spared=$1 round ns p pids
-  shift
+# Kills every process in the given mount namespaces except pid $1 (0: none spared), plus those whose command
+# line matches the pgrep pattern $2 (empty: none). A process can fork between a snapshot and the signal (an sshd
+# session finishing its login, a service restarting), so snapshot and kill again until a snapshot comes back empty.
+empty_namespaces() { # $1 spared pid, $2 pgrep pattern, $3.. namespaces
+  local spared=$1 pattern=$2 round ns p pids
+  shift 2
   for ((round = 1; round <= DOWN_ROUNDS; round++)); do
     pids=()
     for ns in "$@"; do
       while read -r p; do [[ -n $p && $p != "$spared" ]] && pids+=("$p"); done < <(pids_in_namespace "$ns")
     done
-    if [[ -n ${EXTRA_PIDS_COMMAND:-} ]]; then mapfile -t -O "${#pids[@]}" pids < <(eval "$EXTRA_PIDS_COMMAND"); fi
+    if [[ -n $pattern ]]; then mapfile -t -O "${#pids[@]}" pids < <(pgrep -f "$pattern" || true); fi
     ((${#pids[@]})) || return 0
     kill_pids "${pids[@]}" || return 1
   done
@@ -424,8 +424,7 @@ down_lab() { # $1 name, $2 keep(true|false)
     [[ -n $ns ]] && namespaces+=("$ns")
   done
   # An sshd that never got its namespace recorded (failed up) is found by its config path.
-  EXTRA_PIDS_COMMAND="pgrep -f 'sshd -D -f $dir/hosts/h[0-9]+/sshd_config' || true" \
-    empty_namespaces 0 "${namespaces[@]}" || die "down: processes of lab '$name' survive"
+  empty_namespaces 0 "sshd -D -f $dir/hosts/h[0-9]+/sshd_config" "${namespaces[@]}" || die "down: processes of lab '$name' survive"
   if [[ $keep == true ]]; then note "down: lab '$name' stopped, kept in $dir"
   else rm -rf "$dir"; rm -f "$LABS_DIR/.$name.lock"; note "down: lab '$name' removed"; fi
 }
@@ -484,7 +483,7 @@ cmd_reboot() {
   dir=$(lab_dir_of "$name"); h=$dir/hosts/h$host
   pid=$(host_pid "$name" "$host") || die "reboot: host $host of lab '$name' is not running"
   ns=$(<"$h/mntns")
-  empty_namespaces "$pid" "$ns" || die "reboot: processes of h$host survive"
+  empty_namespaces "$pid" "" "$ns" || die "reboot: processes of h$host survive"
   # /run is volatile except what sshd needs, the simulator's host config and the (persistent) journal.
   find "$h/run" -mindepth 1 -maxdepth 1 ! -name sshd ! -name rke2-sim -exec rm -rf {} +
   find "$h/run/rke2-sim" -mindepth 1 -maxdepth 1 ! -name host.env ! -name systemd -exec rm -rf {} +

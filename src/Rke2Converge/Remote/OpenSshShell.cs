@@ -8,9 +8,6 @@ namespace Rke2Converge.Remote;
 /// </summary>
 public sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
 {
-    // GNU timeout exits 124 when it stopped the command, 137 when the command also needed KILL.
-    private static readonly int[] RemoteTimeoutExitCodes = [124, 137];
-
     public string NodeName => commandLine.Target.NodeName;
 
     public SshCommandLine CommandLine => commandLine;
@@ -32,12 +29,9 @@ public sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
                 $"{NodeName}: cannot start the ssh client '{options.SshExecutable}' for '{command.Description}': {e.Message}");
         }
 
-        if (outcome.TimedOut || IsRemoteTimeout(outcome, command.Timeout))
+        if (outcome.TimedOut || SshFailure.IsRemoteTimeout(outcome.ExitCode, outcome.Elapsed, command.Timeout))
         {
-            throw new RemoteTimeoutException(
-                $"{NodeName}: '{command.Description}' on {commandLine.Target.Address} timed out after " +
-                $"{SshCommandLine.RemoteTimeoutSeconds(command.Timeout)}s" +
-                (outcome.Stderr.Trim().Length > 0 ? $"; stderr: {outcome.Stderr.Trim()}" : ""));
+            throw SshFailure.TimedOut(commandLine.Target, command, outcome.Stderr);
         }
         if (SshFailure.IsSshError(outcome.ExitCode, outcome.Stderr))
         {
@@ -48,7 +42,4 @@ public sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
 
     /// <summary>Nothing to release: the master connection is left up on purpose so the next run reuses it.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private static bool IsRemoteTimeout(ChildProcess.Outcome outcome, TimeSpan timeout) =>
-        RemoteTimeoutExitCodes.Contains(outcome.ExitCode) && outcome.Elapsed >= timeout;
 }

@@ -36,6 +36,19 @@ internal static class SshFailure
         "Too many authentication failures",
     ];
 
+    // GNU timeout exits 124 when it stopped the command, 137 when the command also needed KILL.
+    private static readonly int[] RemoteTimeoutExitCodes = [124, 137];
+
+    /// <summary>The remote <c>timeout</c> ended the command (a script exiting 124 early is just a result).</summary>
+    public static bool IsRemoteTimeout(int exitCode, TimeSpan elapsed, TimeSpan timeout) =>
+        RemoteTimeoutExitCodes.Contains(exitCode) && elapsed >= timeout;
+
+    /// <summary>Host, command, the limit and whatever the command said on its way out.</summary>
+    public static RemoteTimeoutException TimedOut(SshTarget target, RemoteCommand command, string stderr) =>
+        new($"{target.NodeName}: '{command.Description}' on {target.Address} timed out after " +
+            $"{SshCommandLine.RemoteTimeoutSeconds(command.Timeout)}s" +
+            (stderr.Trim().Length > 0 ? $"; stderr: {stderr.Trim()}" : ""));
+
     public static bool IsSshError(int exitCode, string stderr) =>
         exitCode == SshErrorExitCode
         && (IsHostKeyProblem(stderr) || ClientErrors.Any(marker => stderr.Contains(marker, StringComparison.Ordinal)));

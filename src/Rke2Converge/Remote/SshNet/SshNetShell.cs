@@ -12,9 +12,6 @@ namespace Rke2Converge.Remote.SshNet;
 /// </summary>
 public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemoteShell
 {
-    // GNU timeout exits 124 when it stopped the command, 137 when the command also needed KILL.
-    private static readonly int[] RemoteTimeoutExitCodes = [124, 137];
-
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private SshClient? _client;
 
@@ -46,14 +43,14 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
         }
         catch (SshOperationTimeoutException)
         {
-            throw TimedOut(command, "");
+            throw SshFailure.TimedOut(target, command, "");
         }
         catch (Exception error) when (error is SshConnectionException or SocketException or ObjectDisposedException)
         {
             throw new RemoteConnectionException(SshFailure.Describe(target, Port, command.Description, $"connection lost: {error.Message}"));
         }
         var exitCode = channel.ExitStatus ?? 128 + SignalNumber(channel.ExitSignal);
-        if (RemoteTimeoutExitCodes.Contains(exitCode) && clock.Elapsed >= command.Timeout) throw TimedOut(command, channel.Error);
+        if (SshFailure.IsRemoteTimeout(exitCode, clock.Elapsed, command.Timeout)) throw SshFailure.TimedOut(target, command, channel.Error);
         return new RemoteResult(exitCode, channel.Result, channel.Error, clock.Elapsed);
     }
 
@@ -168,11 +165,6 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
             _ => $"Host key for {host} (SHA256:{fingerprint}) is marked @revoked in {KnownHostsForDisplay}.\nHost key verification failed.",
         };
     }
-
-    private RemoteTimeoutException TimedOut(RemoteCommand command, string stderr) =>
-        new($"{NodeName}: '{command.Description}' on {target.Address} timed out after " +
-            $"{SshCommandLine.RemoteTimeoutSeconds(command.Timeout)}s" +
-            (stderr.Trim().Length > 0 ? $"; stderr: {stderr.Trim()}" : ""));
 
     private static int SignalNumber(string? signal) => signal switch
     {

@@ -1,4 +1,3 @@
-using Rke2Converge.Facts;
 using Rke2Converge.Model;
 using Rke2Converge.Remote;
 
@@ -7,18 +6,20 @@ namespace Rke2Converge.Rollout.Operations;
 /// <summary>Writes and clears the marker that lets a re-run finish what an interrupted or failed rollout started.</summary>
 public static class PendingWorkOperations
 {
-    private const string MarkScript = """
-        set -eu
-        marker=$1 stage=$2
-        mkdir -p "$(dirname "$marker")"
-        printf '%s\n' "$stage" > "$marker.tmp"
-        mv -f "$marker.tmp" "$marker"
+    /// <summary>Shell function <c>mark_pending MARKER STAGE</c>, for scripts that record a stage as part of their own work.</summary>
+    public const string MarkFunction = """
+        mark_pending() {
+          mkdir -p "$(dirname "$1")"
+          printf '%s\n' "$2" > "$1.tmp"
+          mv -f "$1.tmp" "$1"
+        }
+
         """;
 
-    public static RemoteCommand Mark(PendingWork stage) =>
-        new($"mark {stage.ToString().ToLowerInvariant()} pending", MarkScript)
+    public static RemoteCommand MarkRestart() =>
+        new("mark restart pending", "set -eu\n" + MarkFunction + "mark_pending \"$1\" restart")
         {
-            Arguments = [Rke2Paths.PendingWorkMarker, stage == PendingWork.Restart ? "restart" : "verify"],
+            Arguments = [Rke2Paths.PendingWorkMarker],
             Timeout = TimeSpan.FromSeconds(15),
         };
 

@@ -1,3 +1,4 @@
+using Rke2Converge.Model;
 using Rke2Converge.Plan.Changes;
 using Rke2Converge.Remote;
 
@@ -8,9 +9,9 @@ public static class ServiceOperations
     // --no-block: RKE2 units are Type=notify with TimeoutStartSec=0, so a blocking start can wait forever;
     // the readiness gates do the waiting, with timeouts and a report of what they saw.
     // Only a restart has an old main process to tell the new one from; a fresh start enables and starts in one call.
-    private const string ApplyScript = """
-        set -eu
-        unit=$1 action=$2 enable=$3
+    // Once the new process is asked for, what a re-run owes the node is no longer a restart but proof of readiness.
+    private const string ApplyScript = "set -eu\n" + PendingWorkOperations.MarkFunction + """
+        unit=$1 action=$2 enable=$3 marker=$4
         old=0
         if [ "$action" = restart ]; then old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0); fi
         if [ "$enable" = yes ] && [ "$action" = start ]; then
@@ -19,6 +20,7 @@ public static class ServiceOperations
           if [ "$enable" = yes ]; then systemctl enable "$unit" 2>&1; fi
           if [ "$action" != none ]; then systemctl "$action" --no-block "$unit"; fi
         fi
+        if [ "$action" != none ]; then mark_pending "$marker" verify; fi
         echo "main-pid-before=${old:-0}"
         """;
 
@@ -30,7 +32,7 @@ public static class ServiceOperations
                 ServiceAction.Start => "start",
                 ServiceAction.Restart => "restart",
                 _ => "none",
-            }, change.Enable ? "yes" : "no"],
+            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker],
             Timeout = TimeSpan.FromSeconds(60),
         };
 

@@ -1,4 +1,3 @@
-using Rke2Converge.Facts;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -14,5 +13,5 @@ public sealed class MarkPendingPhase : INodePhase
     public bool ShouldRun(NodeContext node) => node.Plan.StartsService;
 
     public Task RunAsync(NodeContext node, CancellationToken cancellationToken) =>
-        node.ExecuteAsync(PendingWorkOperations.Mark(PendingWork.Restart), cancellationToken);
+        node.ExecuteAsync(PendingWorkOperations.MarkRestart(), cancellationToken);
 }

@@ -1,12 +1,11 @@
-using Rke2Converge.Facts;
 using Rke2Converge.Plan.Changes;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
 
 /// <summary>
-/// Enables the unit and starts or restarts it without blocking; the readiness gates do the waiting. Once the new
-/// process is asked for, what is owed is no longer a restart but proof of readiness.
+/// Enables the unit and starts or restarts it without blocking; the readiness gates do the waiting. The same command
+/// turns the pending marker from restart to verify.
 /// </summary>
 public sealed class StartServicePhase : INodePhase
 {
@@ -18,9 +17,5 @@ public sealed class StartServicePhase : INodePhase
     {
         var result = await node.ExecuteAsync(ServiceOperations.Apply(node.Plan.Find<ServiceChange>()!), cancellationToken).ConfigureAwait(false);
         node.PreviousMainPid = ServiceOperations.PreviousMainPid(result);
-        if (node.Plan.StartsService)
-        {
-            await node.ExecuteAsync(PendingWorkOperations.Mark(PendingWork.Verify), cancellationToken).ConfigureAwait(false);
-        }
     }
 }
