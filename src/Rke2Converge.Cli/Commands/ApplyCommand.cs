@@ -97,6 +97,7 @@ public static class ApplyCommand
             {
                 NodeOutcome.Converged => $"[green]converged[/] in {node.Elapsed.TotalSeconds:0.0}s ({node.GateTime.TotalSeconds:0.0}s in gates)",
                 NodeOutcome.Unchanged => "[grey]unchanged[/]",
+                NodeOutcome.AwaitingNodeReady => "[yellow]changed, node Ready not proven yet[/]",
                 NodeOutcome.Failed => "[red]failed[/]",
                 _ => "[yellow]not reached[/]",
             };

@@ -8,7 +8,8 @@ public static class GateSet
     /// <param name="role">The node's role.</param>
     /// <param name="controlPlaneUp">
     /// Whether an API server is up anywhere in the cluster. An etcd-only node joined before any control-plane node
-    /// cannot register its Node object yet, so its node Ready gate waits for the end of the rollout.
+    /// cannot register its Node object yet, so its node Ready gate waits until one is up. That is the only deferral:
+    /// every other node proves node Ready before the rollout moves on.
     /// </param>
     public static IReadOnlyList<ReadinessGate> For(NodeRole role, bool controlPlaneUp = true)
     {
@@ -20,7 +21,7 @@ public static class GateSet
             gates.Add(new EtcdMemberVotingGate());
         }
         if (role.CarriesControlPlane()) gates.Add(new ApiServerReadyGate());
-        if (controlPlaneUp || role.CarriesControlPlane()) gates.Add(new NodeReadyGate());
+        if (controlPlaneUp || role != NodeRole.EtcdOnly) gates.Add(new NodeReadyGate());
         if (role.IsServer()) gates.Add(new StaticPodsStableGate());
         return gates;
     }

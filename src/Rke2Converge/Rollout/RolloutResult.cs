@@ -4,6 +4,9 @@ public enum NodeOutcome
 {
     Unchanged,
     Converged,
+
+    /// <summary>Changed and passed every gate but node Ready, which waits for a control-plane node to come up.</summary>
+    AwaitingNodeReady,
     Failed,
     NotReached,
 }

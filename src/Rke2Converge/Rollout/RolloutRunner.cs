@@ -23,11 +23,10 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         new AwaitReadinessPhase(),
     ];
 
-    private readonly HashSet<string> _deferredNodeReady = new(StringComparer.Ordinal);
-
     public async Task<RolloutResult> RunAsync(ClusterPlan plan, CancellationToken cancellationToken)
     {
         var reports = new Dictionary<string, NodeReport>(StringComparer.Ordinal);
+        var awaitingNodeReady = new List<NodeReport>();
         var snapshot = await SnapshotBeforeUpgradeAsync(plan, cancellationToken).ConfigureAwait(false);
         var stopped = false;
         foreach (var wave in RolloutOrder.Waves(plan, batching))
@@ -40,36 +39,58 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             var controlPlaneUp = ControlPlaneUp(plan, reports);
             var waveReports = await Task.WhenAll(wave.Select(host => ConvergeAsync(host, controlPlaneUp, cancellationToken))).ConfigureAwait(false);
             foreach (var report in waveReports) reports[report.Node] = report;
+            awaitingNodeReady.AddRange(waveReports.Where(report => report.Outcome == NodeOutcome.AwaitingNodeReady));
             stopped = waveReports.Any(report => report.Outcome == NodeOutcome.Failed);
+            if (!stopped && awaitingNodeReady.Count > 0 && ControlPlaneUp(plan, reports))
+                stopped = !await ProveDeferredNodeReadyAsync(plan, awaitingNodeReady, reports, cancellationToken).ConfigureAwait(false);
         }
-        if (!stopped && !settings.Executor.IsDryRun) await CheckDeferredNodeReadyAsync(plan, reports, cancellationToken).ConfigureAwait(false);
+        // No control plane came up in this run: the check runs anyway and fails with what it saw, rather than
+        // calling an unproven node converged.
+        if (!stopped && awaitingNodeReady.Count > 0)
+            await ProveDeferredNodeReadyAsync(plan, awaitingNodeReady, reports, cancellationToken).ConfigureAwait(false);
         return new RolloutResult([.. plan.Hosts.Select(host => reports[host.Node])], snapshot);
     }
 
-    /// <summary>An API server is up once a control-plane node was running before the rollout or has converged in it.</summary>
-    private static bool ControlPlaneUp(ClusterPlan plan, Dictionary<string, NodeReport> reports) =>
+    /// <summary>
+    /// An API server is up once a control-plane node has converged in this run, or runs and needs no change, or was
+    /// running before the rollout and has not been reached yet.
+    /// </summary>
+    public static bool ControlPlaneUp(ClusterPlan plan, IReadOnlyDictionary<string, NodeReport> reports) =>
         plan.Hosts.Any(host => host.Desired.Role.CarriesControlPlane()
-            && (reports.TryGetValue(host.Node, out var report) ? report.Outcome == NodeOutcome.Converged : host.Facts.ServerService.IsActive));
+            && (reports.TryGetValue(host.Node, out var report)
+                ? report.Outcome == NodeOutcome.Converged || (report.Outcome == NodeOutcome.Unchanged && host.Facts.ServerService.IsActive)
+                : host.Facts.ServerService.IsActive));
 
-    /// <summary>etcd-only nodes that joined before any control plane get their node Ready gate now.</summary>
-    private async Task CheckDeferredNodeReadyAsync(ClusterPlan plan, Dictionary<string, NodeReport> reports, CancellationToken cancellationToken)
+    /// <summary>
+    /// etcd-only nodes that joined before any control plane pass their node Ready gate as soon as one is up, before
+    /// the next node changes; only then are they converged.
+    /// </summary>
+    private async Task<bool> ProveDeferredNodeReadyAsync(ClusterPlan plan, List<NodeReport> awaiting, Dictionary<string, NodeReport> reports, CancellationToken cancellationToken)
     {
-        foreach (var host in plan.Hosts.Where(h => _deferredNodeReady.Contains(h.Node)))
+        foreach (var pending in awaiting.ToList())
         {
+            awaiting.Remove(pending);
+            var host = plan.Hosts.Single(h => h.Node == pending.Node);
             var node = new NodeContext(host, shellFor(host.Node), settings);
             settings.Observer.Step(host.Node, "node Ready (deferred until a control plane was up)");
+            var clock = Stopwatch.StartNew();
             try
             {
                 await AwaitReadinessPhase.PassAsync(node, [new NodeReadyGate()], cancellationToken).ConfigureAwait(false);
                 await node.ExecuteAsync(PendingWorkOperations.Clear(), cancellationToken).ConfigureAwait(false);
             }
-            catch (NodeConvergeException error)
+            catch (Exception error) when (error is RemoteException or NodeConvergeException or IOException or InvalidOperationException)
             {
-                settings.Observer.NodeFailed(host.Node, error.Message);
-                reports[host.Node] = reports[host.Node] with { Outcome = NodeOutcome.Failed, Error = error.Message };
-                return;
+                var message = error is NodeConvergeException ? error.Message : $"{host.Node}: {error.Message}";
+                settings.Observer.NodeFailed(host.Node, message);
+                reports[host.Node] = pending with { Outcome = NodeOutcome.Failed, Error = message };
+                return false;
             }
+            var elapsed = pending.Elapsed + clock.Elapsed;
+            settings.Observer.NodeConverged(host.Node, elapsed);
+            reports[host.Node] = pending with { Outcome = NodeOutcome.Converged, Elapsed = elapsed, GateTime = pending.GateTime + node.GateTime };
         }
+        return true;
     }
 
     private async Task<NodeReport> ConvergeAsync(HostPlan host, bool controlPlaneUp, CancellationToken cancellationToken)
@@ -98,7 +119,8 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         }
         if (node.NodeReadyDeferred)
         {
-            lock (_deferredNodeReady) _deferredNodeReady.Add(host.Node);
+            settings.Observer.Step(host.Node, "node Ready deferred: no control-plane node is up yet; checked as soon as one is");
+            return new NodeReport(host.Node, NodeOutcome.AwaitingNodeReady, clock.Elapsed, node.GateTime, null);
         }
         settings.Observer.NodeConverged(host.Node, clock.Elapsed);
         return new NodeReport(host.Node, NodeOutcome.Converged, clock.Elapsed, node.GateTime, null);
