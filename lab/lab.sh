@@ -59,9 +59,11 @@ cmd_setup() {
   missing=$(missing_packages)
   if [[ -z $missing ]]; then note "setup: everything needed is installed"; return 0; fi
   note "setup: installing $(echo "$missing" | tr '\n' ' ')"
+  # A fresh machine's package lists are empty or stale: refresh them first, as Debian expects.
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq >&2 || die "apt-get update failed"
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends $missing >&2 \
-    || die "apt-get install failed (try: apt-get update && lab/lab.sh setup)"
+    || die "apt-get install failed for: $missing"
 }
 
 # ---------------------------------------------------------------------------------------------------- build
