@@ -30,15 +30,7 @@ internal static class TestModels
         JoinOrder = [.. nodes.Where(n => n.Role.IsServer()).Select(n => n.Name)],
     };
 
-    public static TemplateRenderer Templates()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "templates");
-            if (File.Exists(Path.Combine(candidate, TemplateRenderer.ConfigYaml))) return new TemplateRenderer(candidate);
-        }
-        throw new DirectoryNotFoundException("templates/ not found above the test binaries");
-    }
+    public static TemplateRenderer Templates() => TemplateRenderer.BuiltIn;
 
     /// <summary>Facts of a node that already is exactly as desired, built from the planner's own renderings.</summary>
     public static HostFacts Converged(Planner planner, NodeDesiredState node) => new()

@@ -92,15 +92,28 @@ public sealed class Pipeline : IAsyncDisposable
         TemplateRenderer templates;
         try
         {
-            templates = TemplateRenderer.FromDefaultLocation();
+            templates = TemplateRenderer.Load(TemplateRenderer.OverrideDirectories(Options.PlaybookAsGiven));
         }
         catch (DirectoryNotFoundException error)
         {
             Error(error.Message);
             return null;
         }
+        catch (TemplateException error)
+        {
+            foreach (var templateError in error.Errors) Error(templateError.ToString());
+            return null;
+        }
+        foreach (var (name, file) in templates.Sources.Where(source => !source.Value.StartsWith("built-in", StringComparison.Ordinal)))
+        {
+            Log.Information("Template {Template} read from {File}", name, file);
+        }
         var planner = new Planner(model.Name, templates, secrets.Reveal);
-        return new LoadedCluster(model, DesiredStateBuilder.Build(model), secrets, planner);
+        var desired = DesiredStateBuilder.Build(model);
+        var renderErrors = planner.CheckTemplates(desired);
+        foreach (var renderError in renderErrors) Error(renderError.ToString());
+        if (renderErrors.Count > 0) return null;
+        return new LoadedCluster(model, desired, secrets, planner);
     }
 
     /// <summary>Reads every host's facts (one round trip each, in parallel) and plans.</summary>

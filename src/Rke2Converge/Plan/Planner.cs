@@ -25,21 +25,42 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
         return new ClusterPlan(clusterName, version, hosts, notes);
     }
 
-    public string RenderSysctlFile(NodeDesiredState node) => templates.Render(TemplateRenderer.SysctlConf, new
+    public string RenderSysctlFile(NodeDesiredState node) => templates.Render(TemplateRenderer.SysctlConf, new Dictionary<string, object?>
     {
-        node = node.Name,
-        cluster = clusterName,
-        sysctls = node.Sysctls.Select(entry => new { key = entry.Key, value = entry.Value }).ToList(),
+        ["node"] = node.Name,
+        ["cluster"] = clusterName,
+        ["sysctls"] = node.Sysctls.Select(entry => new Dictionary<string, object?> { ["key"] = entry.Key, ["value"] = entry.Value }).ToList(),
     });
 
-    public string RenderConfigFile(NodeDesiredState node) => templates.Render(TemplateRenderer.ConfigYaml, new
+    public string RenderConfigFile(NodeDesiredState node) => templates.Render(TemplateRenderer.ConfigYaml, new Dictionary<string, object?>
     {
-        node = node.Name,
-        role = node.Role.DisplayName(),
-        cluster = clusterName,
-        version = node.Version.ToString(),
-        yaml = ConfigYamlWriter.ToYaml(node.Config, revealSecret).TrimEnd(),
+        ["node"] = node.Name,
+        ["role"] = node.Role.DisplayName(),
+        ["cluster"] = clusterName,
+        ["version"] = node.Version.ToString(),
+        ["config"] = new VerbatimText(WithoutFinalNewline(ConfigYamlWriter.ToYaml(node.Config, revealSecret))),
     });
+
+    /// <summary>Renders every node's files once, so a template that fails at render time is reported before any host is touched.</summary>
+    public IReadOnlyList<TemplateError> CheckTemplates(IEnumerable<NodeDesiredState> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            try
+            {
+                RenderConfigFile(node);
+                RenderSysctlFile(node);
+            }
+            catch (TemplateException error)
+            {
+                return error.Errors;
+            }
+        }
+        return [];
+    }
+
+    // The template ends the file with its own newline. Only one is dropped: a block scalar can end in meaningful newlines.
+    private static string WithoutFinalNewline(string yaml) => yaml.EndsWith('\n') ? yaml[..^1] : yaml;
 
     private HostPlan PlanHost(NodeDesiredState node, HostFacts facts)
     {

@@ -1,5 +1,7 @@
 using Rke2Converge.Model;
+using YamlDotNet.Core;
 using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.EventEmitters;
 
 namespace Rke2Converge.Templates;
 
@@ -9,6 +11,7 @@ public static class ConfigYamlWriter
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithQuotingNecessaryStrings()
         .DisableAliases()
+        .WithEventEmitter(next => new EscapedLineBreaks(next))
         .Build();
 
     public static string ToYaml(ConfigMap config, Func<SecretSource, string> revealSecret) =>
@@ -22,4 +25,17 @@ public static class ConfigYamlWriter
         SecretSource secret => revealSecret(secret),
         _ => value,
     };
+
+    /// <summary>
+    /// Strings holding a line break or control character are written double-quoted with escapes: in a block scalar a
+    /// CR or a Unicode line separator would read back as a plain newline, and the node would drift on every run.
+    /// </summary>
+    private sealed class EscapedLineBreaks(IEventEmitter next) : ChainedEventEmitter(next)
+    {
+        public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
+        {
+            if (eventInfo.Source.Value is string text && SingleLine.Escape(text) != text) eventInfo.Style = ScalarStyle.DoubleQuoted;
+            base.Emit(eventInfo, emitter);
+        }
+    }
 }

@@ -1,52 +1,81 @@
-using System.Collections.Concurrent;
-using HandlebarsDotNet;
-
 namespace Rke2Converge.Templates;
 
 /// <summary>
-/// Renders the files rke2c writes from the Handlebars templates in the <c>templates/</c> folder, so operators can
-/// change headers and layout without rebuilding. Templates are compiled once per process.
+/// The templates of the files rke2c writes itself (config.yaml, the sysctl file). Each is built in, and can be
+/// replaced file by file: a file of the same name in <c>$RKE2C_TEMPLATES</c> wins, then one in <c>templates/</c> next to
+/// the playbook. All are parsed when loaded, so a template error is reported before any host is touched.
 /// </summary>
 public sealed class TemplateRenderer
 {
-    public const string ConfigYaml = "config.yaml.hbs";
-    public const string SysctlConf = "sysctl.conf.hbs";
+    public const string ConfigYaml = "config.yaml.scriban";
+    public const string SysctlConf = "sysctl.conf.scriban";
+    public const string DirectoryVariable = "RKE2C_TEMPLATES";
 
-    private readonly string _directory;
-    private readonly IHandlebars _handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-    private readonly ConcurrentDictionary<string, HandlebarsTemplate<object, object>> _compiled = new(StringComparer.Ordinal);
+    private static readonly string[] Names = [ConfigYaml, SysctlConf];
 
-    public TemplateRenderer(string directory)
+    private readonly IReadOnlyDictionary<string, ScribanTemplate> _templates;
+
+    private TemplateRenderer(IReadOnlyDictionary<string, ScribanTemplate> templates) => _templates = templates;
+
+    /// <summary>The built-in templates only.</summary>
+    public static TemplateRenderer BuiltIn { get; } = Load([]);
+
+    /// <summary>Where overrides are looked for, in order: <c>$RKE2C_TEMPLATES</c> (when set), <c>templates/</c> next to the playbook.</summary>
+    public static IReadOnlyList<string> OverrideDirectories(string playbookPath)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"template directory {directory} does not exist");
-        _directory = directory;
-    }
-
-    /// <summary>
-    /// The templates folder: $RKE2C_TEMPLATES, else the copy next to the rke2c binary, else the repository's
-    /// <c>templates/</c> found by walking up from the current directory.
-    /// </summary>
-    public static TemplateRenderer FromDefaultLocation()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("RKE2C_TEMPLATES");
-        if (!string.IsNullOrEmpty(fromEnvironment)) return new TemplateRenderer(fromEnvironment);
-        var besideBinary = Path.Combine(AppContext.BaseDirectory, "templates");
-        if (Directory.Exists(besideBinary)) return new TemplateRenderer(besideBinary);
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        var directories = new List<string>();
+        if (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } fromEnvironment)
         {
-            var candidate = Path.Combine(dir.FullName, "templates");
-            if (File.Exists(Path.Combine(candidate, ConfigYaml))) return new TemplateRenderer(candidate);
+            if (!Directory.Exists(fromEnvironment)) throw new DirectoryNotFoundException($"{DirectoryVariable}={fromEnvironment}: no such directory");
+            directories.Add(fromEnvironment);
         }
-        throw new DirectoryNotFoundException("no templates folder found: set RKE2C_TEMPLATES");
+        directories.Add(Path.Combine(Path.GetDirectoryName(playbookPath) ?? "", "templates"));
+        return directories;
     }
 
-    public string Render(string templateName, object model) => Compile(templateName)(model);
-
-    private HandlebarsTemplate<object, object> Compile(string templateName) =>
-        _compiled.GetOrAdd(templateName, name =>
+    /// <summary>The built-in templates, each replaced by the first file of its name in <paramref name="overrideDirectories"/>.</summary>
+    /// <exception cref="TemplateException">A template does not parse, or an override directory holds a Handlebars template of earlier releases.</exception>
+    public static TemplateRenderer Load(IReadOnlyList<string> overrideDirectories)
+    {
+        var templates = new Dictionary<string, ScribanTemplate>(StringComparer.Ordinal);
+        var errors = new List<TemplateError>();
+        foreach (var name in Names)
         {
-            var path = Path.Combine(_directory, name);
-            if (!File.Exists(path)) throw new FileNotFoundException($"template {path} does not exist", path);
-            return _handlebars.Compile(File.ReadAllText(path));
-        });
+            var template = LoadOne(name, overrideDirectories, errors);
+            errors.AddRange(template.Errors);
+            templates[name] = template;
+        }
+        if (errors.Count > 0) throw new TemplateException(errors);
+        return new TemplateRenderer(templates);
+    }
+
+    /// <summary>The file each template was read from, or <c>built-in</c>.</summary>
+    public IReadOnlyDictionary<string, string> Sources => _templates.ToDictionary(entry => entry.Key, entry => entry.Value.File);
+
+    /// <exception cref="TemplateException">Rendering failed (for instance an unknown variable); the error names file, line and column.</exception>
+    public string Render(string templateName, IReadOnlyDictionary<string, object?> model) => _templates[templateName].Render(model);
+
+    private static ScribanTemplate LoadOne(string name, IReadOnlyList<string> overrideDirectories, List<TemplateError> errors)
+    {
+        foreach (var directory in overrideDirectories)
+        {
+            var path = Path.Combine(directory, name);
+            if (File.Exists(path)) return ScribanTemplate.Parse(path, File.ReadAllText(path));
+            var handlebars = Path.Combine(directory, Path.ChangeExtension(name, ".hbs"));
+            if (File.Exists(handlebars))
+            {
+                errors.Add(new TemplateError(handlebars, 1, 1,
+                    $"Handlebars templates are no longer read; rewrite it in Scriban syntax as {path} (the built-in one is used otherwise)"));
+            }
+        }
+        return ScribanTemplate.Parse($"built-in {name}", BuiltInText(name));
+    }
+
+    private static string BuiltInText(string name)
+    {
+        using var stream = typeof(TemplateRenderer).Assembly.GetManifestResourceStream($"Rke2Converge.Templates.{name}")
+            ?? throw new InvalidOperationException($"built-in template {name} is missing from the assembly");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

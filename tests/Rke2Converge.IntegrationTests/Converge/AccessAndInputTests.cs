@@ -41,6 +41,28 @@ public sealed class AccessAndInputTests
         Assert.False(listener.Pending(), "rke2c connected to a host although the playbook was rejected");
     }
 
+    [Theory]
+    [InlineData("config.yaml.scriban", "# {{ node }}\n\nname: {{ node }\n", "templates/config.yaml.scriban(3,15): error: ")]
+    [InlineData("sysctl.conf.scriban", "# {{ cluster }}\n{{ for s in sysctl }}{{ s.key }}\n{{ end }}\n", "templates/sysctl.conf.scriban(2,13): error: ")]
+    public async Task A_broken_template_next_to_the_playbook_is_refused_with_file_line_and_column_before_any_host_is_contacted(
+        string template, string text, string expected)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(Listener), ListenerPort);
+        listener.Start();
+        var rke2c = new Rke2cDriver("bad-template");
+        var playbook = rke2c.WritePlaybook("site.csx", Playbook("Server(\"s1\", \"127.0.99.1\");\nJoinOrder(\"s1\");"));
+        Directory.CreateDirectory(Path.Combine(rke2c.WorkDirectory, "templates"));
+        await File.WriteAllTextAsync(Path.Combine(rke2c.WorkDirectory, "templates", template), text);
+
+        foreach (var command in new[] { "validate", "plan", "apply" })
+        {
+            var run = await rke2c.RunAsync(command, playbook);
+            Assert.True(run.Exit == 1, run.ToString());
+            Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+        }
+        Assert.False(listener.Pending(), "rke2c connected to a host although a template was broken");
+    }
+
     [Fact]
     public async Task An_unknown_host_key_is_refused_with_instructions_and_a_sudo_user_converges()
     {

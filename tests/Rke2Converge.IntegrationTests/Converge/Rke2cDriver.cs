@@ -62,7 +62,7 @@ public sealed class Rke2cDriver
             ["RKE2_TOKEN"] = Token,
             ["RKE2C_CACHE_DIR"] = Path.Combine(WorkDirectory, "cache"),
             ["XDG_STATE_HOME"] = Path.Combine(WorkDirectory, "state"),
-            ["RKE2C_TEMPLATES"] = Path.Combine(LabEnvironment.RepoRoot, "templates"),
+            ["RKE2C_TEMPLATES"] = null, // the built-in templates, or templates/ next to the test's playbook
         }, workingDirectory: WorkDirectory).ConfigureAwait(false);
         var result = new Rke2cResult(exit, stdout, stderr);
         lock (_runs) _runs.Add(result);
