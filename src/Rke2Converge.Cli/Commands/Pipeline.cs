@@ -108,7 +108,7 @@ public sealed class Pipeline : IAsyncDisposable
         {
             Log.Information("Template {Template} read from {File}", name, file);
         }
-        var planner = new Planner(model.Name, templates, secrets.Reveal);
+        var planner = new Planner(model.Name, templates, secrets.Reveal, model.RegistrationAddress);
         var desired = DesiredStateBuilder.Build(model);
         var renderErrors = planner.CheckTemplates(desired);
         foreach (var renderError in renderErrors) Error(renderError.ToString());

@@ -43,6 +43,9 @@ public sealed record ClusterModel
     public required string PlaybookPath { get; init; }
     public string? VersionText { get; init; }
     public SecretSource? Token { get; init; }
+
+    /// <summary>Where joining nodes register (<c>server:</c>) instead of the first server's own address, e.g. a load balancer.</summary>
+    public string? RegistrationAddress { get; init; }
     public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
     public ConfigMap Config { get; init; } = new();
     public IReadOnlyDictionary<NodeRole, ConfigMap> RoleConfig { get; init; } = new Dictionary<NodeRole, ConfigMap>();

@@ -20,6 +20,8 @@ public sealed class DeclarationSites
 
     public SourceLocation? SshDefaults => Find(SshDefaultsKey);
 
+    public SourceLocation? RegistrationAddress => Find(RegistrationAddressKey);
+
     public SourceLocation? Sysctl(SettingScope scope, string key) => Find(SysctlKey(scope, key));
 
     public SourceLocation? Config(SettingScope scope, string key) => Find(ConfigKey(scope, key));
@@ -28,6 +30,7 @@ public sealed class DeclarationSites
     public const string VersionKey = "version";
     public const string TokenKey = "token";
     public const string SshDefaultsKey = "ssh";
+    public const string RegistrationAddressKey = "registration-address";
 
     public static string SysctlKey(SettingScope scope, string key) => $"sysctl|{scope.Id}|{key}";
 

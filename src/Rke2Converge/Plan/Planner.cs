@@ -8,7 +8,7 @@ using Rke2Converge.Templates;
 namespace Rke2Converge.Plan;
 
 /// <summary>Compares each node's desired state with its facts and lists the changes, pyinfra-style: no difference, no change.</summary>
-public sealed class Planner(string clusterName, TemplateRenderer templates, Func<SecretSource, string> revealSecret)
+public sealed class Planner(string clusterName, TemplateRenderer templates, Func<SecretSource, string> revealSecret, string? registrationAddress = null)
 {
     private readonly ConfigDiff _configDiff = new(revealSecret);
 
@@ -17,6 +17,11 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
         var hosts = desired.Select(node => PlanHost(node, facts[node.Name])).ToList();
         var notes = new List<string>();
         var version = desired[0].Version;
+        if (registrationAddress is not null && desired.Count > 1)
+        {
+            notes.Add($"joining nodes register through the registration address {registrationAddress}; " +
+                      $"the first server, {desired[0].Name}, bootstraps alone and must be reachable through it before the next node joins.");
+        }
         if (KnownIssues.StartupRaceFix(version) is { } fixedIn)
         {
             notes.Add($"{version} has a known startup race (fixed in {fixedIn}): restarts go control-plane nodes before etcd nodes, " +

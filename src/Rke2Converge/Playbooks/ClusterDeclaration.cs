@@ -16,10 +16,23 @@ public sealed class ClusterDeclaration
 
     internal SecretSource? TokenSource { get; private set; }
 
+    internal string? RegistrationAddressText { get; private set; }
+
     public ClusterDeclaration Version(string version, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         VersionText = version;
         _context.Record(DeclarationSites.VersionKey, _context.At(file, line));
+        return this;
+    }
+
+    /// <summary>
+    /// The fixed address joining nodes register through, such as a load balancer or VIP in front of the servers'
+    /// supervisor port: <c>RegistrationAddress("https://rke2.example.com:9345")</c>. The first server still bootstraps alone.
+    /// </summary>
+    public ClusterDeclaration RegistrationAddress(string url, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        RegistrationAddressText = url ?? "";
+        _context.Record(DeclarationSites.RegistrationAddressKey, _context.At(file, line));
         return this;
     }
 

@@ -143,6 +143,7 @@ public sealed class PlaybookGlobals
         PlaybookPath = _context.PlaybookPath,
         VersionText = _cluster.VersionText,
         Token = _cluster.TokenSource,
+        RegistrationAddress = _cluster.RegistrationAddressText,
         Sysctls = new Dictionary<string, string>(_sysctls, StringComparer.Ordinal),
         Config = Config.Values.Copy(),
         RoleConfig = _roles.ToDictionary(pair => pair.Key, pair => pair.Value.Config.Values.Copy()),

@@ -11,6 +11,7 @@ public sealed class ModelValidator
         ArgumentNullException.ThrowIfNull(model);
         var problems = new List<ValidationProblem>();
         ClusterRules.Check(model, problems);
+        RegistrationAddressRules.Check(model, problems);
         NodeRules.Check(model, problems);
         JoinOrderRules.Check(model, problems);
         SysctlRules.Check(model, problems);

@@ -17,7 +17,8 @@ public static class DesiredStateBuilder
     private static NodeDesiredState ForNode(ClusterModel model, NodeSpec node, NodeSpec bootstrap)
     {
         var isBootstrap = node.Name == bootstrap.Name;
-        var config = RoleConfig.For(node, isBootstrap ? null : bootstrap, model.Token!).MergedWith(model.ConfigFor(node));
+        var joinUrl = isBootstrap ? null : model.RegistrationAddress ?? RoleConfig.SupervisorUrl(bootstrap);
+        var config = RoleConfig.For(node, joinUrl, model.Token!).MergedWith(model.ConfigFor(node));
         var sysctls = new SortedDictionary<string, string>(model.SysctlsFor(node).ToDictionary(), StringComparer.Ordinal);
         var added = new List<string>();
         var draft = new NodeDesiredState(node, model.Version, sysctls, added, config);

@@ -10,10 +10,14 @@ public static class RoleConfig
 {
     public const int SupervisorPort = 9345;
 
-    public static ConfigMap For(NodeSpec node, NodeSpec? joinVia, SecretSource token)
+    /// <summary>A server's own supervisor URL, where joining nodes register unless a registration address is declared.</summary>
+    public static string SupervisorUrl(NodeSpec server) => $"https://{server.Address}:{SupervisorPort}";
+
+    /// <param name="joinUrl">Where the node registers; null for the first server, which bootstraps alone.</param>
+    public static ConfigMap For(NodeSpec node, string? joinUrl, SecretSource token)
     {
         var config = new ConfigMap();
-        if (joinVia is not null) config["server"] = $"https://{joinVia.Address}:{SupervisorPort}";
+        if (joinUrl is not null) config["server"] = joinUrl;
         config["token"] = token;
         // Node names default to the hostname; pinning them to the playbook's names keeps plans, gates and kubectl in agreement.
         config["node-name"] = node.Name;
