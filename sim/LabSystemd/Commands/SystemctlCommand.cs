@@ -115,6 +115,8 @@ public sealed class SystemctlCommand(UnitCatalog catalog, StateStore store, Text
                 s.CycleId++;
                 s.ActiveState = "activating";
                 s.SubState = "start-pre";
+                // As systemd does: a start that is not an automatic restart begins a new restart count.
+                s.NRestarts = 0;
                 s.RunnerPid = 0;
                 s.SpawnedAt = DateTimeOffset.UtcNow;
                 s.StopRequested = false;

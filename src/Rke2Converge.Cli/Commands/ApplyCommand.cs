@@ -30,7 +30,6 @@ public static class ApplyCommand
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
-        if (plan is null) return ExitCodes.Error;
         new PlanTextRenderer(pipeline.Human).Render(plan);
         if (plan.HasProblems)
         {

@@ -8,6 +8,7 @@ using Rke2Converge.Plan.Desired;
 using Rke2Converge.Playbooks;
 using Rke2Converge.Remote;
 using Rke2Converge.Remote.SshNet;
+using Rke2Converge.Rollout;
 using Rke2Converge.Templates;
 using Serilog.Events;
 using Spectre.Console;
@@ -116,23 +117,20 @@ public sealed class Pipeline : IAsyncDisposable
         return new LoadedCluster(model, desired, secrets, planner);
     }
 
-    /// <summary>Reads every host's facts (one round trip each, in parallel) and plans.</summary>
-    public async Task<ClusterPlan?> PlanAsync(LoadedCluster cluster, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every host's facts (one round trip each, in parallel) and plans. A host that cannot be read gets a problem
+    /// in the plan, next to the others' plans; missing release artifacts are a plan problem too, found before any change.
+    /// </summary>
+    public async Task<ClusterPlan> PlanAsync(LoadedCluster cluster, CancellationToken cancellationToken)
     {
         var model = cluster.Model;
         foreach (var node in model.Nodes) _shells[node.Name] = _shellFactory.Open(node, model.SshDefaults, model.KnownHostsFile);
-        IReadOnlyDictionary<string, HostFacts> facts;
-        try
-        {
-            var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]));
-            facts = await new FactGatherer(Options.Parallel).GatherAsync(requests, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FactGatheringException error)
-        {
-            Error(error.Message);
-            return null;
-        }
-        return cluster.Planner.Plan(cluster.Desired, facts);
+        var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]));
+        var gathered = await new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken).ConfigureAwait(false);
+        if (gathered.Failures.Count > 0) Error(FactGatheringException.Describe(gathered.Failures, cluster.Desired.Count));
+        var plan = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
+        var artifactProblems = await ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken).ConfigureAwait(false);
+        return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };
     }
 
     public void Error(string message)

@@ -22,7 +22,6 @@ public static class PlanCommand
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
-        if (plan is null) return ExitCodes.Error;
         if (options.Output == OutputFormat.Json) Console.Out.WriteLine(PlanJsonWriter.ToJson(plan));
         else new PlanTextRenderer(pipeline.Human).Render(plan);
         return plan.HasProblems ? ExitCodes.Error : plan.HasDrift ? ExitCodes.Drift : ExitCodes.Success;

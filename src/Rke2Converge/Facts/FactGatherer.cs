@@ -31,6 +31,14 @@ public sealed class FactGatherer
     public async Task<IReadOnlyDictionary<string, HostFacts>> GatherAsync(
         IEnumerable<FactRequest> requests, CancellationToken cancellationToken)
     {
+        var gathered = await GatherEachAsync(requests, cancellationToken).ConfigureAwait(false);
+        if (gathered.Failures.Count > 0) throw new FactGatheringException(gathered.Failures, gathered.Facts.Count + gathered.Failures.Count);
+        return gathered.Facts;
+    }
+
+    /// <summary>Facts of every host that answered, and why each other host did not: one unreachable host hides no one's plan.</summary>
+    public async Task<GatheredFacts> GatherEachAsync(IEnumerable<FactRequest> requests, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(requests);
         var all = requests.ToList();
         var duplicate = all.GroupBy(r => r.Node.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -54,8 +62,10 @@ public sealed class FactGatherer
             .Where(pair => pair.Second.Failure is not null)
             .Select(pair => new FactFailure(pair.First.Node.Name, pair.Second.Failure!))
             .ToList();
-        if (failures.Count > 0) throw new FactGatheringException(failures, all.Count);
-        return all.Zip(outcomes).ToDictionary(pair => pair.First.Node.Name, pair => pair.Second.Facts!, StringComparer.Ordinal);
+        var facts = all.Zip(outcomes)
+            .Where(pair => pair.Second.Failure is null)
+            .ToDictionary(pair => pair.First.Node.Name, pair => pair.Second.Facts!, StringComparer.Ordinal);
+        return new GatheredFacts(facts, failures);
     }
 
     private async Task<HostFacts> GatherOneAsync(FactRequest request, CancellationToken cancellationToken)
@@ -66,8 +76,21 @@ public sealed class FactGatherer
     }
 }
 
+/// <summary>The facts of the hosts that answered and the failures of those that did not.</summary>
+public sealed record GatheredFacts(IReadOnlyDictionary<string, HostFacts> Facts, IReadOnlyList<FactFailure> Failures);
+
 /// <summary>Why one host's facts could not be read.</summary>
-public sealed record FactFailure(string Node, Exception Error);
+public sealed record FactFailure(string Node, Exception Error)
+{
+    // Transport and parse errors already start with the node name; others get their type so bugs stay visible.
+    public string Reason => Error switch
+    {
+        RemoteException or FactParseException when Error.Message.StartsWith(Node + ": ", StringComparison.Ordinal)
+            => Error.Message[(Node.Length + 2)..],
+        RemoteException or FactParseException => Error.Message,
+        _ => $"{Error.GetType().Name}: {Error.Message}",
+    };
+}
 
 /// <summary>Facts could not be read from some hosts; <see cref="Failures"/> lists every one of them.</summary>
 public sealed class FactGatheringException(IReadOnlyList<FactFailure> failures, int hostCount)
@@ -75,18 +98,9 @@ public sealed class FactGatheringException(IReadOnlyList<FactFailure> failures, 
 {
     public IReadOnlyList<FactFailure> Failures { get; } = failures;
 
-    private static string Describe(IReadOnlyList<FactFailure> failures, int hostCount) =>
+    public static string Describe(IReadOnlyList<FactFailure> failures, int hostCount) =>
         $"could not gather facts from {failures.Count} of {hostCount} hosts:\n" +
-        string.Join('\n', failures.Select(f => $"  {f.Node}: {Indent(Reason(f))}"));
-
-    // Transport and parse errors already start with the node name; others get their type so bugs stay visible.
-    private static string Reason(FactFailure failure) => failure.Error switch
-    {
-        RemoteException or FactParseException when failure.Error.Message.StartsWith(failure.Node + ": ", StringComparison.Ordinal)
-            => failure.Error.Message[(failure.Node.Length + 2)..],
-        RemoteException or FactParseException => failure.Error.Message,
-        _ => $"{failure.Error.GetType().Name}: {failure.Error.Message}",
-    };
+        string.Join('\n', failures.Select(f => $"  {f.Node}: {Indent(f.Reason)}"));
 
     private static string Indent(string text) => text.Replace("\n", "\n    ", StringComparison.Ordinal);
 }

@@ -9,9 +9,11 @@ namespace Rke2Converge.Gates;
 /// <summary>Reports progress while a gate is polled: gate name, time spent, what it saw last.</summary>
 public delegate void GateProgress(ReadinessGate gate, TimeSpan elapsed, GateObservation? lastObserved);
 
-/// <summary>A gate did not pass in time. The message says what it saw last.</summary>
-public sealed class GateFailedException(string node, string gate, TimeSpan waited, string lastObserved)
-    : Exception($"{node}: gate '{gate}' did not pass within {waited.TotalSeconds:0}s; last observed: {lastObserved}")
+/// <summary>A gate did not pass in time, or saw something waiting will not fix. The message says what it saw last.</summary>
+public sealed class GateFailedException(string node, string gate, TimeSpan waited, string lastObserved, bool final = false)
+    : Exception(final
+        ? $"{node}: gate '{gate}' failed after {waited.TotalSeconds:0}s: {lastObserved}"
+        : $"{node}: gate '{gate}' did not pass within {waited.TotalSeconds:0}s; last observed: {lastObserved}")
 {
     public string Node { get; } = node;
     public string Gate { get; } = gate;
@@ -30,7 +32,7 @@ public static class GateRunner
             .AddTimeout(timing.Timeout)
             .AddRetry(new RetryStrategyOptions<GateObservation>
             {
-                ShouldHandle = new PredicateBuilder<GateObservation>().HandleResult(observation => !observation.Passed).Handle<RemoteException>(),
+                ShouldHandle = new PredicateBuilder<GateObservation>().HandleResult(observation => !observation.Passed && !observation.Final).Handle<RemoteException>(),
                 MaxRetryAttempts = (int)Math.Ceiling(timing.Timeout / timing.PollInterval) + 1,
                 Delay = timing.PollInterval,
                 BackoffType = DelayBackoffType.Constant,
@@ -49,15 +51,16 @@ public static class GateRunner
                 try
                 {
                     var result = await shell.RunAsync(gate.Probe(context), token).ConfigureAwait(false);
-                    last = gate.Evaluate(context, result);
+                    last = gate.Observe(context, result);
                 }
-                catch (RemoteException error)
+                catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    last = new GateObservation(false, error.Message);
+                    // A transport failure is one more failed look; gates report, they never throw.
+                    last = new GateObservation(false, error is RemoteException ? error.Message : $"{error.GetType().Name}: {error.Message}");
                 }
                 return last;
             }, cancellationToken).ConfigureAwait(false);
-            if (!outcome.Passed) throw new GateFailedException(shell.NodeName, gate.Name, clock.Elapsed, outcome.Observed);
+            if (!outcome.Passed) throw new GateFailedException(shell.NodeName, gate.Name, clock.Elapsed, outcome.Observed, outcome.Final);
         }
         catch (TimeoutRejectedException)
         {

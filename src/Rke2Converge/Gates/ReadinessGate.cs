@@ -8,7 +8,11 @@ namespace Rke2Converge.Gates;
 public sealed record GateContext(NodeDesiredState Node, int PreviousMainPid, GateSettings Settings);
 
 /// <summary>One look at the node: passed or not, and what was seen, in words an operator can act on.</summary>
-public sealed record GateObservation(bool Passed, string Observed);
+public sealed record GateObservation(bool Passed, string Observed)
+{
+    /// <summary>A failure that waiting will not fix (a unit in a crash loop): the gate fails at once instead of polling on.</summary>
+    public bool Final { get; init; }
+}
 
 /// <summary>
 /// A readiness check that runs on the node over SSH: a read-only probe command and a judgement of its result.
@@ -26,6 +30,22 @@ public abstract class ReadinessGate
     public abstract RemoteCommand Probe(GateContext context);
 
     public abstract GateObservation Evaluate(GateContext context, RemoteResult result);
+
+    /// <summary>
+    /// <see cref="Evaluate"/> that never throws: probe output it cannot read (a parse error, a missing field) is an
+    /// observation like any other, so the gate keeps polling and reports it if it never passes.
+    /// </summary>
+    public GateObservation Observe(GateContext context, RemoteResult result)
+    {
+        try
+        {
+            return Evaluate(context, result);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return new(false, $"unreadable probe output ({error.GetType().Name}: {error.Message}): {FirstLine(result.Stdout)}");
+        }
+    }
 
     protected static string FirstLine(string text)
     {

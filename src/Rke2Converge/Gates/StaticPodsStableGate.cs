@@ -38,9 +38,10 @@ public sealed class StaticPodsStableGate : ReadinessGate
         {
             runningSince = RunningContainers(result.Stdout[(split + 1)..]);
         }
-        catch (JsonException error)
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
-            return new(false, $"crictl output is not JSON: {error.Message}");
+            // crictl versions differ in field names and types; an answer we cannot read is not a pass, nor a crash.
+            return new(false, $"crictl output is not the container list expected: {error.GetType().Name}: {error.Message}");
         }
         var settle = context.Settings.SettleWindow;
         var seen = new List<string>();

@@ -23,9 +23,12 @@ public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOn
 /// <summary>The plan for the whole cluster, hosts in rollout order.</summary>
 public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IReadOnlyList<HostPlan> Hosts, IReadOnlyList<string> Notes)
 {
+    /// <summary>What prevents the rollout but belongs to no one host (missing release artifacts, say).</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
     public bool HasDrift => Hosts.Any(host => host.HasChanges);
 
-    public bool HasProblems => Hosts.Any(host => host.Problems.Count > 0);
+    public bool HasProblems => Problems.Count > 0 || Hosts.Any(host => host.Problems.Count > 0);
 
     public int ChangedHosts => Hosts.Count(host => host.HasChanges);
 

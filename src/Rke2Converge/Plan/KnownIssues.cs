@@ -5,6 +5,8 @@ namespace Rke2Converge.Plan;
 /// <summary>RKE2 releases with known rollout hazards, and the release that fixes each.</summary>
 public static class KnownIssues
 {
+    private const string StartupRacePanic = "invalid memory address or nil pointer dereference";
+
     private static readonly Dictionary<Rke2Version, Rke2Version> StartupRaceFixedIn = new()
     {
         [Rke2Version.Parse("v1.30.12+rke2r1")] = Rke2Version.Parse("v1.30.13+rke2r1"),
@@ -19,4 +21,18 @@ public static class KnownIssues
     /// </summary>
     public static Rke2Version? StartupRaceFix(Rke2Version version) =>
         StartupRaceFixedIn.TryGetValue(version, out var fixedIn) ? fixedIn : null;
+
+    /// <summary>
+    /// Names the known bug behind a crash line, when it is one: the nil-pointer panic of a control-plane node restarted
+    /// after <c>secrets-encrypt prepare</c> on an affected release (rancher/rke2#8236). Null for anything else.
+    /// </summary>
+    public static string? ExplainCrash(Rke2Version version, NodeRole role, string crashLine)
+    {
+        if (!role.CarriesControlPlane() || !crashLine.Contains(StartupRacePanic, StringComparison.Ordinal)) return null;
+        return StartupRaceFix(version) is { } fixedIn
+            ? $"this is the known {version} panic of a control-plane node restarted after the etcd nodes following " +
+              $"'rke2 secrets-encrypt prepare' (rancher/rke2#8236), fixed in {fixedIn}: upgrade to {fixedIn}, or restart " +
+              "the control-plane nodes before the etcd-only ones"
+            : null;
+    }
 }

@@ -12,9 +12,15 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
 {
     private readonly ConfigDiff _configDiff = new(revealSecret);
 
-    public ClusterPlan Plan(IReadOnlyList<NodeDesiredState> desired, IReadOnlyDictionary<string, HostFacts> facts)
+    /// <param name="desired">Every node of the playbook.</param>
+    /// <param name="facts">Facts of the nodes that answered.</param>
+    /// <param name="unreachable">Why each other node could not be read: it gets a problem instead of a plan.</param>
+    public ClusterPlan Plan(IReadOnlyList<NodeDesiredState> desired, IReadOnlyDictionary<string, HostFacts> facts,
+        IReadOnlyDictionary<string, string>? unreachable = null)
     {
-        var hosts = desired.Select(node => PlanHost(node, facts[node.Name])).ToList();
+        var hosts = desired.Select(node => unreachable?.GetValueOrDefault(node.Name) is { } reason && !facts.ContainsKey(node.Name)
+            ? Unreachable(node, reason)
+            : PlanHost(node, facts[node.Name])).ToList();
         var notes = new List<string>();
         var version = desired[0].Version;
         if (registrationAddress is not null && desired.Count > 1)
@@ -66,6 +72,19 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
 
     // The template ends the file with its own newline. Only one is dropped: a block scalar can end in meaningful newlines.
     private static string WithoutFinalNewline(string yaml) => yaml.EndsWith('\n') ? yaml[..^1] : yaml;
+
+    /// <summary>Nothing is known about the host, so nothing is planned for it, and apply refuses until it answers.</summary>
+    private static HostPlan Unreachable(NodeDesiredState node, string reason)
+    {
+        var unknown = new HostFacts
+        {
+            Node = node.Name,
+            Sysctls = new Dictionary<string, string?>(),
+            ServerService = ServiceFacts.Missing("rke2-server"),
+            AgentService = ServiceFacts.Missing("rke2-agent"),
+        };
+        return new HostPlan(node, unknown, [], [$"unreachable, not planned: {reason}"], []);
+    }
 
     private HostPlan PlanHost(NodeDesiredState node, HostFacts facts)
     {

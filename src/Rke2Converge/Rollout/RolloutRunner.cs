@@ -27,7 +27,15 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
     {
         var reports = new Dictionary<string, NodeReport>(StringComparer.Ordinal);
         var awaitingNodeReady = new List<NodeReport>();
-        var snapshot = await SnapshotBeforeUpgradeAsync(plan, cancellationToken).ConfigureAwait(false);
+        string? snapshot;
+        try
+        {
+            snapshot = await SnapshotBeforeUpgradeAsync(plan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NodeConvergeException failure)
+        {
+            return StoppedBeforeAnyChange(plan, failure);
+        }
         var stopped = false;
         foreach (var wave in RolloutOrder.Waves(plan, batching))
         {
@@ -79,9 +87,9 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
                 await AwaitReadinessPhase.PassAsync(node, [new NodeReadyGate()], cancellationToken).ConfigureAwait(false);
                 await node.ExecuteAsync(PendingWorkOperations.Clear(), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception error) when (error is RemoteException or NodeConvergeException or IOException or InvalidOperationException)
+            catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
             {
-                var message = error is NodeConvergeException ? error.Message : $"{host.Node}: {error.Message}";
+                var message = StepFailure.Describe(host.Node, "node Ready (deferred)", error);
                 settings.Observer.NodeFailed(host.Node, message);
                 reports[host.Node] = pending with { Outcome = NodeOutcome.Failed, Error = message };
                 return false;
@@ -103,17 +111,19 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         var node = new NodeContext(host, shellFor(host.Node), settings) { ControlPlaneUp = controlPlaneUp };
         var clock = Stopwatch.StartNew();
         settings.Observer.NodeStarted(host.Node);
+        var step = "start";
         try
         {
             foreach (var phase in Phases.Where(phase => phase.ShouldRun(node)))
             {
+                step = phase.Title;
                 settings.Observer.Step(host.Node, phase.Title);
                 await phase.RunAsync(node, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception error) when (error is RemoteException or NodeConvergeException or IOException or InvalidOperationException)
+        catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
         {
-            var message = error is NodeConvergeException ? error.Message : $"{host.Node}: {error.Message}";
+            var message = StepFailure.Describe(host.Node, step, error);
             settings.Observer.NodeFailed(host.Node, message);
             return new NodeReport(host.Node, NodeOutcome.Failed, clock.Elapsed, node.GateTime, message);
         }
@@ -139,12 +149,29 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         }
         var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
         settings.Observer.Step(member.Node, "etcd snapshot");
-        var result = await settings.Executor.ExecuteAsync(shellFor(member.Node), EtcdSnapshotOperations.Save(name), cancellationToken).ConfigureAwait(false);
+        RemoteResult result;
+        try
+        {
+            result = await settings.Executor.ExecuteAsync(shellFor(member.Node), EtcdSnapshotOperations.Save(name), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
+        {
+            throw new NodeConvergeException(member.Node, StepFailure.Describe(member.Node, "etcd snapshot before the upgrade", error), error);
+        }
         // rke2 logs "Snapshot NAME-NODE-TS saved." through logrus (stderr, folded into the output here).
         var saved = SavedSnapshot().Match(result.Stdout);
         var snapshot = saved.Success ? saved.Value : $"snapshot {name} requested";
         settings.Log.Information("{Node}: {Snapshot}", member.Node, snapshot);
         return snapshot;
+    }
+
+    /// <summary>Without a snapshot no node is upgraded: the snapshot node fails, every node with changes is left untouched.</summary>
+    private RolloutResult StoppedBeforeAnyChange(ClusterPlan plan, NodeConvergeException failure)
+    {
+        settings.Observer.NodeFailed(failure.Node, failure.Message);
+        return new RolloutResult([.. plan.Hosts.Select(host => host.Node == failure.Node
+            ? new NodeReport(host.Node, NodeOutcome.Failed, TimeSpan.Zero, TimeSpan.Zero, failure.Message)
+            : new NodeReport(host.Node, host.HasChanges ? NodeOutcome.NotReached : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null))], null);
     }
 
     [GeneratedRegex(@"Snapshot \S+ saved")]

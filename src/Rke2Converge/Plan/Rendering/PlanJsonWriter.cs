@@ -24,6 +24,7 @@ public static class PlanJsonWriter
         drift = plan.HasDrift,
         summary = new { changed = plan.ChangedHosts, unchanged = plan.UnchangedHosts, text = PlanTextRenderer.SummaryText(plan) },
         notes = plan.Notes,
+        problems = plan.Problems,
         hosts = plan.Hosts.Select(host => new
         {
             node = host.Node,

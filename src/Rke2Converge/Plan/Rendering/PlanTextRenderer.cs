@@ -10,6 +10,7 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
     {
         console.MarkupLine($"[bold]Plan for cluster {Markup.Escape(plan.Cluster)}[/] (RKE2 {Markup.Escape(plan.Version.ToString())})");
         foreach (var note in plan.Notes) console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
+        foreach (var problem in plan.Problems) console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
         foreach (var host in plan.Hosts) RenderHost(host);
         console.WriteLine();
         console.MarkupLine(Summary(plan));
@@ -17,7 +18,8 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
 
     public static string SummaryText(ClusterPlan plan) =>
         $"{plan.ChangedHosts} host(s) to change, {plan.UnchangedHosts} unchanged" +
-        (plan.HasProblems ? $", {plan.Hosts.Count(h => h.Problems.Count > 0)} with problems" : "");
+        (plan.Hosts.Any(h => h.Problems.Count > 0) ? $", {plan.Hosts.Count(h => h.Problems.Count > 0)} with problems" : "") +
+        (plan.Problems.Count > 0 ? $", {plan.Problems.Count} cluster problem(s)" : "");
 
     private static string Summary(ClusterPlan plan)
     {

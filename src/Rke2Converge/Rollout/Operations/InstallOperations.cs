@@ -60,9 +60,12 @@ public static class InstallOperations
     public static RemoteCommand Fetch(Rke2Version version, Uri mirror, string name) =>
         new($"download {name}", FetchScript)
         {
-            Arguments = [StagingFor(version), $"{mirror.ToString().TrimEnd('/')}/{version.UrlSegment}", name],
+            Arguments = [StagingFor(version), ReleaseUrl(mirror, version), name],
             Timeout = TimeSpan.FromMinutes(11),
         };
+
+    /// <summary>Where a mirror keeps one release's files: BASE/VERSION, with the '+' escaped as in GitHub's download URLs.</summary>
+    public static string ReleaseUrl(Uri mirror, Rke2Version version) => $"{mirror.ToString().TrimEnd('/')}/{version.UrlSegment}";
 
     public static RemoteCommand VerifyAndUnpack(Rke2Version version, string arch) =>
         new($"verify and unpack rke2 {version}", VerifyAndUnpackScript)
