@@ -145,6 +145,20 @@ public sealed class LabSystemdTests(LabSystemdFixture fixture) : IClassFixture<L
     }
 
     [Fact]
+    public async Task A_start_that_is_not_an_automatic_restart_begins_a_new_restart_count()
+    {
+        await InstallUnitAsync("lazarus.service", NotifyUnit());
+        Assert.Equal(0, (await Sh("systemctl start lazarus")).Exit);
+        Assert.Equal(0, (await Sh($"kill -9 {await Property("lazarus", "MainPID")}")).Exit);
+        await WaitUntilAsync(async () => await Property("lazarus", "NRestarts") == "1" && await Property("lazarus", "ActiveState") == "active", "the automatic restart");
+
+        Assert.Equal(0, (await Sh("systemctl restart lazarus")).Exit);
+
+        Assert.Equal("0", await Property("lazarus", "NRestarts"));
+        await Sh("systemctl stop lazarus");
+    }
+
+    [Fact]
     public async Task The_real_rke2_units_work_unchanged_and_exclude_each_other()
     {
         await Sh("cp /usr/local/bin/notify-svc /usr/local/bin/rke2");
