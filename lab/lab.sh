@@ -10,8 +10,12 @@ LABS_DIR=$LAB_ROOT/labs
 BIN_DIR=$LAB_ROOT/bin
 SSHD=/usr/sbin/sshd
 STOP_WAIT_SECONDS=5
+KILL_WAIT_SECONDS=3
 DOWN_ROUNDS=5
-UP_WAIT_SECONDS=10
+# However busy the machine, emptying a host's namespaces gives up after this long (each round is bounded too).
+DOWN_DEADLINE_SECONDS=60
+# Generous: on a loaded machine (load average 15 on 2 cores) sshd can take seconds to start listening.
+UP_WAIT_SECONDS=60
 
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
   unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 tar:tar
@@ -38,6 +42,7 @@ usage: lab/lab.sh setup
        lab/lab.sh down (--name NAME [--keep] | --all)
        lab/lab.sh exec --name NAME --host I -- CMD...
        lab/lab.sh reboot --name NAME --host I
+       lab/lab.sh sshd --name NAME --host I (stop|start)
        lab/lab.sh status [--name NAME]
 environment: RKE2C_LAB_ROOT (default <repo>/.lab)
 EOF
@@ -133,15 +138,28 @@ host_pid() { # the host's sshd pid, which is also the anchor of its mount namesp
 
 own_namespace() { readlink /proc/self/ns/mnt; }
 
-# Pids of every process whose mount namespace is $1 (never the namespace this script runs in).
-pids_in_namespace() {
-  local ns=$1 entry pid
-  [[ -n $ns && $ns != "$(own_namespace)" && $ns != "$(readlink /proc/1/ns/mnt)" ]] || return 0
-  for entry in /proc/[0-9]*/ns/mnt; do
-    if [[ $(readlink "$entry" 2>/dev/null) == "$ns" ]]; then
-      pid=${entry#/proc/}; echo "${pid%%/*}"
-    fi
-  done
+# Pids of every process whose mount namespace is one of $@ (never the namespace this script runs in). One stat for
+# the whole process table: a readlink per process costs thousands of forks, which a loaded machine makes minutes.
+pids_in_namespaces() {
+  local own init ns line link path wanted=" "
+  own=$(own_namespace); init=$(readlink /proc/1/ns/mnt 2>/dev/null || true)
+  for ns in "$@"; do [[ -n $ns && $ns != "$own" && $ns != "$init" ]] && wanted+="$ns "; done
+  [[ $wanted != " " ]] || return 0
+  # Lines look like: '/proc/123/ns/mnt' -> 'mnt:[4026532201]'
+  while IFS= read -r line; do
+    link=${line##*-> }; link=${link//\'/}
+    [[ $wanted == *" $link "* ]] || continue
+    path=${line%% ->*}; path=${path#\'/proc/}
+    echo "${path%%/*}"
+  done < <(stat -c '%N' /proc/[0-9]*/ns/mnt 2>/dev/null || true)
+}
+
+# True while pid $1 exists and is not a zombie (a zombie is gone for our purposes; its parent reaps it).
+is_alive() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
 }
 
 # Kills the given pids (TERM, then KILL after a bounded wait). Returns non-zero if any survives.
@@ -150,20 +168,20 @@ kill_pids() {
   ((${#pids[@]})) || return 0
   kill -TERM "${pids[@]}" 2>/dev/null || true
   deadline=$((SECONDS + STOP_WAIT_SECONDS))
-  while ((SECONDS < deadline)); do
+  while :; do
     alive=()
-    for pid in "${pids[@]}"; do [[ -d /proc/$pid ]] && alive+=("$pid"); done
+    for pid in "${pids[@]}"; do is_alive "$pid" && alive+=("$pid"); done
     ((${#alive[@]})) || return 0
+    ((SECONDS < deadline)) || break
     sleep 0.1
   done
   kill -KILL "${alive[@]}" 2>/dev/null || true
-  for _ in $(seq 1 30); do
-    alive=()
-    for pid in "${pids[@]}"; do
-      # A zombie is gone for our purposes; its parent reaps it.
-      [[ -d /proc/$pid && $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] && alive+=("$pid")
-    done
+  deadline=$((SECONDS + KILL_WAIT_SECONDS))
+  while :; do
+    pids=("${alive[@]}"); alive=()
+    for pid in "${pids[@]}"; do is_alive "$pid" && alive+=("$pid"); done
     ((${#alive[@]})) || return 0
+    ((SECONDS < deadline)) || break
     sleep 0.1
   done
   note "still alive after SIGKILL: ${alive[*]}"; return 1
@@ -171,18 +189,20 @@ kill_pids() {
 
 # Kills every process in the given mount namespaces except pid $1 (0: none spared), plus those whose command
 # line matches the pgrep pattern $2 (empty: none). A process can fork between a snapshot and the signal (an sshd
-# session finishing its login, a service restarting), so snapshot and kill again until a snapshot comes back empty.
+# session finishing its login, a service restarting), so snapshot and kill again until a snapshot comes back empty,
+# at most DOWN_ROUNDS times and never past DOWN_DEADLINE_SECONDS.
 empty_namespaces() { # $1 spared pid, $2 pgrep pattern, $3.. namespaces
-  local spared=$1 pattern=$2 round ns p pids
+  local spared=$1 pattern=$2 round p pids deadline=$((SECONDS + DOWN_DEADLINE_SECONDS))
   shift 2
   for ((round = 1; round <= DOWN_ROUNDS; round++)); do
     pids=()
-    for ns in "$@"; do
-      while read -r p; do [[ -n $p && $p != "$spared" ]] && pids+=("$p"); done < <(pids_in_namespace "$ns")
-    done
+    while read -r p; do [[ -n $p && $p != "$spared" ]] && pids+=("$p"); done < <(pids_in_namespaces "$@")
     if [[ -n $pattern ]]; then mapfile -t -O "${#pids[@]}" pids < <(pgrep -f "$pattern" || true); fi
     ((${#pids[@]})) || return 0
-    kill_pids "${pids[@]}" || return 1
+    if ((SECONDS >= deadline)); then
+      note "${#pids[@]} process(es) still there after ${DOWN_DEADLINE_SECONDS}s: ${pids[*]}"; return 1
+    fi
+    kill_pids "${pids[@]}" || true
   done
   note "processes still appear after $DOWN_ROUNDS rounds of kills"; return 1
 }
@@ -508,6 +528,61 @@ cmd_reboot() {
   note "reboot: h$host rebooted"
 }
 
+# ---------------------------------------------------------------------------------------------------- sshd
+# Kills a host's sshd (the listener and every session: what a crash or an OOM kill of sshd does) and starts it again.
+# The listener anchors the host's mount namespace, so stop first parks a process there to keep the namespace (and
+# with it the host's private mounts) alive, and start launches sshd from it.
+cmd_sshd() {
+  local name="" host="" action=""
+  while (($#)); do
+    case $1 in
+      --name) name=$2; shift 2 ;;
+      --host) host=$2; shift 2 ;;
+      stop | start) action=$1; shift ;;
+      *) die "sshd: unknown argument '$1'" ;;
+    esac
+  done
+  [[ -n $action ]] || die "sshd: stop or start"
+  require_lab "$name"
+  local dir h ns pid anchor p sshd_pids=()
+  dir=$(lab_dir_of "$name"); h=$dir/hosts/h$host
+  [[ -s $h/mntns ]] || die "sshd: host $host of lab '$name' has no recorded namespace"
+  ns=$(<"$h/mntns")
+  if [[ $action == stop ]]; then
+    pid=$(host_pid "$name" "$host") || die "sshd: host $host of lab '$name' has no running sshd"
+    nsenter -t "$pid" -m -- setsid sleep infinity </dev/null >/dev/null 2>&1 &
+    anchor=$!
+    echo "$anchor" >"$h/anchor.pid"
+    local deadline=$((SECONDS + UP_WAIT_SECONDS))
+    until [[ $(readlink "/proc/$anchor/ns/mnt" 2>/dev/null) == "$ns" ]]; do
+      ((SECONDS < deadline)) || die "sshd: could not park a process in h$host's namespace"
+      sleep 0.05
+    done
+    for p in $(pids_in_namespaces "$ns"); do
+      [[ $(cat "/proc/$p/comm" 2>/dev/null) == sshd* ]] && sshd_pids+=("$p")
+    done
+    kill_pids "${sshd_pids[@]}" || die "sshd: sshd of h$host survives"
+    rm -f "$h/sshd.pid"
+    note "sshd: h$host stopped (${#sshd_pids[@]} process(es) killed)"
+    return 0
+  fi
+  host_pid "$name" "$host" >/dev/null && die "sshd: h$host already runs sshd"
+  anchor=$(cat "$h/anchor.pid" 2>/dev/null || true)
+  [[ -n $anchor && $(readlink "/proc/$anchor/ns/mnt" 2>/dev/null) == "$ns" ]] \
+    || anchor=$(pids_in_namespaces "$ns" | head -n 1)
+  [[ -n $anchor ]] || die "sshd: nothing runs in h$host's namespace any more; take the lab down"
+  nsenter -t "$anchor" -m -- setsid /bin/sh -c 'cd / && exec /usr/sbin/sshd -D -f "$1" -E "$2"' sh \
+    "$h/sshd_config" "$h/sshd.log" </dev/null >>"$h/init.log" 2>&1 &
+  local address port deadline=$((SECONDS + UP_WAIT_SECONDS))
+  address=$(sed -n 's/^ListenAddress //p' "$h/sshd_config"); port=$(sed -n 's/^Port //p' "$h/sshd_config")
+  until ss -Hltn 2>/dev/null | awk '{print $4}' | grep -qx "$address:$port" && host_pid "$name" "$host" >/dev/null; do
+    ((SECONDS < deadline)) || die "sshd: h$host does not listen within ${UP_WAIT_SECONDS}s"
+    sleep 0.1
+  done
+  if [[ -f $h/anchor.pid ]]; then kill "$(<"$h/anchor.pid")" 2>/dev/null || true; rm -f "$h/anchor.pid"; fi
+  note "sshd: h$host started"
+}
+
 # ---------------------------------------------------------------------------------------------------- status
 cmd_status() {
   local only="" d name count i pid ns procs
@@ -528,7 +603,7 @@ cmd_status() {
     for ((i = 1; i <= count; i++)); do
       if pid=$(host_pid "$name" "$i"); then
         ns=$(cat "$d/hosts/h$i/mntns" 2>/dev/null || true)
-        procs=$(pids_in_namespace "$ns" | wc -l)
+        procs=$(pids_in_namespaces "$ns" | wc -l)
         echo "  h$i $(sed -n 's/^ListenAddress //p' "$d/hosts/h$i/sshd_config") up sshd=$pid processes=$procs"
       else
         echo "  h$i down"
@@ -548,6 +623,7 @@ case $command in
   down) cmd_down "$@" ;;
   exec) cmd_exec "$@" ;;
   reboot) cmd_reboot "$@" ;;
+  sshd) cmd_sshd "$@" ;;
   status) cmd_status "$@" ;;
   -h | --help | help) usage ;;
   *) die "unknown command '$command'" ;;

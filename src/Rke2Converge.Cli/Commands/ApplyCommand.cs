@@ -16,7 +16,7 @@ public static class ApplyCommand
     public static Command Create()
     {
         var options = new CommonOptions();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show the commands that would run without changing anything" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line and file diff apply would run; exit 2 when changes are pending" };
         var command = new Command("apply", "Converge every host to the playbook, one node at a time behind readiness gates");
         options.AddTo(command);
         command.Options.Add(dryRun);
@@ -44,8 +44,9 @@ public static class ApplyCommand
             return ExitCodes.Success;
         }
 
-        IChangeExecutor executor = dryRun ? new DryRunExecutor() : new LiveExecutor();
-        var logging = new LoggingObserver(pipeline.Log);
+        var dryRunExecutor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : null;
+        IChangeExecutor executor = dryRunExecutor is null ? new LiveExecutor() : dryRunExecutor;
+        var logging = new LoggingObserver(pipeline.Log, dryRun);
         var nodes = plan.Hosts.Select(h => h.Node).ToList();
         var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, logging, pipeline.Log);
         pipeline.Human.WriteLine();
@@ -54,39 +55,41 @@ public static class ApplyCommand
         RolloutResult result;
         try
         {
-            result = await RolloutAsync(pipeline, plan, settings, cluster.Model.AgentBatching, nodes, options, cancellationToken).ConfigureAwait(false);
+            result = await RolloutAsync(pipeline, plan, settings, cluster.Model.AgentBatching, nodes, options, dryRun, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            pipeline.Error("interrupted: the node being converged may be mid-change; run rke2c apply again to resume");
+            pipeline.Error(dryRun
+                ? "interrupted: nothing was changed"
+                : "interrupted: the node being converged may be mid-change; run rke2c apply again to resume");
             return ExitCodes.Interrupted;
         }
 
-        if (executor is DryRunExecutor dry)
-        {
-            foreach (var (node, description) in dry.Skipped) pipeline.Human.MarkupLine($"  would run on {Markup.Escape(node)}: {Markup.Escape(description)}");
-        }
-        Report(pipeline, result);
-        WriteJson(options, plan, result);
-        return result.Succeeded ? ExitCodes.Success : ExitCodes.Error;
+        if (dryRunExecutor is not null) DryRunReport.Write(pipeline.Human, dryRunExecutor.Steps);
+        Report(pipeline, result, dryRun);
+        WriteJson(options, plan, result, dryRunExecutor?.Steps);
+        if (!result.Succeeded) return ExitCodes.Error;
+        // A dry run that went through pending changes reports them the way plan reports drift.
+        return dryRun ? ExitCodes.Drift : ExitCodes.Success;
     }
 
     private static async Task<RolloutResult> RolloutAsync(
-        Pipeline pipeline, ClusterPlan plan, RolloutSettings settings, Model.AgentBatching batching, IReadOnlyList<string> nodes, RunOptions options, CancellationToken cancellationToken)
+        Pipeline pipeline, ClusterPlan plan, RolloutSettings settings, Model.AgentBatching batching, IReadOnlyList<string> nodes, RunOptions options, bool dryRun,
+        CancellationToken cancellationToken)
     {
         var logging = settings.Observer;
         if (pipeline.Interactive)
         {
-            var live = new LiveProgress(pipeline.Human, nodes);
+            var live = new LiveProgress(pipeline.Human, nodes, dryRun);
             var runner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, live) }, batching, pipeline.ShellFor);
             return await live.RunAsync(() => runner.RunAsync(plan, cancellationToken)).ConfigureAwait(false);
         }
-        var plain = new PlainProgress(options.Output == OutputFormat.Json ? Console.Error : Console.Out);
+        var plain = new PlainProgress(options.Output == OutputFormat.Json ? Console.Error : Console.Out, dryRun);
         var plainRunner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, plain) }, batching, pipeline.ShellFor);
         return await plainRunner.RunAsync(plan, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Report(Pipeline pipeline, RolloutResult result)
+    private static void Report(Pipeline pipeline, RolloutResult result, bool dryRun)
     {
         pipeline.Human.WriteLine();
         if (result.Snapshot is not null) pipeline.Human.MarkupLine($"etcd snapshot before upgrade: {Markup.Escape(result.Snapshot)}");
@@ -95,6 +98,7 @@ public static class ApplyCommand
             var outcome = node.Outcome switch
             {
                 NodeOutcome.Converged => $"[green]converged[/] in {node.Elapsed.TotalSeconds:0.0}s ({node.GateTime.TotalSeconds:0.0}s in gates)",
+                NodeOutcome.WouldChange => "[blue]would change[/]",
                 NodeOutcome.Unchanged => "[grey]unchanged[/]",
                 NodeOutcome.AwaitingNodeReady => "[yellow]changed, node Ready not proven yet[/]",
                 NodeOutcome.Failed => "[red]failed[/]",
@@ -107,7 +111,14 @@ public static class ApplyCommand
             pipeline.Error($"rollout stopped at {failure.Node}: {failure.Error}");
             var untouched = result.NotReached.ToList();
             if (untouched.Count > 0) Console.Error.WriteLine($"not touched: {string.Join(", ", untouched)}");
-            Console.Error.WriteLine("Fix the cause and run rke2c apply again: nodes already converged show no changes and are skipped.");
+            Console.Error.WriteLine(dryRun
+                ? "Nothing was changed. Fix the cause and run the dry run again."
+                : "Fix the cause and run rke2c apply again: nodes already converged show no changes and are skipped.");
+        }
+        else if (dryRun)
+        {
+            var count = result.Nodes.Count(node => node.Outcome == NodeOutcome.WouldChange);
+            pipeline.Human.MarkupLine($"[blue]Dry run complete: {count} node(s) would change; nothing was changed.[/] Run rke2c apply without --dry-run to make these changes.");
         }
         else
         {
@@ -115,7 +126,7 @@ public static class ApplyCommand
         }
     }
 
-    private static void WriteJson(RunOptions options, ClusterPlan plan, RolloutResult? result)
+    private static void WriteJson(RunOptions options, ClusterPlan plan, RolloutResult? result, IReadOnlyList<DryRunStep>? dryRunSteps = null)
     {
         if (options.Output != OutputFormat.Json) return;
         var document = new JsonObject
@@ -128,10 +139,18 @@ public static class ApplyCommand
                 ["nodes"] = new JsonArray([.. result.Nodes.Select(n => (JsonNode)new JsonObject
                 {
                     ["node"] = n.Node,
-                    ["outcome"] = n.Outcome.ToString().ToLowerInvariant(),
+                    ["outcome"] = n.Outcome == NodeOutcome.WouldChange ? "would change" : n.Outcome.ToString().ToLowerInvariant(),
                     ["seconds"] = Math.Round(n.Elapsed.TotalSeconds, 3),
                     ["gateSeconds"] = Math.Round(n.GateTime.TotalSeconds, 3),
                     ["error"] = n.Error,
+                })]),
+                ["dryRun"] = dryRunSteps is null ? null : new JsonArray([.. dryRunSteps.Select(step => (JsonNode)new JsonObject
+                {
+                    ["node"] = step.Node,
+                    ["description"] = step.Description,
+                    ["command"] = step.CommandLine,
+                    ["stdin"] = step.Input,
+                    ["diff"] = step.Diff,
                 })]),
             },
         };

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>A live table on a terminal: each node's step, the gate it waits on, time spent and what the gate saw.</summary>
-public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nodes) : IRolloutObserver
+public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nodes, bool dryRun = false) : IRolloutObserver
 {
     private sealed record Row(string Status, string Step, string Detail, Stopwatch? Clock);
 
@@ -32,7 +32,7 @@ public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nod
         }).ConfigureAwait(false);
     }
 
-    public void NodeStarted(string node) => _rows[node] = new Row("[yellow]converging[/]", "", "", Stopwatch.StartNew());
+    public void NodeStarted(string node) => _rows[node] = new Row(dryRun ? "[yellow]checking[/]" : "[yellow]converging[/]", "", "", Stopwatch.StartNew());
 
     public void Step(string node, string step) => Update(node, row => row with { Step = step, Detail = "" });
 
@@ -43,7 +43,7 @@ public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nod
 
     public void NodeSkipped(string node, string reason) => _rows[node] = new Row("[grey]unchanged[/]", reason, "", null);
 
-    public void NodeConverged(string node, TimeSpan elapsed) => Update(node, row => row with { Status = "[green]converged[/]", Step = "", Detail = "" });
+    public void NodeConverged(string node, TimeSpan elapsed) => Update(node, row => row with { Status = dryRun ? "[blue]would change[/]" : "[green]converged[/]", Step = "", Detail = "" });
 
     public void NodeFailed(string node, string reason) => Update(node, row => row with { Status = "[red]failed[/]", Detail = reason.Split('\n')[0] });
 
@@ -56,7 +56,7 @@ public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nod
         {
             var row = _rows[node];
             var time = row.Clock is null ? "" : $"{row.Clock.Elapsed.TotalSeconds:0}s";
-            if (row.Status.Contains("converged", StringComparison.Ordinal) || row.Status.Contains("failed", StringComparison.Ordinal)) row.Clock?.Stop();
+            if (new[] { "converged", "would change", "failed" }.Any(end => row.Status.Contains(end, StringComparison.Ordinal))) row.Clock?.Stop();
             table.AddRow(Markup.Escape(node), row.Status, Markup.Escape(row.Step), time, Markup.Escape(Truncate(row.Detail, 80)));
         }
     }

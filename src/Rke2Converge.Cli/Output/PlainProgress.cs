@@ -2,15 +2,18 @@ using Rke2Converge.Rollout;
 
 namespace Rke2Converge.Cli.Output;
 
-/// <summary>Progress as plain lines, for logs and pipes: one line per event, gate waits at most every few seconds.</summary>
-public sealed class PlainProgress(TextWriter output) : IRolloutObserver
+/// <summary>
+/// Progress as plain lines, for logs and pipes: one line per event, gate waits at most every few seconds. In a dry run
+/// a node that went through its changes "would change"; it did not converge.
+/// </summary>
+public sealed class PlainProgress(TextWriter output, bool dryRun = false) : IRolloutObserver
 {
     private static readonly TimeSpan WaitReportInterval = TimeSpan.FromSeconds(5);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TimeSpan> _lastWaitReport = new(StringComparer.Ordinal);
 
-    public void NodeStarted(string node) => Write($"{node}: converging");
+    public void NodeStarted(string node) => Write(dryRun ? $"{node}: checking what would change" : $"{node}: converging");
 
     public void Step(string node, string step) => Write($"{node}: {step}");
 
@@ -29,7 +32,7 @@ public sealed class PlainProgress(TextWriter output) : IRolloutObserver
 
     public void NodeSkipped(string node, string reason) => Write($"{node}: unchanged");
 
-    public void NodeConverged(string node, TimeSpan elapsed) => Write($"{node}: converged in {elapsed.TotalSeconds:0.0}s");
+    public void NodeConverged(string node, TimeSpan elapsed) => Write(dryRun ? $"{node}: would change" : $"{node}: converged in {elapsed.TotalSeconds:0.0}s");
 
     public void NodeFailed(string node, string reason) => Write($"{node}: FAILED: {reason}");
 

@@ -16,6 +16,9 @@ public interface IRemoteShell : IAsyncDisposable
     /// when the host cannot be reached or its key is refused, and <see cref="RemoteTimeoutException"/> on timeout.
     /// </summary>
     Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
+
+    /// <summary>The command line the node's login shell would be given for <paramref name="command"/> (what a dry run shows).</summary>
+    string CommandLineFor(RemoteCommand command) => SshCommandLine.RemoteCommandLine(command, sudo: false);
 }
 
 public interface IRemoteShellFactory

@@ -12,6 +12,8 @@ public sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
 
     public SshCommandLine CommandLine => commandLine;
 
+    public string CommandLineFor(RemoteCommand command) => commandLine.RemoteCommandLine(command);
+
     public async Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);

@@ -11,6 +11,9 @@ public sealed record RemoteCommand(string Description, string Script)
     /// <summary>Bytes written to the script's standard input (file contents, secrets).</summary>
     public byte[]? Stdin { get; init; }
 
+    /// <summary>The file this command replaces with <see cref="Stdin"/>, so a dry run can show the difference instead.</summary>
+    public string? TargetFile { get; init; }
+
     /// <summary>The script is killed, remotely and locally, after this long.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }

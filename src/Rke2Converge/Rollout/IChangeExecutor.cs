@@ -1,4 +1,7 @@
+using System.Text;
+using Rke2Converge.Plan.Diff;
 using Rke2Converge.Remote;
+using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout;
 
@@ -22,21 +25,44 @@ public sealed class LiveExecutor : IChangeExecutor
         shell.RunCheckedAsync(command, cancellationToken);
 }
 
-/// <summary>Records what would run and reports success, touching nothing.</summary>
-public sealed class DryRunExecutor : IChangeExecutor
+/// <summary>
+/// One command a dry run did not run: the exact command line the node would be given (secrets masked), what it would
+/// read on standard input, and for a file write the unified diff of the file now and after.
+/// </summary>
+public sealed record DryRunStep(string Node, string Description, string CommandLine, string? Input, string? Diff);
+
+/// <summary>
+/// Records what would run and reports success, changing nothing. For a file write it reads the file as it is now (a
+/// read-only command) to show the diff. Everything recorded passes through <paramref name="redact"/> and the
+/// sensitive-key mask first, so no secret is kept.
+/// </summary>
+public sealed class DryRunExecutor(Func<string, string> redact) : IChangeExecutor
 {
-    private readonly List<(string Node, string Description)> _skipped = [];
+    private readonly List<DryRunStep> _steps = [];
 
     public bool IsDryRun => true;
 
-    public IReadOnlyList<(string Node, string Description)> Skipped
+    public IReadOnlyList<DryRunStep> Steps
     {
-        get { lock (_skipped) return [.. _skipped]; }
+        get { lock (_steps) return [.. _steps]; }
     }
 
-    public Task<RemoteResult> ExecuteAsync(IRemoteShell shell, RemoteCommand command, CancellationToken cancellationToken)
+    public async Task<RemoteResult> ExecuteAsync(IRemoteShell shell, RemoteCommand command, CancellationToken cancellationToken)
     {
-        lock (_skipped) _skipped.Add((shell.NodeName, command.Description));
-        return Task.FromResult(new RemoteResult(0, "", "", TimeSpan.Zero));
+        string? input = null, diff = null;
+        if (command.TargetFile is { } path && command.Stdin is { } content)
+        {
+            var now = await shell.RunCheckedAsync(FileOperations.Read(path), cancellationToken).ConfigureAwait(false);
+            var after = Encoding.UTF8.GetString(content);
+            diff = SensitiveLines.Diff(path, FileOperations.ReadContent(now), after, redact);
+            input = $"the new {path} ({content.Length} bytes){(diff.Length == 0 ? ", identical to the current file" : "")}";
+        }
+        else if (command.Stdin is { } bytes)
+        {
+            input = $"{bytes.Length} bytes";
+        }
+        var step = new DryRunStep(shell.NodeName, redact(command.Description), redact(shell.CommandLineFor(command)), input, diff);
+        lock (_steps) _steps.Add(step);
+        return new RemoteResult(0, "", "", TimeSpan.Zero);
     }
 }

@@ -133,7 +133,8 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             return new NodeReport(host.Node, NodeOutcome.AwaitingNodeReady, clock.Elapsed, node.GateTime, null);
         }
         settings.Observer.NodeConverged(host.Node, clock.Elapsed);
-        return new NodeReport(host.Node, NodeOutcome.Converged, clock.Elapsed, node.GateTime, null);
+        var outcome = settings.Executor.IsDryRun ? NodeOutcome.WouldChange : NodeOutcome.Converged;
+        return new NodeReport(host.Node, outcome, clock.Elapsed, node.GateTime, null);
     }
 
     /// <summary>Upgrades start with an etcd snapshot, taken on the first running etcd member, so a bad upgrade can be rolled back.</summary>

@@ -20,7 +20,8 @@ public sealed class RebootTests
         Assert.Equal("1", await lab.ExecOkAsync(1, "cat /proc/sys/vm/overcommit_memory"));
         Assert.Equal("10", await lab.ExecOkAsync(1, "cat /proc/sys/vm/swappiness"));
         var state = "";
-        for (var attempt = 0; attempt < 120 && state != "active"; attempt++)
+        // Bounded but generous: about three minutes, for a loaded machine.
+        for (var attempt = 0; attempt < 360 && state != "active"; attempt++)
         {
             state = (await lab.ExecAsync(1, "systemctl is-active rke2-server")).Stdout.Trim();
             if (state != "active") await Task.Delay(TimeSpan.FromMilliseconds(500));

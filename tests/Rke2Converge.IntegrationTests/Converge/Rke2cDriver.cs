@@ -16,7 +16,8 @@ public sealed record Rke2cResult(int Exit, string Stdout, string Stderr)
 /// </summary>
 public sealed class Rke2cDriver
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(8);
+    // A bound for a hung rke2c, not an expectation: several nodes, each with minutes of gates on a loaded machine.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(20);
     private readonly List<Rke2cResult> _runs = [];
 
     public Rke2cDriver(string name)

@@ -14,7 +14,7 @@ public sealed class LabLifecycleTests
             // Something detached in a host (its own session, like a runaway service child) plus a live SSH session.
             var (exit, _, stderr) = await lab.ExecAsync(1, "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo started");
             Assert.True(exit == 0, stderr);
-            var ssh = lab.SshAsync(2, "sleep 300", timeout: TimeSpan.FromSeconds(60));
+            var ssh = lab.SshAsync(2, "sleep 300", timeout: TimeSpan.FromMinutes(4));
             namespaces = lab.HostNamespaces();
             await WaitForAsync(() => NamespaceProbe.ProcessesIn([namespaces[1]]).Any(IsSleep));
             Assert.NotEmpty(NamespaceProbe.ProcessesIn([namespaces[0]]).Skip(1));
@@ -39,7 +39,7 @@ public sealed class LabLifecycleTests
 
     private static async Task WaitForAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(100);
-        Assert.True(condition(), "condition not reached within 10 s");
+        for (var i = 0; i < 1200 && !condition(); i++) await Task.Delay(100);
+        Assert.True(condition(), "condition not reached within 2 min");
     }
 }

@@ -74,7 +74,7 @@ public sealed class LabSystemdTests(LabSystemdFixture fixture) : IClassFixture<L
 
     private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return;

@@ -31,7 +31,7 @@ public sealed class KernelFlagTests
         {
             var (_, text, _) = await lab.ExecAsync(1, $"cat {KubeletLog} 2>/dev/null");
             return text.Contains(InvalidFlag, StringComparison.Ordinal) ? text : null;
-        }, TimeSpan.FromSeconds(60));
+        }, TimeSpan.FromMinutes(3));
         Assert.True(log is not null, $"kubelet.log never said '{InvalidFlag}':\n{await lab.JournalAsync(1)}");
         Assert.Contains("Failed to start ContainerManager", log, StringComparison.Ordinal);
         Assert.Contains("kernel/panic, expected value: 10, actual value: 0", log, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class KernelFlagTests
         {
             var journal = await lab.JournalAsync(1);
             return CountOf(journal, "Kubelet exited: exit status 1") >= 3 ? journal : null;
-        }, TimeSpan.FromSeconds(60));
+        }, TimeSpan.FromMinutes(3));
         Assert.True(retries is not null, $"the kubelet was not retried:\n{await lab.JournalAsync(1)}");
         Assert.DoesNotContain("rke2 is up and running", retries, StringComparison.Ordinal);
         Assert.NotEqual("active", await lab.ActiveStateAsync(1));
@@ -64,7 +64,7 @@ public sealed class KernelFlagTests
 
         // A reboot reseeds /proc/sys with kernel defaults; the persisted file must put the flags back before rke2 starts.
         await lab.RebootAsync(1);
-        var active = await ByHand.EventuallyAsync(async () => await lab.ActiveStateAsync(1) == "active" ? "yes" : null, TimeSpan.FromSeconds(60));
+        var active = await ByHand.EventuallyAsync(async () => await lab.ActiveStateAsync(1) == "active" ? "yes" : null, TimeSpan.FromMinutes(3));
         Assert.True(active is not null, $"rke2-server did not come back after a reboot:\n{await lab.JournalAsync(1)}");
         await AssertKubeletFlagsAsync(lab);
         Assert.Equal(2, await lab.StartsAsync(1));

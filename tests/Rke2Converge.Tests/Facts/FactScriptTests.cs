@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Rke2Converge.Facts;
@@ -27,11 +26,8 @@ public sealed class FactScriptTests
     public async Task A_fresh_host_reports_nothing_installed_and_its_real_runtime_values()
     {
         using var files = new FakeHostFiles();
-        var stopwatch = Stopwatch.StartNew();
-
         var facts = await GatherAsync(files.Shell("fresh"), Keys);
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"fact gathering took {stopwatch.Elapsed}");
         Assert.Equal("fresh", facts.Node);
         Assert.Equal("Linux", facts.Sysctls["kernel.ostype"]);
         Assert.Equal(Normalized("/proc/sys/net/ipv4/tcp_rmem"), facts.Sysctls["net.ipv4.tcp_rmem"]);

@@ -87,8 +87,10 @@ public abstract class RemoteShellContract(SshdLab lab)
     [Fact]
     public async Task Remote_timeout_ends_the_command_and_names_host_command_and_limit()
     {
-        await using var shell = Open("node-slow");
-        var command = new RemoteCommand("wait forever", "sleep 30")
+        // The local deadline is far away, so only the remote `timeout` can end the command well before it.
+        var localGrace = TimeSpan.FromMinutes(10);
+        await using var shell = NewFactory("cm-slow", localGrace).Open(SshdLab.Node("node-slow"), lab.Ssh, lab.KnownHostsFile);
+        var command = new RemoteCommand("wait forever", "sleep 900")
         {
             Timeout = TimeSpan.FromSeconds(1),
             Stdin = System.Text.Encoding.UTF8.GetBytes(Secret),
@@ -97,7 +99,7 @@ public abstract class RemoteShellContract(SshdLab lab)
 
         var error = await Assert.ThrowsAsync<RemoteTimeoutException>(() => shell.RunAsync(command, default));
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(8), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < localGrace, $"ended by the local deadline after {stopwatch.Elapsed}, not by the remote timeout");
         Assert.Contains("node-slow", error.Message);
         Assert.Contains("wait forever", error.Message);
         Assert.Contains("1s", error.Message);
@@ -107,15 +109,16 @@ public abstract class RemoteShellContract(SshdLab lab)
     [Fact]
     public async Task Local_timeout_ends_the_command_when_the_remote_side_does_not_stop_in_time()
     {
-        // TERM is ignored remotely, so `timeout` needs its 5 s KILL; the local deadline (1 s + 1 s grace) comes first.
+        // TERM is ignored and a child in its own session keeps the output open, so the remote `timeout` (even its KILL)
+        // cannot end the session for 120 s; only the local deadline (1 s + 1 s grace) can end it sooner.
         await using var shell = NewFactory("cm-local", localGrace: TimeSpan.FromSeconds(1))
             .Open(SshdLab.Node("node-stuck"), lab.Ssh, lab.KnownHostsFile);
-        var command = new RemoteCommand("ignore TERM", "trap '' TERM; sleep 30") { Timeout = TimeSpan.FromSeconds(1) };
+        var command = new RemoteCommand("ignore TERM", "trap '' TERM; setsid sleep 120 & wait") { Timeout = TimeSpan.FromSeconds(1) };
         var stopwatch = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<RemoteTimeoutException>(() => shell.RunAsync(command, default));
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(120), $"took {stopwatch.Elapsed}: the session ended on its own, not by the local deadline");
         Assert.Contains("node-stuck", error.Message);
     }
 
@@ -124,13 +127,11 @@ public abstract class RemoteShellContract(SshdLab lab)
     {
         await using var shell = Open();
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        var stopwatch = Stopwatch.StartNew();
 
+        // Uncancelled, the command would succeed (after two minutes) and nothing would be thrown.
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => shell.RunAsync(
-                new RemoteCommand("sleep", "sleep 5") { Timeout = TimeSpan.FromSeconds(6) }, cancellation.Token));
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+                new RemoteCommand("sleep", "sleep 120") { Timeout = TimeSpan.FromSeconds(150) }, cancellation.Token));
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public sealed class ConfigDiff(Func<SecretSource, string> revealSecret)
         "token", "agent-token", "etcd-s3-secret-key", "etcd-s3-access-key",
     };
 
+    /// <summary>Whether a config.yaml key (an appending <c>key+</c> included) holds a secret whatever its value.</summary>
+    public static bool IsSensitiveKey(string key) => SensitiveKeys.Contains(key.TrimEnd('+'));
+
     public IReadOnlyList<ConfigEntryChange> Compare(ConfigMap desired, ConfigMap actual)
     {
         var changes = new List<ConfigEntryChange>();

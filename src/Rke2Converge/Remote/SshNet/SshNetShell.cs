@@ -26,7 +26,7 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
         ArgumentNullException.ThrowIfNull(command);
         var client = await ConnectedAsync(command.Description, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var commandLine = SshCommandLine.RemoteCommandLine(command, SshCommandLine.NeedsSudo(target));
+        var commandLine = CommandLineFor(command);
         // Without input, stdin is /dev/null so a script that reads it sees end of file at once.
         using var channel = client.CreateCommand(command.Stdin is null ? commandLine + " </dev/null" : commandLine);
         channel.CommandTimeout = command.Timeout + options.LocalGrace;
@@ -53,6 +53,8 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
         if (SshFailure.IsRemoteTimeout(exitCode, clock.Elapsed, command.Timeout)) throw SshFailure.TimedOut(target, command, channel.Error);
         return new RemoteResult(exitCode, channel.Result, channel.Error, clock.Elapsed);
     }
+
+    public string CommandLineFor(RemoteCommand command) => SshCommandLine.RemoteCommandLine(command, SshCommandLine.NeedsSudo(target));
 
     public ValueTask DisposeAsync()
     {

@@ -3,7 +3,7 @@ using Serilog;
 namespace Rke2Converge.Rollout.Observers;
 
 /// <summary>Writes rollout events to the structured log; other observers (progress displays) wrap it.</summary>
-public sealed class LoggingObserver(ILogger log) : IRolloutObserver
+public sealed class LoggingObserver(ILogger log, bool dryRun = false) : IRolloutObserver
 {
     public void NodeStarted(string node) => log.Information("{Node}: converging", node);
 
@@ -17,7 +17,11 @@ public sealed class LoggingObserver(ILogger log) : IRolloutObserver
 
     public void NodeSkipped(string node, string reason) => log.Information("{Node}: skipped ({Reason})", node, reason);
 
-    public void NodeConverged(string node, TimeSpan elapsed) => log.Information("{Node}: converged in {Elapsed:0.0}s", node, elapsed.TotalSeconds);
+    public void NodeConverged(string node, TimeSpan elapsed)
+    {
+        if (dryRun) log.Information("{Node}: would change (dry run)", node);
+        else log.Information("{Node}: converged in {Elapsed:0.0}s", node, elapsed.TotalSeconds);
+    }
 
     public void NodeFailed(string node, string reason) => log.Error("{Node}: failed: {Reason}", node, reason);
 }

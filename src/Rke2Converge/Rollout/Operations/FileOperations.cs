@@ -29,6 +29,26 @@ public static class FileOperations
         {
             Arguments = [path, mode, Rke2Paths.BackupDirectory, DateTimeOffset.UtcNow.ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture)],
             Stdin = Encoding.UTF8.GetBytes(content),
+            TargetFile = path,
             Timeout = TimeSpan.FromSeconds(30),
         };
+
+    /// <summary>Prints <c>present</c> and the file's content, or <c>absent</c>; changes nothing.</summary>
+    public static RemoteCommand Read(string path) =>
+        new($"read {path}", """
+            if [ -f "$1" ]; then echo present; exec cat -- "$1"; fi
+            echo absent
+            """)
+        {
+            Arguments = [path],
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+
+    /// <summary>The content <see cref="Read"/> found, or null when the file does not exist.</summary>
+    public static string? ReadContent(RemoteResult result)
+    {
+        var newline = result.Stdout.IndexOf('\n', StringComparison.Ordinal);
+        var status = newline < 0 ? result.Stdout.Trim() : result.Stdout[..newline];
+        return status == "present" ? result.Stdout[(newline + 1)..] : null;
+    }
 }

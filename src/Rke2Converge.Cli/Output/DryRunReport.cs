@@ -1,0 +1,34 @@
+using Rke2Converge.Rollout;
+using Spectre.Console;
+
+namespace Rke2Converge.Cli.Output;
+
+/// <summary>
+/// What a dry run would have done, node by node in rollout order: each command line exactly as the node would get it
+/// (secrets masked) and, for file writes, the unified diff of the file.
+/// </summary>
+public static class DryRunReport
+{
+    private const string Indent = "     ";
+
+    public static void Write(IAnsiConsole console, IReadOnlyList<DryRunStep> steps)
+    {
+        console.WriteLine();
+        console.MarkupLine("[bold]Commands the rollout would run (none was run):[/]");
+        foreach (var node in steps.Select(step => step.Node).Distinct(StringComparer.Ordinal))
+        {
+            console.WriteLine(node);
+            var number = 0;
+            foreach (var step in steps.Where(step => step.Node == node))
+            {
+                console.WriteLine($"  {++number}. {step.Description}");
+                console.WriteLine(Lines($"{Indent}$ ", $"{Indent}  ", step.CommandLine));
+                if (step.Input is not null) console.WriteLine($"{Indent}stdin: {step.Input}");
+                if (!string.IsNullOrEmpty(step.Diff)) console.WriteLine(Lines($"{Indent}  ", $"{Indent}  ", step.Diff.TrimEnd('\n')));
+            }
+        }
+    }
+
+    private static string Lines(string first, string rest, string text) =>
+        first + text.Replace("\n", "\n" + rest, StringComparison.Ordinal);
+}
