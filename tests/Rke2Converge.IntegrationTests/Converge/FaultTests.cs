@@ -31,7 +31,8 @@ public sealed class FaultTests
         var apply = await rke2c.RunAsync("apply", changed);
 
         Assert.True(apply.Exit == 1, apply.ToString());
-        Assert.Contains($"rollout stopped at server-1: server-1: write {ConfigFile} failed", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"server-1: write {ConfigFile} failed (exit 1)", apply.Stderr, StringComparison.Ordinal);
         Assert.Contains("Read-only file system", apply.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, await lab.ExecOkAsync(1, ConfigState));
         Assert.Equal(pid, await lab.MainPidAsync(1));
@@ -65,7 +66,8 @@ public sealed class FaultTests
         var apply = await rke2c.RunAsync("apply", changed);
 
         Assert.True(apply.Exit == 1, apply.ToString());
-        Assert.Contains($"rollout stopped at server-1: server-1: write {ConfigFile} failed", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"server-1: write {ConfigFile} failed (exit 1)", apply.Stderr, StringComparison.Ordinal);
         Assert.Contains("No space left on device", apply.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, await lab.ExecOkAsync(1, ConfigState));
         Assert.Equal(pid, await lab.MainPidAsync(1));
