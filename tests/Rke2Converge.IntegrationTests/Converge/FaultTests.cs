@@ -21,46 +21,48 @@ public sealed class FaultTests
     public async Task A_read_only_config_directory_fails_with_host_command_and_cause_and_a_rerun_converges()
     {
         await using var lab = await LabEnvironment.UpAsync("it-fault-ro", 1, new LabOptions { Net = 91 });
-        var rke2c = new Rke2cDriver(lab.Name);
-        var (playbook, changed) = await BootstrapThenChangeAsync(lab, rke2c);
-        var before = await lab.ExecOkAsync(1, ConfigState);
-        var pid = await lab.MainPidAsync(1);
         // A read-only bind mount of the directory onto itself, inside the host's own mount namespace.
-        await lab.ExecOkAsync(1, $"mount --bind {ConfigDirectory} {ConfigDirectory} && mount -o remount,bind,ro {ConfigDirectory}");
-
-        var apply = await rke2c.RunAsync("apply", changed);
-
-        Assert.True(apply.Exit == 1, apply.ToString());
-        Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"server-1: write {ConfigFile} failed (exit 1)", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Read-only file system", apply.Stderr, StringComparison.Ordinal);
-        Assert.Equal(before, await lab.ExecOkAsync(1, ConfigState));
-        Assert.Equal(pid, await lab.MainPidAsync(1));
-
-        await lab.ExecOkAsync(1, $"umount {ConfigDirectory}");
-        await RerunConvergesAsync(lab, rke2c, changed, pid);
-        Assert.NotEqual(playbook, changed);
+        await WriteFailsThenRerunConvergesAsync(lab,
+            fault: $"mount --bind {ConfigDirectory} {ConfigDirectory} && mount -o remount,bind,ro {ConfigDirectory}",
+            cause: "Read-only file system",
+            repair: $"umount {ConfigDirectory}");
     }
 
     [Fact]
     public async Task A_full_disk_leaves_no_half_written_config_and_a_rerun_after_freeing_space_converges()
     {
         await using var lab = await LabEnvironment.UpAsync("it-fault-full", 1, new LabOptions { Net = 92 });
-        var rke2c = new Rke2cDriver(lab.Name);
-        var (_, changed) = await BootstrapThenChangeAsync(lab, rke2c);
-        var pid = await lab.MainPidAsync(1);
         // A small tmpfs over the config directory, holding the current files, then filled to the last byte.
-        await lab.ExecOkAsync(1, $"""
-            set -e
-            saved=$(mktemp -d)
-            cp -a {ConfigDirectory}/. "$saved/"
-            mount -t tmpfs -o size=256k,mode=755 rke2c-full {ConfigDirectory}
-            cp -a "$saved/." {ConfigDirectory}/
-            rm -rf "$saved"
-            dd if=/dev/zero of={ConfigDirectory}/filler bs=4k 2>/dev/null || true
-            dd if=/dev/zero of={ConfigDirectory}/filler-tail bs=1 2>/dev/null || true
-            test "$(df --output=avail {ConfigDirectory} | tail -n 1 | tr -d ' ')" = 0
-            """);
+        await WriteFailsThenRerunConvergesAsync(lab,
+            fault: $"""
+                set -e
+                saved=$(mktemp -d)
+                cp -a {ConfigDirectory}/. "$saved/"
+                mount -t tmpfs -o size=256k,mode=755 rke2c-full {ConfigDirectory}
+                cp -a "$saved/." {ConfigDirectory}/
+                rm -rf "$saved"
+                dd if=/dev/zero of={ConfigDirectory}/filler bs=4k 2>/dev/null || true
+                dd if=/dev/zero of={ConfigDirectory}/filler-tail bs=1 2>/dev/null || true
+                test "$(df --output=avail {ConfigDirectory} | tail -n 1 | tr -d ' ')" = 0
+                """,
+            cause: "No space left on device",
+            repair: $"rm -f {ConfigDirectory}/filler {ConfigDirectory}/filler-tail");
+    }
+
+    /// <summary>
+    /// Bootstraps one server, breaks its config directory with <paramref name="fault"/>, and checks that a config
+    /// change then fails with host, command and <paramref name="cause"/>, leaves config.yaml and the service as they
+    /// were, and converges once <paramref name="repair"/> has run.
+    /// </summary>
+    private static async Task WriteFailsThenRerunConvergesAsync(LabEnvironment lab, string fault, string cause, string repair)
+    {
+        var rke2c = new Rke2cDriver(lab.Name);
+        var header = Header(lab) + Node(lab, "Server", "server-1", 1);
+        var bootstrap = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", header));
+        Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
+        var changed = rke2c.WritePlaybook("site.csx", header + "Config[\"node-label\"] = new[] { \"fault=test\" };\n");
+        var pid = await lab.MainPidAsync(1);
+        await lab.ExecOkAsync(1, fault);
         var before = await lab.ExecOkAsync(1, ConfigState);
 
         var apply = await rke2c.RunAsync("apply", changed);
@@ -68,12 +70,21 @@ public sealed class FaultTests
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
         Assert.Contains($"server-1: write {ConfigFile} failed (exit 1)", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains("No space left on device", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains(cause, apply.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, await lab.ExecOkAsync(1, ConfigState));
         Assert.Equal(pid, await lab.MainPidAsync(1));
 
-        await lab.ExecOkAsync(1, $"rm -f {ConfigDirectory}/filler {ConfigDirectory}/filler-tail");
-        await RerunConvergesAsync(lab, rke2c, changed, pid);
+        await lab.ExecOkAsync(1, repair);
+        var rerun = await rke2c.RunAsync("apply", changed);
+        Assert.True(rerun.Exit == 0, rerun.ToString());
+        Assert.Contains("server-1: converged", rerun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fault=test", await lab.ExecOkAsync(1, $"cat {ConfigFile}"), StringComparison.Ordinal);
+        Assert.Empty(await lab.ExecOkAsync(1, $"ls -A {ConfigDirectory} | grep rke2c || true"));
+        Assert.NotEqual(pid, await lab.MainPidAsync(1));
+        Assert.Equal(2, await lab.StartsAsync(1));
+        var plan = await rke2c.RunAsync("plan", changed);
+        Assert.True(plan.Exit == 0, plan.ToString());
+        Assert.DoesNotContain(rke2c.Token, rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,32 +125,6 @@ public sealed class FaultTests
         Assert.Equal(1, await lab.StartsAsync(1));
         var final = await rke2c.RunAsync("plan", patient);
         Assert.True(final.Exit == 0, final.ToString());
-    }
-
-    /// <summary>A one-server cluster converged from the playbook, and a changed playbook that rewrites config.yaml.</summary>
-    private static async Task<(string Playbook, string Changed)> BootstrapThenChangeAsync(LabEnvironment lab, Rke2cDriver rke2c)
-    {
-        var header = Header(lab) + Node(lab, "Server", "server-1", 1);
-        var playbook = rke2c.WritePlaybook("site.csx", header);
-        var bootstrap = await rke2c.RunAsync("apply", playbook);
-        Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
-        var changed = rke2c.WritePlaybook("changed.csx", header + "Config[\"node-label\"] = new[] { \"fault=test\" };\n");
-        return (playbook, changed);
-    }
-
-    /// <summary>Once the fault is gone: the re-run restarts the node once with the new config, and the next plan is clean.</summary>
-    private static async Task RerunConvergesAsync(LabEnvironment lab, Rke2cDriver rke2c, string playbook, int pidBefore)
-    {
-        var rerun = await rke2c.RunAsync("apply", playbook);
-        Assert.True(rerun.Exit == 0, rerun.ToString());
-        Assert.Contains("server-1: converged", rerun.Stdout, StringComparison.Ordinal);
-        Assert.Contains("fault=test", await lab.ExecOkAsync(1, $"cat {ConfigFile}"), StringComparison.Ordinal);
-        Assert.Empty(await lab.ExecOkAsync(1, $"ls -A {ConfigDirectory} | grep rke2c || true"));
-        Assert.NotEqual(pidBefore, await lab.MainPidAsync(1));
-        Assert.Equal(2, await lab.StartsAsync(1));
-        var plan = await rke2c.RunAsync("plan", playbook);
-        Assert.True(plan.Exit == 0, plan.ToString());
-        Assert.DoesNotContain(rke2c.Token, rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
     }
 
     private static async Task LabSshdAsync(LabEnvironment lab, int host, string action)
