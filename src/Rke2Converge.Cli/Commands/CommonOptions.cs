@@ -22,6 +22,11 @@ public sealed class CommonOptions
         DefaultValueFactory = _ => Commands.Transport.OpenSsh,
     };
 
+    public Option<double?> EvalTimeout { get; } = new("--eval-timeout")
+    {
+        Description = "Seconds the playbook may take to run before it is stopped (default 30, or $RKE2C_EVAL_TIMEOUT); playbooks only declare",
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show informational log lines on stderr" };
 
     public void AddTo(Command command)
@@ -32,7 +37,15 @@ public sealed class CommonOptions
         command.Options.Add(LogDirectory);
         command.Options.Add(Parallel);
         command.Options.Add(Transport);
+        command.Options.Add(EvalTimeout);
         command.Options.Add(Verbose);
+        EvalTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } seconds && (seconds <= 0 || seconds > int.MaxValue / 1000))
+            {
+                result.AddError("--eval-timeout must be a positive number of seconds");
+            }
+        });
     }
 
     public RunOptions Read(ParseResult result) => new(
@@ -43,7 +56,14 @@ public sealed class CommonOptions
         result.GetValue(LogDirectory)?.FullName,
         Math.Clamp(result.GetValue(Parallel), 1, 256),
         result.GetValue(Transport),
-        result.GetValue(Verbose));
+        result.GetValue(Verbose))
+    {
+        EvalTimeout = result.GetValue(EvalTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+    };
 }
 
-public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, Transport Transport, bool Verbose);
+public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, Transport Transport, bool Verbose)
+{
+    /// <summary>--eval-timeout; null leaves the loader's default ($RKE2C_EVAL_TIMEOUT, else 30 s).</summary>
+    public TimeSpan? EvalTimeout { get; init; }
+}

@@ -18,6 +18,16 @@ namespace Rke2Converge.Cli.Commands;
 /// <summary>A playbook that compiled, validated and had its secrets resolved: nothing has touched a host yet.</summary>
 public sealed record LoadedCluster(ClusterModel Model, IReadOnlyList<NodeDesiredState> Desired, SecretResolver Secrets, Planner Planner);
 
+/// <summary>A checked playbook: the model when it has no errors, and every error and warning as printed.</summary>
+public sealed record PlaybookCheck(ClusterModel? Model, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The templates the node files are rendered from (set when the check passed).</summary>
+    public TemplateRenderer? Templates { get; init; }
+
+    /// <summary>Each node's desired state (set when the check passed).</summary>
+    public IReadOnlyList<NodeDesiredState>? Desired { get; init; }
+}
+
 /// <summary>
 /// The stages every command shares, in data-flow order: playbook → model (validated) → facts → plan.
 /// Each stage reports its own errors and returns null, so no later stage (and no host) is reached after a failure.
@@ -39,7 +49,11 @@ public sealed class Pipeline : IAsyncDisposable
         Interactive = options.Output == OutputFormat.Text && !Console.IsOutputRedirected;
         // Piped output goes to logs and scripts: one line per item, never wrapped at a guessed 80 columns.
         if (!Interactive) Human.Profile.Width = RedirectedWidth;
+        _stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) _stderr.Profile.Width = RedirectedWidth;
     }
+
+    private readonly IAnsiConsole _stderr;
 
     private const int RedirectedWidth = 4096;
 
@@ -66,29 +80,48 @@ public sealed class Pipeline : IAsyncDisposable
 
     public IRemoteShell ShellFor(string node) => _shells[node];
 
-    /// <summary>Compiles and validates the playbook and resolves its secrets.</summary>
+    /// <summary>Compiles and validates the playbook, checks the templates and resolves its secrets.</summary>
     public async Task<LoadedCluster?> LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = await new PlaybookLoader().LoadAsync(Options.PlaybookPath, cancellationToken).ConfigureAwait(false);
+        var check = await CheckAsync(cancellationToken).ConfigureAwait(false);
+        if (check.Model is not { } model || check.Templates is not { } templates || check.Desired is not { } desired) return null;
+
+        var secrets = new SecretResolver(Redactor.Register);
+        var secretProblems = secrets.ResolveAll(model);
+        foreach (var problem in secretProblems) Error($"{Options.PlaybookAsGiven}: {problem}");
+        if (secretProblems.Count > 0) return null;
+
+        var planner = new Planner(model.Name, templates, secrets.Reveal, model.RegistrationAddress);
+        var renderErrors = planner.CheckTemplates(desired);
+        foreach (var renderError in renderErrors) Error(renderError.ToString());
+        if (renderErrors.Count > 0) return null;
+        return new LoadedCluster(model, desired, secrets, planner);
+    }
+
+    /// <summary>
+    /// Compiles, runs and validates the playbook and renders every node's files from the templates with secrets
+    /// masked, printing every problem (errors and warnings on stderr). Touches no host and reads no secret, so
+    /// <c>validate</c> needs neither.
+    /// </summary>
+    public async Task<PlaybookCheck> CheckAsync(CancellationToken cancellationToken)
+    {
+        var loaderOptions = new PlaybookLoaderOptions();
+        if (Options.EvalTimeout is { } timeout) loaderOptions = loaderOptions with { EvaluationTimeout = timeout };
+        var loaded = await new PlaybookLoader(loaderOptions).LoadAsync(Options.PlaybookPath, cancellationToken).ConfigureAwait(false);
         if (loaded.Model is null)
         {
-            foreach (var diagnostic in loaded.Diagnostics) Error(diagnostic.ToString());
-            return null;
+            var diagnostics = loaded.Diagnostics.Select(d => d.ToString()).DefaultIfEmpty($"{Options.PlaybookAsGiven}: error: the playbook could not be loaded").ToList();
+            return Failed(diagnostics, []);
         }
         Log.Information("Playbook loaded ({Cache})", loaded.CacheHit ? "compiled cache hit" : "compiled");
         var model = loaded.Model;
         if (Options.KnownHostsFile is not null) model = model with { KnownHostsFile = Options.KnownHostsFile };
 
         var problems = new ModelValidator().Validate(model);
-        foreach (var warning in problems.Where(p => p.Severity == Severity.Warning)) Human.MarkupLine($"[yellow]{Markup.Escape(warning.ToString())}[/]");
-        var errors = problems.Where(p => p.Severity == Severity.Error).ToList();
-        foreach (var error in errors) Error(error.ToString());
-        if (errors.Count > 0) return null;
-
-        var secrets = new SecretResolver(Redactor.Register);
-        var secretProblems = secrets.ResolveAll(model);
-        foreach (var problem in secretProblems) Error($"{Options.PlaybookAsGiven}: {problem}");
-        if (secretProblems.Count > 0) return null;
+        var warnings = problems.Where(p => p.Severity == Severity.Warning).Select(p => p.ToString()).ToList();
+        foreach (var warning in warnings) Warning(warning);
+        var errors = problems.Where(p => p.Severity == Severity.Error).Select(p => p.ToString()).ToList();
+        if (errors.Count > 0) return Failed(errors, warnings);
 
         TemplateRenderer templates;
         try
@@ -97,24 +130,26 @@ public sealed class Pipeline : IAsyncDisposable
         }
         catch (DirectoryNotFoundException error)
         {
-            Error(error.Message);
-            return null;
+            return Failed([error.Message], warnings);
         }
         catch (TemplateException error)
         {
-            foreach (var templateError in error.Errors) Error(templateError.ToString());
-            return null;
+            return Failed([.. error.Errors.Select(e => e.ToString())], warnings);
         }
         foreach (var (name, file) in templates.Sources.Where(source => !source.Value.StartsWith("built-in", StringComparison.Ordinal)))
         {
             Log.Information("Template {Template} read from {File}", name, file);
         }
-        var planner = new Planner(model.Name, templates, secrets.Reveal, model.RegistrationAddress);
         var desired = DesiredStateBuilder.Build(model);
-        var renderErrors = planner.CheckTemplates(desired);
-        foreach (var renderError in renderErrors) Error(renderError.ToString());
-        if (renderErrors.Count > 0) return null;
-        return new LoadedCluster(model, desired, secrets, planner);
+        var renderErrors = new Planner(model.Name, templates, _ => SecretValue.Mask, model.RegistrationAddress).CheckTemplates(desired);
+        if (renderErrors.Count > 0) return Failed([.. renderErrors.Select(e => e.ToString())], warnings);
+        return new PlaybookCheck(model, [], warnings) { Templates = templates, Desired = desired };
+    }
+
+    private PlaybookCheck Failed(IReadOnlyList<string> errors, IReadOnlyList<string> warnings)
+    {
+        foreach (var error in errors) Error(error);
+        return new PlaybookCheck(null, errors, warnings);
     }
 
     /// <summary>
@@ -131,6 +166,13 @@ public sealed class Pipeline : IAsyncDisposable
         var plan = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
         var artifactProblems = await ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken).ConfigureAwait(false);
         return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };
+    }
+
+    public void Warning(string message)
+    {
+        var redacted = Redactor.Redact(message);
+        Log.ForContext(RunLog.AlreadyPrinted, true).Warning("{Message}", redacted);
+        _stderr.MarkupLine($"[yellow]{Markup.Escape(redacted)}[/]");
     }
 
     public void Error(string message)

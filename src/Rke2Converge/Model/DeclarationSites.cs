@@ -22,6 +22,11 @@ public sealed class DeclarationSites
 
     public SourceLocation? RegistrationAddress => Find(RegistrationAddressKey);
 
+    public SourceLocation? KnownHosts => Find(KnownHostsKey);
+
+    /// <summary>The last <c>Node(...).Ssh(...)</c> call for a node.</summary>
+    public SourceLocation? NodeSsh(string node) => Find(NodeSshKey(node));
+
     public SourceLocation? Sysctl(SettingScope scope, string key) => Find(SysctlKey(scope, key));
 
     public SourceLocation? Config(SettingScope scope, string key) => Find(ConfigKey(scope, key));
@@ -31,6 +36,10 @@ public sealed class DeclarationSites
     public const string TokenKey = "token";
     public const string SshDefaultsKey = "ssh";
     public const string RegistrationAddressKey = "registration-address";
+
+    public const string KnownHostsKey = "known-hosts";
+
+    public static string NodeSshKey(string node) => $"ssh|node:{node}";
 
     public static string SysctlKey(SettingScope scope, string key) => $"sysctl|{scope.Id}|{key}";
 

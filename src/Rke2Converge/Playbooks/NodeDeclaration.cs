@@ -51,6 +51,7 @@ public sealed class NodeDeclaration
     {
         var at = _context.At(file, line);
         _ssh = new SshSettings(user, port, key is null ? null : _context.ResolvePath(key, at)).Over(_ssh);
+        _context.Record(DeclarationSites.NodeSshKey(Name), at);
         return this;
     }
 

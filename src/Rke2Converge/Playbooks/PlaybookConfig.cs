@@ -30,7 +30,7 @@ public sealed class PlaybookConfig : IEnumerable<KeyValuePair<string, object?>>
             if (string.IsNullOrWhiteSpace(key)) throw new PlaybookException("config key must not be empty", at);
             try
             {
-                Values[key] = value;
+                Values[key] = WithUnixLineEndings(ConfigMap.Normalize(value));
             }
             catch (ArgumentException e)
             {
@@ -39,6 +39,22 @@ public sealed class PlaybookConfig : IEnumerable<KeyValuePair<string, object?>>
             _context.Record(DeclarationSites.ConfigKey(_scope, key), at);
         }
     }
+
+    /// <summary>
+    /// CRLF (and lone CR) become LF in every string: config.yaml is read back with LF only, so a CRLF value would
+    /// otherwise differ from what the node holds on every plan.
+    /// </summary>
+    private static object? WithUnixLineEndings(object? value) => value switch
+    {
+        string text => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'),
+        ConfigMap map => map.Aggregate(new ConfigMap(), (copy, entry) =>
+        {
+            copy[entry.Key] = WithUnixLineEndings(entry.Value);
+            return copy;
+        }),
+        IReadOnlyList<object?> list => list.Select(WithUnixLineEndings).ToList().AsReadOnly(),
+        _ => value,
+    };
 
     public bool ContainsKey(string key) => Values.ContainsKey(key);
 

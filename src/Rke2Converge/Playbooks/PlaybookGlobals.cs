@@ -108,8 +108,12 @@ public sealed class PlaybookGlobals
     }
 
     /// <summary>The known_hosts file to check host keys against.</summary>
-    public void KnownHosts(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        _knownHostsFile = _context.ResolvePath(path, _context.At(file, line));
+    public void KnownHosts(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        _knownHostsFile = _context.ResolvePath(path, at);
+        _context.Record(DeclarationSites.KnownHostsKey, at);
+    }
 
     /// <summary>Converge at most this many agents at once.</summary>
     public void AgentBatch(int count, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)

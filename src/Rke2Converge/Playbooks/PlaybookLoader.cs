@@ -10,6 +10,7 @@ namespace Rke2Converge.Playbooks;
 public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
 {
     private readonly PlaybookCache _cache = new((options ?? new PlaybookLoaderOptions()).CacheDirectory);
+    private readonly TimeSpan _evaluationTimeout = (options ?? new PlaybookLoaderOptions()).EvaluationTimeout;
 
     public async Task<PlaybookLoadResult> LoadAsync(string playbookPath, CancellationToken ct)
     {
@@ -28,7 +29,7 @@ public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
         {
             var code = await File.ReadAllTextAsync(mainFile, ct);
             var (fresh, errors) = PlaybookCompiler.Compile(mainFile, code, displayPath, ct);
-            if (fresh is null) return Failed([.. errors]);
+            if (fresh is null) return errors.Count > 0 ? Failed([.. errors]) : Failed(Empty(displayPath(mainFile)));
             await _cache.TryWriteAsync(sources.CacheKey, fresh, ct);
             compiled = fresh;
         }
@@ -36,15 +37,17 @@ public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
         var globals = new PlaybookGlobals(mainFile, displayPath);
         try
         {
-            await PlaybookRunner.RunAsync(compiled, sources.CacheKey, globals, ct);
+            await PlaybookRunner.RunAsync(compiled, sources.CacheKey, globals, _evaluationTimeout, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return Failed(RuntimeDiagnostic(e, sources, displayPath)) with { CacheHit = cacheHit };
         }
+        var model = globals.ToModel();
+        if (DeclaresNothing(model)) return Failed(Empty(displayPath(mainFile))) with { CacheHit = cacheHit };
         return new PlaybookLoadResult
         {
-            Model = globals.ToModel(),
+            Model = model,
             CacheHit = cacheHit,
             CompiledAssemblyPath = _cache.AssemblyPath(sources.CacheKey),
         };
@@ -88,6 +91,14 @@ public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
         }
         return null;
     }
+
+    private static bool DeclaresNothing(ClusterModel model) =>
+        model.Name.Length == 0 && model.VersionText is null && model.Token is null && model.Nodes.Count == 0
+        && model.Config.Count == 0 && model.Sysctls.Count == 0 && model.RoleConfig.Values.All(c => c.Count == 0);
+
+    private static PlaybookDiagnostic Empty(string file) => new(
+        file, null, null, null,
+        "the playbook declares nothing (is it empty?): declare Cluster(\"name\").Version(...).Token(...) and at least one node");
 
     private static PlaybookLoadResult Failed(params PlaybookDiagnostic[] diagnostics) => new() { Diagnostics = diagnostics };
 }

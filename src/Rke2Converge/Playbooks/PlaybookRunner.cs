@@ -12,7 +12,8 @@ internal static class PlaybookRunner
     /// <summary>Prefix of the load contexts' names; each is followed by the playbook's cache key.</summary>
     public const string ContextNamePrefix = "rke2c-playbook:";
 
-    public static async Task RunAsync(CompiledPlaybook compiled, string cacheKey, PlaybookGlobals globals, CancellationToken ct)
+    /// <exception cref="PlaybookException">The playbook did not finish within <paramref name="timeout"/>.</exception>
+    public static async Task RunAsync(CompiledPlaybook compiled, string cacheKey, PlaybookGlobals globals, TimeSpan timeout, CancellationToken ct)
     {
         var context = new PlaybookLoadContext(ContextNamePrefix + cacheKey);
         try
@@ -25,24 +26,65 @@ internal static class PlaybookRunner
                 ?? throw new MissingMethodException(compiled.EntryPoint.TypeName, compiled.EntryPoint.MethodName);
             // Roslyn's submission array: slot 0 holds the globals, slot 1 receives this submission's state.
             object?[] submissionArray = [globals, null];
-            Task<object> run;
+            var run = OnOwnThread(() => (Task<object>)factory.Invoke(null, [submissionArray])!);
             try
             {
-                run = (Task<object>)factory.Invoke(null, [submissionArray])!;
+                // A playbook cannot observe cancellation itself; stop waiting for it (the context unloads once it ends).
+                await run.WaitAsync(timeout, ct).ConfigureAwait(false);
             }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
+            catch (TimeoutException)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
+                throw new PlaybookException(
+                    $"the playbook did not finish within {Seconds(timeout)}: a playbook only declares, so look for an endless loop or a "
+                    + "call that waits; raise the limit with --eval-timeout SECONDS or RKE2C_EVAL_TIMEOUT", at: null);
             }
-            // A playbook cannot observe cancellation itself; stop waiting for it (the context unloads once it ends).
-            await run.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {
             context.Unload();
         }
     }
+
+    /// <summary>
+    /// Starts the playbook on a background thread of its own. Its code runs synchronously until its first await and
+    /// cannot be cancelled, so <c>while (true) {}</c> would otherwise hold the caller forever; this way the caller stops
+    /// waiting after the timeout and the process can still exit (background threads do not keep it alive).
+    /// </summary>
+    private static Task OnOwnThread(Func<Task<object>> start)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                start().ContinueWith(
+                    run =>
+                    {
+                        if (run.Exception is { } error) done.TrySetException(error.InnerExceptions);
+                        else if (run.IsCanceled) done.TrySetCanceled();
+                        else done.TrySetResult();
+                    },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                done.TrySetException(e.InnerException);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "rke2c playbook",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static string Seconds(TimeSpan timeout) =>
+        timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
     private sealed class PlaybookLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)
     {

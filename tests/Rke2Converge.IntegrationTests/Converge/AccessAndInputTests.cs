@@ -25,6 +25,8 @@ public sealed class AccessAndInputTests
     [InlineData("ControlPlane(\"c1\", \"127.0.99.1\");\nJoinOrder(\"c1\");", "c1")]
     [InlineData("Server(\"s1\", \"127.0.99.1\").Sysctl(\"vm..x\", 1);\nJoinOrder(\"s1\");", "vm..x")]
     [InlineData("Cluster(\"bad\").Token(Secret.FromEnv(\"RKE2C_IT_NOT_SET\"));\nServer(\"s1\", \"127.0.99.1\");\nJoinOrder(\"s1\");", "RKE2C_IT_NOT_SET")]
+    [InlineData("Server(\"s1\\nprofile: cis\", \"127.0.99.1\");\nJoinOrder(\"s1\\nprofile: cis\");", "site.csx:3: error: node name 's1\\nprofile: cis' is not a valid RFC 1123 label")]
+    [InlineData("Server(\"s1\", \"127.0.99.1\").Ssh(user: \"-oProxyCommand=touch /tmp/rke2c-pwned\");\nJoinOrder(\"s1\");", "site.csx:3: error: node 's1' ssh user '-oProxyCommand=touch /tmp/rke2c-pwned' is not a valid user name")]
     public async Task Bad_playbooks_are_refused_with_file_and_line_before_any_host_is_contacted(string body, string expected)
     {
         using var listener = new TcpListener(IPAddress.Parse(Listener), ListenerPort);

@@ -32,6 +32,9 @@ public sealed class Rke2cDriver
 
     public string LogDirectory => Path.Combine(WorkDirectory, "state", "rke2c", "logs");
 
+    /// <summary>Variables set (or, with a null value, removed) for every run on top of the defaults, such as RKE2_TOKEN.</summary>
+    public Dictionary<string, string?> ExtraEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// rke2c as its own project built it, with its own dependencies and runtimeconfig: this test folder also holds the
     /// simulator's ASP.NET Core graph, which leaves out assemblies that shared framework provides but rke2c does not load.
@@ -58,13 +61,16 @@ public sealed class Rke2cDriver
     public async Task<Rke2cResult> RunAsync(params string[] arguments)
     {
         var rke2c = Rke2cDll;
-        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", [rke2c, .. arguments], RunTimeout, environment: new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["RKE2_TOKEN"] = Token,
             ["RKE2C_CACHE_DIR"] = Path.Combine(WorkDirectory, "cache"),
             ["XDG_STATE_HOME"] = Path.Combine(WorkDirectory, "state"),
             ["RKE2C_TEMPLATES"] = null, // the built-in templates, or templates/ next to the test's playbook
-        }, workingDirectory: WorkDirectory).ConfigureAwait(false);
+        };
+        foreach (var (name, value) in ExtraEnvironment) environment[name] = value;
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", [rke2c, .. arguments], RunTimeout, environment: environment,
+            workingDirectory: WorkDirectory).ConfigureAwait(false);
         var result = new Rke2cResult(exit, stdout, stderr);
         lock (_runs) _runs.Add(result);
         return result;

@@ -237,6 +237,20 @@ public sealed class ModelValidatorTests
         Assert.StartsWith("config key 'disable-etcd' (node a2)", problems[1].Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("node-name", "Server(\"name\"")]
+    [InlineData("token-file", "Secret.FromFile")]
+    [InlineData("with-node-id", "gates look for that name")]
+    public void KeysTheReadmeSaysAreRefusedAreRefused(string key, string advice)
+    {
+        var p = Valid();
+        var line = Line(); p.Node("a1").Config[key] = "x";
+        var problem = Single(p);
+        Assert.StartsWith($"config key '{key}' (node a1) is managed by rke2c", problem.Message, StringComparison.Ordinal);
+        Assert.Contains(advice, problem.Message, StringComparison.Ordinal);
+        Assert.Equal(line, problem.At?.Line);
+    }
+
     [Fact]
     public void PlainAgentTokenMustBeASecret()
     {
@@ -251,8 +265,10 @@ public sealed class ModelValidatorTests
         var p = Valid();
         p.Config["cluster-cidr"] = "10.42.0.0/16";
         var line = Line(); p.Node("s3").Config["cluster-cidr"] = "10.50.0.0/16";
-        p.Node("a1").Config["cluster-cidr"] = "10.99.0.0/16"; // agents do not take part
-        var problem = Single(p);
+        p.Node("a1").Config["cluster-cidr"] = "10.99.0.0/16"; // agents do not take part (and ignore the key, which warns)
+        var problems = Validate(p);
+        Assert.Contains(problems, q => q.Severity == Severity.Warning && q.Message.Contains("rke2 agent ignores it", StringComparison.Ordinal));
+        var problem = Assert.Single(problems, q => q.Severity == Severity.Error);
         Assert.Equal(
             "config key 'cluster-cidr' must be the same on every server (rke2 rejects a mismatching server), "
             + "but differs: s1, s2 = 10.42.0.0/16; s3 = 10.50.0.0/16",

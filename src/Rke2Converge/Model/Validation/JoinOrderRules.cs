@@ -24,16 +24,16 @@ internal static class JoinOrderRules
         {
             if (!seen.Add(name))
             {
-                problems.Add(ValidationProblem.Error($"join order names '{name}' twice", at));
+                problems.Add(ValidationProblem.Error($"join order names {Printable.Quote(name)} twice", at));
             }
             else if (!byName.TryGetValue(name, out var node))
             {
-                problems.Add(ValidationProblem.Error($"join order names unknown node '{name}'", at));
+                problems.Add(ValidationProblem.Error($"join order names unknown node {Printable.Quote(name)}", at));
             }
             else if (!node.Role.IsServer())
             {
                 problems.Add(ValidationProblem.Error(
-                    $"join order names agent '{name}'; only servers belong in it (agents join after all servers)", at));
+                    $"join order names agent {Printable.Quote(name)}; only servers belong in it (agents join after all servers)", at));
             }
         }
 

@@ -1,14 +1,8 @@
-using System.Text.RegularExpressions;
-
 namespace Rke2Converge.Model.Validation;
 
-/// <summary>Node names, addresses, SSH ports and that some node carries etcd.</summary>
-internal static partial class NodeRules
+/// <summary>Node names, addresses, SSH settings and that some node carries etcd.</summary>
+internal static class NodeRules
 {
-    // Kubernetes node names must be RFC 1123 labels here: rke2 uses the name as the node object and etcd member name.
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex Rfc1123Label();
-
     public static void Check(ClusterModel model, List<ValidationProblem> problems)
     {
         if (model.Nodes.Count == 0)
@@ -24,28 +18,34 @@ internal static partial class NodeRules
             {
                 problems.Add(ValidationProblem.Error("a node has an empty name", node.DeclaredAt));
             }
-            else if (!Rfc1123Label().IsMatch(node.Name))
+            else if (!Grammar.IsNodeName(node.Name))
             {
                 problems.Add(ValidationProblem.Error(
-                    $"node name '{node.Name}' is not a valid RFC 1123 label: use lowercase letters, digits and '-', "
+                    $"node name {Printable.Quote(node.Name)} is not a valid RFC 1123 label: use lowercase letters, digits and '-', "
                     + "start and end with a letter or digit, at most 63 characters", node.DeclaredAt));
             }
             if (string.IsNullOrWhiteSpace(node.Address))
             {
-                problems.Add(ValidationProblem.Error($"node '{node.Name}' has no address", node.DeclaredAt));
+                problems.Add(ValidationProblem.Error($"node {Printable.Quote(node.Name)} has no address", node.DeclaredAt));
+            }
+            else if (!Grammar.IsAddress(node.Address))
+            {
+                problems.Add(ValidationProblem.Error(
+                    $"node {Printable.Quote(node.Name)} address {Printable.Quote(node.Address)} is not a host name or IP address", node.DeclaredAt));
             }
             if (SshPorts.IsOutOfRange(node.Ssh.Port))
             {
                 problems.Add(ValidationProblem.Error(
                     $"node '{node.Name}' ssh port {node.Ssh.Port} is out of range (1-65535)", node.DeclaredAt));
             }
+            SshRules.Check(node.Ssh, $"node {Printable.Quote(node.Name)} ssh", model.Sites.NodeSsh(node.Name) ?? node.DeclaredAt, problems);
         }
 
         foreach (var sameName in model.Nodes.Where(n => !string.IsNullOrWhiteSpace(n.Name)).GroupBy(n => n.Name).Where(g => g.Count() > 1))
         {
             var nodes = sameName.ToList();
             problems.Add(ValidationProblem.Error(
-                $"node name '{sameName.Key}' is declared {nodes.Count} times{Where(nodes)}", nodes[1].DeclaredAt));
+                $"node name {Printable.Quote(sameName.Key)} is declared {nodes.Count} times{Where(nodes)}", nodes[1].DeclaredAt));
         }
 
         var addressed = model.Nodes.Where(n => !string.IsNullOrWhiteSpace(n.Address));

@@ -1,13 +1,12 @@
-using System.Text.RegularExpressions;
-
 namespace Rke2Converge.Model.Validation;
 
-/// <summary>Sysctl keys look like <c>net.ipv4.ip_forward</c>; values are one non-empty line.</summary>
-internal static partial class SysctlRules
+/// <summary>
+/// Sysctl keys follow /proc/sys naming (<c>net.ipv4.ip_forward</c>): they reach <c>sysctl -w key=value</c> and
+/// <c>/etc/sysctl.d</c>, so a key like <c>-p</c> would be an option and one with '=' or a line break another setting.
+/// Values are one non-empty line.
+/// </summary>
+internal static class SysctlRules
 {
-    [GeneratedRegex(@"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex KeyPattern();
-
     public static void Check(ClusterModel model, List<ValidationProblem> problems)
     {
         CheckScope(model.Sysctls, SettingScope.Cluster, model.Sites, problems);
@@ -24,19 +23,25 @@ internal static partial class SysctlRules
         foreach (var (key, value) in sysctls)
         {
             var at = sites.Sysctl(scope, key) ?? fallback;
-            if (!KeyPattern().IsMatch(key))
+            if (!Grammar.IsSysctlKey(key))
             {
                 problems.Add(ValidationProblem.Error(
-                    $"sysctl key '{key}' ({scope.Description}) is invalid; expected dot-separated names of letters, digits, '_' and '-', such as net.ipv4.ip_forward",
+                    $"sysctl key {Printable.Quote(key)} ({scope.Description}) is invalid; expected dot-separated names of letters, digits, '_' and '-', "
+                    + "starting with a lowercase /proc/sys directory, such as net.ipv4.ip_forward",
                     at));
             }
             if (string.IsNullOrWhiteSpace(value))
             {
-                problems.Add(ValidationProblem.Error($"sysctl {key} ({scope.Description}) has an empty value", at));
+                problems.Add(ValidationProblem.Error($"sysctl {Printable.Escape(key)} ({scope.Description}) has an empty value", at));
             }
             else if (value.Contains('\n', StringComparison.Ordinal) || value.Contains('\r', StringComparison.Ordinal))
             {
-                problems.Add(ValidationProblem.Error($"sysctl {key} ({scope.Description}) has a value spanning several lines", at));
+                problems.Add(ValidationProblem.Error($"sysctl {Printable.Escape(key)} ({scope.Description}) has a value spanning several lines", at));
+            }
+            else if (Printable.FirstUnsafe(value, allowed: "\t") is { } bad)
+            {
+                problems.Add(ValidationProblem.Error(
+                    $"sysctl {Printable.Escape(key)} ({scope.Description}) value {Printable.Quote(value)} contains {Printable.Describe(bad)}", at));
             }
         }
     }
