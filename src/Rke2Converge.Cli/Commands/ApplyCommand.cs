@@ -16,19 +16,61 @@ public static class ApplyCommand
     public static Command Create()
     {
         var options = new CommonOptions();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line and file diff apply would run; exit 2 when changes are pending" };
-        var command = new Command("apply", "Converge every host to the playbook, one node at a time behind readiness gates");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line and file diff apply would run; exit 2 when changes are pending (reads the cluster lock, never takes it)" };
+        var forceUnlock = new Option<bool>("--force-unlock")
+        {
+            Description = "Remove the lock another rke2c run holds on the hosts (a warning names it), then take it. A lock is stale "
+                + "when its holder's process is gone from this machine or it is older than 24 hours; use this only when no other run is active",
+        };
+        var command = new Command("apply", "Converge every host to the playbook, one node at a time behind readiness gates. "
+            + "Locks every host first (/var/lib/rancher/rke2c/lock): a second apply at the same time is refused, naming the holder");
         options.AddTo(command);
         command.Options.Add(dryRun);
-        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(dryRun), token));
+        command.Options.Add(forceUnlock);
+        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(dryRun), result.GetValue(forceUnlock), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, bool dryRun, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunOptions options, bool dryRun, bool forceUnlock, CancellationToken cancellationToken)
     {
         await using var pipeline = Pipeline.Start("apply", options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
+
+        // The lock comes before the facts: a plan read while another run was mid-change would be stale.
+        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
+        pipeline.OpenShells(cluster.Model);
+        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c apply {options.PlaybookAsGiven}"));
+        try
+        {
+            var attempt = await clusterLock.AcquireAsync([.. cluster.Model.Nodes.Select(node => node.Name)], forceUnlock, cancellationToken).ConfigureAwait(false);
+            Warn(pipeline, attempt.Warnings);
+            if (!attempt.Acquired)
+            {
+                pipeline.Error(attempt.Refusal!);
+                return ExitCodes.Error;
+            }
+            return await ConvergeAsync(pipeline, cluster, executor, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            pipeline.Error("interrupted before any change; nothing was changed");
+            return ExitCodes.Interrupted;
+        }
+        finally
+        {
+            Warn(pipeline, await clusterLock.ReleaseAsync().ConfigureAwait(false));
+        }
+    }
+
+    private static void Warn(Pipeline pipeline, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings) pipeline.Log.Warning("{Message}", warning);
+    }
+
+    private static async Task<int> ConvergeAsync(Pipeline pipeline, LoadedCluster cluster, IChangeExecutor executor, RunOptions options, CancellationToken cancellationToken)
+    {
+        var dryRun = executor.IsDryRun;
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
         new PlanTextRenderer(pipeline.Human).Render(plan);
         if (plan.HasProblems)
@@ -44,8 +86,7 @@ public static class ApplyCommand
             return ExitCodes.Success;
         }
 
-        var dryRunExecutor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : null;
-        IChangeExecutor executor = dryRunExecutor is null ? new LiveExecutor() : dryRunExecutor;
+        var dryRunExecutor = executor as DryRunExecutor;
         var logging = new LoggingObserver(pipeline.Log, dryRun);
         var nodes = plan.Hosts.Select(h => h.Node).ToList();
         var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, logging, pipeline.Log);

@@ -152,6 +152,16 @@ public sealed class Pipeline : IAsyncDisposable
         return new PlaybookCheck(null, errors, warnings);
     }
 
+    /// <summary>Opens a shell to every node (connections are made on first use); nodes already open are kept.</summary>
+    public void OpenShells(ClusterModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        foreach (var node in model.Nodes.Where(node => !_shells.ContainsKey(node.Name)))
+        {
+            _shells[node.Name] = _shellFactory.Open(node, model.SshDefaults, model.KnownHostsFile);
+        }
+    }
+
     /// <summary>
     /// Reads every host's facts (one round trip each, in parallel) and plans. A host that cannot be read gets a problem
     /// in the plan, next to the others' plans; missing release artifacts are a plan problem too, found before any change.
@@ -159,7 +169,7 @@ public sealed class Pipeline : IAsyncDisposable
     public async Task<ClusterPlan> PlanAsync(LoadedCluster cluster, CancellationToken cancellationToken)
     {
         var model = cluster.Model;
-        foreach (var node in model.Nodes) _shells[node.Name] = _shellFactory.Open(node, model.SshDefaults, model.KnownHostsFile);
+        OpenShells(model);
         var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]));
         var gathered = await new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken).ConfigureAwait(false);
         if (gathered.Failures.Count > 0) Error(FactGatheringException.Describe(gathered.Failures, cluster.Desired.Count));

@@ -19,6 +19,9 @@ public static class Rke2Paths
     /// <summary>Marks work an interrupted or failed rollout left on the node; see <c>Facts.PendingWork</c>.</summary>
     public const string PendingWorkMarker = "/var/lib/rancher/rke2c/pending";
 
+    /// <summary>The cluster lock an apply holds on every host while it runs; see <c>Rollout.ClusterLock</c>.</summary>
+    public const string LockFile = "/var/lib/rancher/rke2c/lock";
+
     /// <summary>Where previous versions of files rke2c replaces are kept, one timestamped copy per write.</summary>
     public const string BackupDirectory = "/var/lib/rancher/rke2c/backups";
 }

@@ -12,16 +12,24 @@ public static class InstallOperations
         set -eu
         dir=$1 name=$2
         mkdir -p "$dir"
-        cat > "$dir/$name.part"
-        mv -f "$dir/$name.part" "$dir/$name"
+        part=$(mktemp "$dir/$name.part.XXXXXX")
+        trap 'rm -f "$part"' EXIT
+        cat > "$part"
+        chmod 0644 "$part"
+        mv -f "$part" "$dir/$name"
+        trap - EXIT
         """;
 
     private const string FetchScript = """
         set -eu
         dir=$1 url=$2 name=$3
         mkdir -p "$dir"
-        curl -fsSL --retry 3 --max-time 600 -o "$dir/$name.part" "$url/$name"
-        mv -f "$dir/$name.part" "$dir/$name"
+        part=$(mktemp "$dir/$name.part.XXXXXX")
+        trap 'rm -f "$part"' EXIT
+        curl -fsSL --retry 3 --max-time 600 -o "$part" "$url/$name"
+        chmod 0644 "$part"
+        mv -f "$part" "$dir/$name"
+        trap - EXIT
         """;
 
     private const string VerifyAndUnpackScript = """

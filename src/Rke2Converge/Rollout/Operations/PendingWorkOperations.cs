@@ -6,12 +6,16 @@ namespace Rke2Converge.Rollout.Operations;
 /// <summary>Writes and clears the marker that lets a re-run finish what an interrupted or failed rollout started.</summary>
 public static class PendingWorkOperations
 {
-    /// <summary>Shell function <c>mark_pending MARKER STAGE</c>, for scripts that record a stage as part of their own work.</summary>
+    /// <summary>
+    /// Shell function <c>mark_pending MARKER STAGE</c>, for scripts that record a stage as part of their own work.
+    /// The temp file has a unique name beside the marker, so the rename is atomic and two writers never share it.
+    /// </summary>
     public const string MarkFunction = """
         mark_pending() {
           mkdir -p "$(dirname "$1")"
-          printf '%s\n' "$2" > "$1.tmp"
-          mv -f "$1.tmp" "$1"
+          pending_tmp=$(mktemp "$1.XXXXXX")
+          printf '%s\n' "$2" > "$pending_tmp"
+          mv -f "$pending_tmp" "$1"
         }
 
         """;
