@@ -105,7 +105,8 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
         }
         catch (Exception error) when (error is RemoteException or FormatException)
         {
-            return $"could not lock {node}: {error.Message}";
+            var reason = error.Message.StartsWith(node + ": ", StringComparison.Ordinal) ? error.Message[(node.Length + 2)..] : error.Message;
+            return $"could not lock {node}: {reason}";
         }
     }
 

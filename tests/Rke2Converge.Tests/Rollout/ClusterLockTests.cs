@@ -70,6 +70,19 @@ public sealed class ClusterLockTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_host_refuses_the_run_and_releases_the_others()
+    {
+        IRemoteShell Shells(string node) => node == "h2" ? new UnreachableShell(node) : ShellFor(node);
+        var clusterLock = new ClusterLock(new LiveExecutor(), Shells, Holder("alice"), "/placeholder/lock");
+
+        var attempt = await clusterLock.AcquireAsync(Nodes, forceUnlock: false, default);
+
+        Assert.False(attempt.Acquired);
+        Assert.Equal("could not lock h2: ssh: connect to host 10.0.0.2 port 22: Connection refused\nNothing was changed.", attempt.Refusal);
+        Assert.All(Nodes, node => Assert.Empty(FilesOf(node)));
+    }
+
+    [Fact]
     public async Task Release_removes_only_this_runs_lock_and_lets_the_next_run_in()
     {
         var alice = LockFor(Holder("alice"));
@@ -224,6 +237,16 @@ public sealed class ClusterLockTests : IDisposable
         Assert.All(results, result => Assert.True(result.Succeeded, result.Stderr));
         Assert.Equal("restart\n", await File.ReadAllTextAsync(marker));
         Assert.Equal(["pending"], Directory.EnumerateFiles(_root).Select(file => Path.GetFileName(file)));
+    }
+
+    private sealed class UnreachableShell(string node) : IRemoteShell
+    {
+        public string NodeName => node;
+
+        public Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken) =>
+            throw new RemoteConnectionException($"{node}: ssh: connect to host 10.0.0.2 port 22: Connection refused");
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Runs commands locally with the lock path argument pointed at this node's own directory.</summary>
