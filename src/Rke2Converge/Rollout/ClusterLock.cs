@@ -103,6 +103,11 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
             lock (_held) _held.Add(node);
             return null;
         }
+        catch (RemoteConnectionException)
+        {
+            // An unreachable host cannot be changed either: the plan reports it as a problem and apply stops there.
+            return null;
+        }
         catch (Exception error) when (error is RemoteException or FormatException)
         {
             var reason = error.Message.StartsWith(node + ": ", StringComparison.Ordinal) ? error.Message[(node.Length + 2)..] : error.Message;
