@@ -9,7 +9,7 @@ namespace Rke2Converge.Templates;
 public static class ConfigYamlWriter
 {
     private static readonly ISerializer Serializer = new SerializerBuilder()
-        .WithQuotingNecessaryStrings()
+        .WithQuotingNecessaryStrings(quoteYaml1_1Strings: true)
         .DisableAliases()
         .WithEventEmitter(next => new EscapedLineBreaks(next))
         .Build();

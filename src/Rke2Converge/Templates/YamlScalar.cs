@@ -14,7 +14,7 @@ namespace Rke2Converge.Templates;
 /// </summary>
 public static class YamlScalar
 {
-    private static readonly ISerializer Serializer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
+    private static readonly ISerializer Serializer = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).Build();
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().Build();
 
     public static string Of(object? value) => value switch

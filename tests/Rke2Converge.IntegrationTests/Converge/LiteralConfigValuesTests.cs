@@ -14,13 +14,12 @@ namespace Rke2Converge.IntegrationTests.Converge;
 [Collection(Clusters.Name)]
 public sealed partial class LiteralConfigValuesTests
 {
-    // Not yet here: "yes", "off" and the other YAML 1.1 booleans. ConfigYamlWriter writes them plain, so go-yaml v2
-    // (RKE2's config parser) reads booleans; it needs WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).
     private static readonly string[] Literals =
     [
         "a=b: c # d", "'single' \"double\"", "true", "null", "~", "0x10", "1e3", "- item", "&anchor *alias !tag",
         "{a: b} [c]", "%percent @at `back`", "  leading and trailing  ", "line1\nline2", "ünïcødé 日本語 🚀",
         "$(touch /tmp/rke2c-pwned) `id` ${HOME}", "{{yaml}} {{{cluster}}}", "#not a comment", "key: value", "2001-12-14",
+        "yes", "off", "On", "n", "Y",
     ];
 
     // go-yaml v2's resolve table for plain scalars: YAML 1.1 booleans, nulls, numbers (any base, '_' ignored).
