@@ -170,7 +170,7 @@ public sealed class Pipeline : IAsyncDisposable
     {
         var model = cluster.Model;
         OpenShells(model);
-        var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]));
+        var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]) { Resources = d.Resources });
         var gathered = await new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken).ConfigureAwait(false);
         if (gathered.Failures.Count > 0) Error(FactGatheringException.Describe(gathered.Failures, cluster.Desired.Count));
         var plan = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));

@@ -4,7 +4,11 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Facts;
 
 /// <summary>One host to read: where, through which shell, and which sysctls the playbook cares about there.</summary>
-public sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCollection<string> SysctlKeys);
+public sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCollection<string> SysctlKeys)
+{
+    /// <summary>Resources whose state is read in the same round trip.</summary>
+    public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
+}
 
 /// <summary>
 /// Reads facts from many hosts at once, one round trip each, at most <see cref="MaxParallel"/> at a time.
@@ -70,9 +74,9 @@ public sealed class FactGatherer
 
     private async Task<HostFacts> GatherOneAsync(FactRequest request, CancellationToken cancellationToken)
     {
-        var command = FactScript.Build(request.SysctlKeys, Timeout);
+        var command = FactScript.Build(request.SysctlKeys, [.. request.Resources.Select(r => r.FactFragment(request.Node))], Timeout);
         var result = await request.Shell.RunCheckedAsync(command, cancellationToken).ConfigureAwait(false);
-        return FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments);
+        return FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments, request.Resources);
     }
 }
 

@@ -14,7 +14,8 @@ public static partial class FactParser
     /// been reported (as a value or as missing).
     /// </summary>
     /// <exception cref="FactParseException">The output is not complete, well-formed fact output.</exception>
-    public static HostFacts Parse(string nodeName, string stdout, IEnumerable<string>? expectedSysctls = null)
+    public static HostFacts Parse(
+        string nodeName, string stdout, IEnumerable<string>? expectedSysctls = null, IReadOnlyList<Resources.Resource>? resources = null)
     {
         ArgumentNullException.ThrowIfNull(nodeName);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -30,7 +31,7 @@ public static partial class FactParser
             throw parser.Error($"output is truncated: it does not end with '{FactScript.Trailer}'");
         }
         for (var i = 1; i < lines.Count - 1; i++) parser.Read(i + 1, lines[i]);
-        return parser.Build(expectedSysctls);
+        return parser.Build(expectedSysctls, resources ?? []);
     }
 
     /// <summary>Runtime sysctl values as /proc prints them, with tabs and runs of spaces reduced to one space.</summary>
@@ -94,6 +95,7 @@ public static partial class FactParser
         private readonly List<ConfigDropIn> _dropIns = [];
         private readonly Dictionary<string, ServiceFacts> _units = new(StringComparer.Ordinal);
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private readonly Dictionary<int, List<string[]>> _resourceRecords = [];
         private string? _managedSysctlFile;
         private string? _configYaml;
         private PendingWork _pending;
@@ -125,6 +127,14 @@ public static partial class FactParser
                 case "dropin":
                     ExactFields(fields, 3);
                     _dropIns.Add(new ConfigDropIn(Text(fields[1]), Text(fields[2])));
+                    return;
+                case "res":
+                    if (!int.TryParse(Field(fields, 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                    {
+                        throw Error($"resource record index '{Truncate(fields[1])}' is not a number");
+                    }
+                    if (!_resourceRecords.TryGetValue(index, out var records)) _resourceRecords[index] = records = [];
+                    records.Add(fields[2..]);
                     return;
                 case "unit":
                     ExactFields(fields, 5);
@@ -162,7 +172,7 @@ public static partial class FactParser
             var other => throw Error($"{Model.Rke2Paths.PendingWorkMarker} holds '{Truncate(other)}', expected restart or verify"),
         };
 
-        public HostFacts Build(IEnumerable<string>? expectedSysctls)
+        public HostFacts Build(IEnumerable<string>? expectedSysctls, IReadOnlyList<Resources.Resource> resources)
         {
             _lineNumber = 0;
             string[] required = ["managed-sysctl", "config", "pending", "rke2-version", "os-release", "arch", "hostname"];
@@ -171,6 +181,22 @@ public static partial class FactParser
                 .Concat((expectedSysctls ?? []).Where(key => !_sysctls.ContainsKey(key)).Select(key => $"sysctl {key}"))
                 .ToList();
             if (absent.Count > 0) throw Error($"output lacks records: {string.Join(", ", absent)}");
+
+            var unknown = _resourceRecords.Keys.Where(index => index < 0 || index >= resources.Count).ToList();
+            if (unknown.Count > 0) throw Error($"records for resource {unknown[0]}, but only {resources.Count} were asked about");
+            var states = new Dictionary<string, object>(StringComparer.Ordinal);
+            for (var i = 0; i < resources.Count; i++)
+            {
+                try
+                {
+                    states[resources[i].Key] = resources[i].ParseFacts(
+                        new Resources.ResourceRecords(resources[i].Key, _resourceRecords.GetValueOrDefault(i) ?? []));
+                }
+                catch (Resources.ResourceRecordException error)
+                {
+                    throw Error(error.Message);
+                }
+            }
 
             var osRelease = _osRelease is null ? new Dictionary<string, string>() : ParseOsRelease(_osRelease);
             return new HostFacts
@@ -188,6 +214,7 @@ public static partial class FactParser
                 OsVersion = osRelease.GetValueOrDefault("VERSION_ID", ""),
                 Arch = MapArchitecture(_arch!),
                 Hostname = _hostname!.Trim(),
+                Resources = states,
             };
         }
 

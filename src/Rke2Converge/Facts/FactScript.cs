@@ -22,7 +22,10 @@ public static class FactScript
 
     // C locale: glob order is byte order, as rke2 reads config.yaml.d. No set -e: a missing file or command is a fact,
     // not a failure. `value=$(cat ...)` drops trailing newlines, which sysctl values do not need.
-    public static readonly string Script = $$"""
+    /// <summary>The script without resource fragments.</summary>
+    public static string Script => BaseScript + $"echo '{Trailer}'\n";
+
+    private static readonly string BaseScript = $$"""
         export LC_ALL=C
         b64() { printf '%s' "$1" | base64 -w0; }
         file_record() {
@@ -73,16 +76,20 @@ public static class FactScript
         else file_record os-release /usr/lib/os-release; fi
         printf 'arch %s\n' "$(b64 "$(uname -m)")"
         printf 'hostname %s\n' "$(b64 "$(uname -n)")"
-        echo '{{Trailer}}'
+
         """;
 
     /// <summary>The fact-gathering command for the given sysctl keys (dotted, or slash-separated like sysctl(8) allows).</summary>
-    public static RemoteCommand Build(IEnumerable<string> sysctlKeys, TimeSpan? timeout = null)
+    public static RemoteCommand Build(IEnumerable<string> sysctlKeys, TimeSpan? timeout = null) => Build(sysctlKeys, [], timeout);
+
+    /// <summary>The same, with each resource's fragment appended (record <c>res i ...</c> for fragment i).</summary>
+    public static RemoteCommand Build(IEnumerable<string> sysctlKeys, IReadOnlyList<string> resourceFragments, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(sysctlKeys);
         var keys = sysctlKeys.Distinct(StringComparer.Ordinal).ToList();
         foreach (var key in keys) ValidateSysctlKey(key);
-        return new RemoteCommand("gather facts", Script)
+        var script = BaseScript + Resources.ResourceFactScript.Compose(resourceFragments) + $"echo '{Trailer}'\n";
+        return new RemoteCommand("gather facts", script)
         {
             Arguments = keys,
             Timeout = timeout ?? TimeSpan.FromSeconds(30),

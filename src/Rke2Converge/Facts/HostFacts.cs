@@ -45,4 +45,7 @@ public sealed record HostFacts
     public string Arch { get; init; } = "unknown";
 
     public string Hostname { get; init; } = "";
+
+    /// <summary>Each requested resource's parsed state, by resource key.</summary>
+    public IReadOnlyDictionary<string, object> Resources { get; init; } = new Dictionary<string, object>();
 }

@@ -27,7 +27,13 @@ public sealed record GateSettings
 
     /// <summary>How long etcd and kube-apiserver must run without a restart before the next node may be touched.</summary>
     public TimeSpan SettleWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The playbook's own gates, run after the built-in ones.</summary>
+    public IReadOnlyList<CustomGateSpec> Custom { get; init; } = [];
 }
+
+/// <summary>A user gate: a read-only command run on the node until it exits 0 (and prints <see cref="Expect"/>, when given).</summary>
+public sealed record CustomGateSpec(string Name, string Command, string? Expect, GateTiming Timing, IReadOnlyList<NodeRole> Roles);
 
 /// <summary>How many agents converge at once: a share of all agents, at least one.</summary>
 public sealed record AgentBatching(int? Count = null, int Percent = 10)
@@ -58,6 +64,9 @@ public sealed record ClusterModel
     public GateSettings Gates { get; init; } = new();
     public AgentBatching AgentBatching { get; init; } = new();
 
+    /// <summary>Resources (files, registries, manifests, ...) declared for all nodes, a role or one node.</summary>
+    public IReadOnlyList<ScopedResource> Resources { get; init; } = [];
+
     /// <summary>Where the playbook declared each setting; empty for models built in code.</summary>
     public DeclarationSites Sites { get; init; } = DeclarationSites.Empty;
 
@@ -83,7 +92,28 @@ public sealed record ClusterModel
         return merged.MergedWith(node.Config);
     }
 
+    /// <summary>
+    /// The resources one node gets: cluster-wide, then its role's, then its own; a narrower declaration replaces a
+    /// wider one with the same key. Resources that do not belong on the node (manifests on agents) are left out.
+    /// </summary>
+    public IReadOnlyList<Resources.Resource> ResourcesFor(NodeSpec node)
+    {
+        var merged = new Dictionary<string, Resources.Resource>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var scoped in Resources.Where(r => r.Node is null && r.Role is null)
+                     .Concat(Resources.Where(r => r.Node is null && r.Role == node.Role))
+                     .Concat(Resources.Where(r => r.Node == node.Name)))
+        {
+            if (!merged.ContainsKey(scoped.Resource.Key)) order.Add(scoped.Resource.Key);
+            merged[scoped.Resource.Key] = scoped.Resource;
+        }
+        return [.. order.Select(key => merged[key]).Where(resource => resource.AppliesTo(node))];
+    }
+
     /// <summary>Servers in join order, then agents in declaration order.</summary>
     public IReadOnlyList<NodeSpec> RolloutOrder() =>
         [.. JoinOrder.Select(Node), .. Nodes.Where(n => n.Role == NodeRole.Agent)];
 }
+
+/// <summary>A resource and the scope it was declared at: all nodes (both null), one role, or one node.</summary>
+public sealed record ScopedResource(Resources.Resource Resource, SettingScope Scope, NodeRole? Role = null, string? Node = null);

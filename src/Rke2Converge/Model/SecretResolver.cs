@@ -16,6 +16,7 @@ public sealed class SecretResolver(Action<string> onResolved)
         Collect("Config", model.Config, sources);
         foreach (var (role, config) in model.RoleConfig) Collect($"{role.DisplayName()} config", config, sources);
         foreach (var node in model.Nodes) Collect($"{node.Name} config", node.Config, sources);
+        foreach (var scoped in model.Resources) sources.AddRange(scoped.Resource.Secrets.Select(secret => (scoped.Resource.Key, secret)));
 
         var problems = new List<string>();
         foreach (var (where, source) in sources)

@@ -3,6 +3,7 @@ using Rke2Converge.Model;
 using Rke2Converge.Plan.Changes;
 using Rke2Converge.Plan.Desired;
 using Rke2Converge.Plan.Diff;
+using Rke2Converge.Resources;
 using Rke2Converge.Templates;
 
 namespace Rke2Converge.Plan;
@@ -107,10 +108,32 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
         var install = PlanInstall(node, facts, problems);
         if (install is not null) changes.Add(install);
 
-        var service = PlanService(node, facts, restartReason: install is not null ? "version changes" : configChange is not null ? "config changes" : null, problems);
+        var resources = PlanResources(node, facts, problems);
+        changes.AddRange(resources);
+        var restartedBy = resources.FirstOrDefault(change => change.Effect.HasFlag(ServiceEffect.Restart));
+        var restartReason = install is not null ? "version changes" : configChange is not null ? "config changes" : restartedBy is not null ? $"{restartedBy.Title} changes" : null;
+        var service = PlanService(node, facts, restartReason, problems);
         if (service is not null) changes.Add(service);
 
         return new HostPlan(node, facts, changes, problems, notes);
+    }
+
+    /// <summary>Each resource diffs its own facts; no difference, no change.</summary>
+    private List<ResourceChange> PlanResources(NodeDesiredState node, HostFacts facts, List<string> problems)
+    {
+        var changes = new List<ResourceChange>();
+        var context = new ResourceContext(node, facts, revealSecret);
+        foreach (var resource in node.Resources)
+        {
+            if (!facts.Resources.TryGetValue(resource.Key, out var state))
+            {
+                problems.Add($"{resource.Key}: no facts were gathered for it");
+                continue;
+            }
+            if (resource.Diff(state, context) is { } change) changes.Add(change);
+        }
+        problems.AddRange(context.Problems);
+        return changes;
     }
 
     private ConfigFileChange? PlanConfig(NodeDesiredState node, HostFacts facts, List<string> problems, List<string> notes)

@@ -4,7 +4,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Playbooks;
 
 /// <summary>One node being declared; its own config and sysctls overlay the cluster-wide and role ones.</summary>
-public sealed class NodeDeclaration
+public sealed class NodeDeclaration : ResourceScope
 {
     private readonly PlaybookContext _context;
     private readonly SettingScope _scope;
@@ -12,6 +12,7 @@ public sealed class NodeDeclaration
     private SshSettings _ssh = new();
 
     internal NodeDeclaration(PlaybookContext context, string name, string address, NodeRole role, SourceLocation at)
+        : base(context, SettingScope.ForNode(name), null, name)
     {
         _context = context;
         Name = name;

@@ -45,6 +45,22 @@ public sealed class PlaybookGates
             StaticPodsStable = Timed(s.StaticPodsStable, timeout, poll, file, line),
         });
 
+    /// <summary>
+    /// A gate of your own, run on each node after the built-in gates (only on <paramref name="roles"/> when given):
+    /// it passes once <paramref name="command"/> exits 0 and its output contains <paramref name="expect"/> (if given).
+    /// The command runs as the SSH user (through sudo when not root) and must only read.
+    /// </summary>
+    public PlaybookGates Custom(string name, string command, string? expect = null, TimeSpan? timeout = null, TimeSpan? poll = null,
+        NodeRole[]? roles = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('\n', StringComparison.Ordinal)) throw new PlaybookException("custom gate name must be one non-empty line", at);
+        if (string.IsNullOrWhiteSpace(command)) throw new PlaybookException($"custom gate '{name}' has an empty command", at);
+        if (Settings.Custom.Any(gate => gate.Name == name)) throw new PlaybookException($"custom gate '{name}' is declared twice", at);
+        var timing = Timed(new GateTiming(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2)), timeout, poll, file, line);
+        return Set(s => s with { Custom = [.. s.Custom, new CustomGateSpec(name, command, expect, timing, roles ?? [])] });
+    }
+
     /// <summary>How long etcd and kube-apiserver must run without a restart before the next node is touched.</summary>
     public PlaybookGates SettleWindow(TimeSpan window, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {

@@ -8,7 +8,7 @@ namespace Rke2Converge.Playbooks;
 /// The playbook language: every public member here can be called by name from a .csx playbook. A playbook only
 /// declares; nothing here touches the network or any host. <see cref="ToModel"/> yields what was declared.
 /// </summary>
-public sealed class PlaybookGlobals
+public sealed class PlaybookGlobals : ResourceScope
 {
     private readonly PlaybookContext _context;
     private readonly ClusterDeclaration _cluster;
@@ -24,8 +24,14 @@ public sealed class PlaybookGlobals
     /// <param name="playbookPath">The main playbook file; relative paths in the playbook resolve against its directory.</param>
     /// <param name="displayPath">Turns a source file's full path into the one shown to users (default: unchanged).</param>
     public PlaybookGlobals(string playbookPath, Func<string, string>? displayPath = null)
+        : this(new PlaybookContext(playbookPath, displayPath ?? (path => path)))
     {
-        _context = new PlaybookContext(playbookPath, displayPath ?? (path => path));
+    }
+
+    private PlaybookGlobals(PlaybookContext context)
+        : base(context, SettingScope.Cluster, null, null)
+    {
+        _context = context;
         _cluster = new ClusterDeclaration(_context);
         Config = new PlaybookConfig(_context, SettingScope.Cluster);
         Secret = new PlaybookSecrets(_context);
@@ -160,6 +166,7 @@ public sealed class PlaybookGlobals
         Gates = Gates.Settings,
         AgentBatching = _agentBatching,
         Sites = _context.Sites(),
+        Resources = [.. DeclaredResources, .. _roles.Values.SelectMany(role => role.DeclaredResources), .. _nodes.SelectMany(node => node.DeclaredResources)],
     };
 
     /// <summary>A lone server needs no declared order; with several, the order is the operator's to state.</summary>

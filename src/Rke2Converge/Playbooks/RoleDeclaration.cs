@@ -3,9 +3,10 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Playbooks;
 
 /// <summary>Settings for every node of one role: <c>Role(NodeRole.Agent).Config["node-label"] = ...</c>.</summary>
-public sealed class RoleDeclaration
+public sealed class RoleDeclaration : ResourceScope
 {
     internal RoleDeclaration(PlaybookContext context, NodeRole role)
+        : base(context, SettingScope.ForRole(role), role, null)
     {
         Role = role;
         Config = new PlaybookConfig(context, SettingScope.ForRole(role));

@@ -17,6 +17,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
     [
         new MarkPendingPhase(),
         new ApplySysctlsPhase(),
+        new ApplyResourcesPhase(),
         new WriteConfigPhase(),
         new InstallRke2Phase(),
         new StartServicePhase(),

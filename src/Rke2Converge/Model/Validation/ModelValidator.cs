@@ -17,6 +17,7 @@ public sealed class ModelValidator
         SysctlRules.Check(model, problems);
         ConfigRules.Check(model, problems);
         KernelFlagRules.Check(model, problems);
+        ResourceRules.Check(model, problems);
         return problems;
     }
 }

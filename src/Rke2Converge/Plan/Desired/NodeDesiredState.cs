@@ -16,6 +16,9 @@ public sealed record NodeDesiredState(
 
     public string ServiceName => Node.Role.ServiceName();
 
+    /// <summary>Resources merged for this node, in declaration order.</summary>
+    public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
+
     /// <summary>True when the kubelet will refuse to start unless the kernel flags match (protect-kernel-defaults or profile: cis).</summary>
     public bool ProtectsKernelDefaults => KernelFlags.AreProtected(Config);
 

@@ -12,7 +12,7 @@ public sealed class AwaitReadinessPhase : INodePhase
 
     public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
     {
-        var gates = GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp);
+        IReadOnlyList<ReadinessGate> gates = [.. GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp), .. CustomGate.For(node.Settings.Gates, node.Plan.Desired.Role)];
         node.NodeReadyDeferred = !gates.OfType<NodeReadyGate>().Any();
         await PassAsync(node, gates, cancellationToken).ConfigureAwait(false);
         // A deferred node Ready gate clears the marker when it passes, at the end of the rollout.

@@ -1,0 +1,57 @@
+using Rke2Converge.Model;
+using Rke2Converge.Rollout.Operations;
+
+namespace Rke2Converge.Resources;
+
+/// <summary><c>Directory(path, mode, owner)</c>: exists with this mode and owner; <c>.Absent()</c> moves it, whole, into the backups.</summary>
+public sealed class DirectoryResource(string path, string mode, string? owner) : Resource<FileState>
+{
+    public string Path { get; } = path;
+
+    public string Mode { get; } = mode;
+
+    public string? Owner { get; } = owner;
+
+    public bool IsAbsent { get; private set; }
+
+    public override string Key => $"directory {Path}";
+
+    public override string Kind => "directory";
+
+    public DirectoryResource Absent()
+    {
+        IsAbsent = true;
+        return this;
+    }
+
+    public override IEnumerable<string> Validate() =>
+        ResourcePaths.Check(Path, Key).Concat(ResourcePaths.CheckMode(Mode, Key)).Concat(ResourcePaths.CheckOwner(Owner, Key));
+
+    public override string FactFragment(NodeSpec node) => DesiredFile.Probe(Path, sendContent: false);
+
+    protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
+
+    protected override ResourceChange? Diff(FileState actual, ResourceContext context)
+    {
+        var mode = FileState.NormalizeMode(Mode);
+        if (IsAbsent)
+        {
+            return actual.Kind == FileKind.Missing ? null : Change("remove", [], FileOperations.Remove(Path));
+        }
+        switch (actual.Kind)
+        {
+            case FileKind.Missing:
+                return Change($"create ({mode}{(Owner is null ? "" : " " + Owner)})", [], FileOperations.EnsureDirectory(Path, mode, Owner));
+            case FileKind.File or FileKind.Other:
+                return Change($"replace the {actual.Kind.ToString().ToLowerInvariant()} at this path with a directory", [],
+                    FileOperations.Remove(Path), FileOperations.EnsureDirectory(Path, mode, Owner));
+        }
+        var lines = new List<string>();
+        if (actual.Mode != mode) lines.Add($"mode {actual.Mode} → {mode}");
+        if (Owner is not null && actual.Owner != Owner) lines.Add($"owner {actual.Owner} → {Owner}");
+        return lines.Count == 0 ? null : Change("set " + string.Join(", ", lines), lines, FileOperations.EnsureDirectory(Path, mode, Owner));
+    }
+
+    private ResourceChange Change(string description, IReadOnlyList<string> lines, params Remote.RemoteCommand[] steps) =>
+        new(Kind, Key, description, lines, ServiceEffect.None) { Steps = steps };
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Resources;
+
+/// <summary>
+/// <c>EnvFile().Set("HTTP_PROXY", "http://proxy:3128")</c>: <c>/etc/default/rke2-server</c> or <c>rke2-agent</c>
+/// (by the node's role), which RKE2's unit reads through <c>EnvironmentFile=-/etc/default/%N</c>. The service
+/// reads it only when it starts, so a change restarts it. A Secret value makes the whole file sensitive.
+/// </summary>
+public sealed partial class EnvFileResource : FileBackedResource
+{
+    private readonly List<KeyValuePair<string, object>> _variables = [];
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    public IReadOnlyList<KeyValuePair<string, object>> Variables => _variables;
+
+    public override string Key => "env-file";
+
+    public override string Kind => "env-file";
+
+    public override bool IsSensitive => _variables.Any(v => v.Value is SecretSource);
+
+    public override IEnumerable<SecretSource> Secrets => _variables.Select(v => v.Value).OfType<SecretSource>();
+
+    /// <summary>Sets one variable (a string, number or Secret); setting it again replaces the value.</summary>
+    public EnvFileResource Set(string name, object value)
+    {
+        _variables.RemoveAll(v => v.Key == name);
+        _variables.Add(new(name, value));
+        return this;
+    }
+
+    public override string PathFor(NodeSpec node) => $"/etc/default/{node.Role.ServiceName()}";
+
+    public override IEnumerable<string> Validate()
+    {
+        if (_variables.Count == 0) yield return "env-file: declares no variables (use .Set(name, value))";
+        foreach (var (name, value) in _variables)
+        {
+            if (!NamePattern().IsMatch(name)) yield return $"env-file: '{name}' is not a variable name";
+            if (value is string text && (text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal)))
+            {
+                yield return $"env-file: {name} spans several lines";
+            }
+        }
+    }
+
+    protected override DesiredFile Desired(ResourceContext context)
+    {
+        var content = new StringBuilder("# Managed by rke2c.\n");
+        foreach (var (name, value) in _variables) content.Append(name).Append("=\"").Append(Escape(context.Text(value))).Append("\"\n");
+        return new DesiredFile(PathFor(context.Node.Node), content.ToString(), "0600", Sensitive: IsSensitive);
+    }
+
+    protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
+
+    // systemd's EnvironmentFile parsing: inside double quotes, backslash escapes '"', '\\' and '$' literally.
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+}

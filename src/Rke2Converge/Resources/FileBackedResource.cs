@@ -1,0 +1,31 @@
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Resources;
+
+/// <summary>A resource that is one file on the node: facts, diff and steps come from <see cref="DesiredFile"/>.</summary>
+public abstract class FileBackedResource : Resource<FileState>
+{
+    /// <summary>Where the file lives on this node (it may depend on the role, like <c>/etc/default/rke2-agent</c>).</summary>
+    public abstract string PathFor(NodeSpec node);
+
+    /// <summary>Whether the content holds secrets: then it never travels back in facts and diffs show only that it changed.</summary>
+    public abstract bool IsSensitive { get; }
+
+    /// <summary>The file this node should have; content null means absent.</summary>
+    protected abstract DesiredFile Desired(ResourceContext context);
+
+    protected abstract ServiceEffect EffectOf(ResourceContext context);
+
+    public override string FactFragment(NodeSpec node) => DesiredFile.Probe(PathFor(node), !IsSensitive);
+
+    protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
+
+    protected override ResourceChange? Diff(FileState actual, ResourceContext context)
+    {
+        var desired = Desired(context);
+        if (desired.Content is null && actual.Kind == FileKind.Missing) return null;
+        var comparison = desired.Compare(actual);
+        if (comparison is not { } found) return null;
+        return new ResourceChange(Kind, $"{Kind} {desired.Path}", found.Description, found.Lines, EffectOf(context)) { Steps = found.Steps };
+    }
+}

@@ -1,0 +1,70 @@
+using Rke2Converge.Model;
+
+namespace Rke2Converge.Resources;
+
+/// <summary>What a change does to the RKE2 service, like an Ansible handler: collected per node, acted on once.</summary>
+[Flags]
+public enum ServiceEffect
+{
+    None = 0,
+
+    /// <summary>systemd must re-read unit files (<c>systemctl daemon-reload</c>), once, after every step of the node.</summary>
+    DaemonReload = 1,
+
+    /// <summary>RKE2 reads the thing only at startup: the node's service is restarted, at most once per run.</summary>
+    Restart = 2,
+}
+
+/// <summary>
+/// One managed thing on a node. A resource contributes (a) a fragment to the node's single fact script, (b) the
+/// parse of the records that fragment prints, (c) a diff of that state against what it wants, yielding a
+/// <see cref="ResourceChange"/> (or nothing: no difference, no change) that carries (d) the ordered remote steps apply
+/// runs through the one mutation path, and (e) the change's <see cref="ServiceEffect"/>.
+/// Adding a kind of managed thing is one subclass of <see cref="Resource{TState}"/> in this folder.
+/// </summary>
+public abstract class Resource
+{
+    /// <summary>The playbook line that declared it, for validation errors.</summary>
+    public SourceLocation? DeclaredAt { get; internal set; }
+
+    /// <summary>Identifies the thing on a node (<c>file /etc/x</c>); a node-scope declaration replaces a cluster-scope one with the same key.</summary>
+    public abstract string Key { get; }
+
+    /// <summary>Stable short name for plans and JSON: <c>file</c>, <c>registries</c>, ...</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Whether the resource belongs on this node at all (manifests only on servers, say).</summary>
+    public virtual bool AppliesTo(NodeSpec node) => true;
+
+    /// <summary>Everything wrong with the declaration, each message naming the resource; reported at <see cref="DeclaredAt"/>.</summary>
+    public virtual IEnumerable<string> Validate() => [];
+
+    /// <summary>Secrets the resource will need, resolved before any host is touched.</summary>
+    public virtual IEnumerable<SecretSource> Secrets => [];
+
+    /// <summary>
+    /// A read-only POSIX sh fragment for the node's fact script. It prints its records with <c>rec FIELD...</c>
+    /// (fields without spaces; <c>b64</c> encodes anything else) and may use the helpers in <see cref="ResourceFactScript.Prelude"/>.
+    /// Every value taken from the playbook must be quoted with <see cref="Remote.ShellQuote"/>.
+    /// </summary>
+    public abstract string FactFragment(NodeSpec node);
+
+    /// <summary>Turns the fragment's records into the resource's own state object.</summary>
+    /// <exception cref="ResourceRecordException">The records are not what the fragment prints.</exception>
+    public abstract object ParseFacts(ResourceRecords records);
+
+    /// <summary>The change this node needs, or null when it already matches.</summary>
+    public abstract ResourceChange? Diff(object state, ResourceContext context);
+}
+
+/// <summary>A resource whose parsed facts are a <typeparamref name="TState"/>.</summary>
+public abstract class Resource<TState> : Resource where TState : notnull
+{
+    public sealed override object ParseFacts(ResourceRecords records) => Parse(records);
+
+    public sealed override ResourceChange? Diff(object state, ResourceContext context) => Diff((TState)state, context);
+
+    protected abstract TState Parse(ResourceRecords records);
+
+    protected abstract ResourceChange? Diff(TState actual, ResourceContext context);
+}

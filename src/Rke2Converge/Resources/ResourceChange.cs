@@ -1,0 +1,23 @@
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Resources;
+
+/// <summary>
+/// A resource's difference on one node: what the plan shows (before → after, secrets as <c>(sensitive)</c>), the
+/// steps apply runs, in order, and what the service must do afterwards. Steps may carry secret content on stdin;
+/// they are never printed (the plan and JSON show only kind, summary and details; a dry run only step descriptions).
+/// </summary>
+public sealed record ResourceChange(string ResourceKind, string Title, string Description, IReadOnlyList<string> Lines, ServiceEffect Effect) : Change
+{
+    public override string Kind => ResourceKind;
+
+    public override string Summary => $"{Title}: {Description}{EffectNote}";
+
+    public override IReadOnlyList<string> Details => Lines;
+
+    /// <summary>Remote commands run in order by the resources phase, through the rollout's executor.</summary>
+    public IReadOnlyList<RemoteCommand> Steps { get; init; } = [];
+
+    private string EffectNote => Effect.HasFlag(ServiceEffect.Restart) ? " (needs restart)" : "";
+}
