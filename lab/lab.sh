@@ -258,8 +258,8 @@ cmd_up() {
 
   # Mount points that must exist on the real machine; only these may be created (empty).
   local mount_point
-  for mount_point in /etc/rancher /var/lib/rancher; do [[ -d $mount_point ]] || mkdir -p "$mount_point"; done
-  for mount_point in /etc/sysctl.d /usr/local /etc/systemd/system /root /home /run /proc/sys; do
+  for mount_point in /etc/rancher /var/lib/rancher /etc/modules-load.d; do [[ -d $mount_point ]] || mkdir -p "$mount_point"; done
+  for mount_point in /etc/sysctl.d /usr/local /etc/systemd/system /root /home /run /proc/sys /etc/default /sys/module; do
     [[ -d $mount_point ]] || die "up: $mount_point does not exist on this machine"
   done
   if [[ -n $sudo_user ]]; then
@@ -279,6 +279,11 @@ cmd_up() {
     address=127.0.$net.$i
     h=$dir/hosts/h$i
     mkdir -p "$h"/{etc-rancher,var-lib-rancher,etc-sysctl.d,usr-local/sbin,etc-systemd-system,root/.ssh,home,run/sshd,run/rke2-sim,keys}
+    mkdir -p "$h"/{etc-default,etc-modules-load.d,sys-module}
+    cp -a /etc/default/. "$h/etc-default/"
+    # modprobe, apt-get and dpkg-query stand-ins: a lab host must not load modules into, or install packages on, the machine.
+    cp "$REPO_ROOT/lab/standins/"* "$h/usr-local/sbin/"
+    chmod 755 "$h/usr-local/sbin/"*
     chmod 700 "$h/root" "$h/root/.ssh"
     chmod 755 "$h/run" "$h/run/sshd" "$h/home"
     cp "$dir/id_ed25519.pub" "$h/root/.ssh/authorized_keys"
@@ -415,6 +420,9 @@ bind "$H/root" /root
 bind "$H/home" /home
 bind "$H/run" /run
 bind "$H/proc-sys" /proc/sys
+bind "$H/etc-default" /etc/default
+bind "$H/etc-modules-load.d" /etc/modules-load.d
+bind "$H/sys-module" /sys/module
 for tool in systemctl journalctl; do
   if [ -e "/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/usr/bin/$tool"; fi
   if [ -e "/bin/$tool" ] && [ ! "/bin/$tool" -ef "/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/bin/$tool"; fi
@@ -515,12 +523,20 @@ cmd_reboot() {
   # Reseed in place: the bind mount holds the directory, so replace its content, not the directory.
   find "$h/proc-sys" -mindepth 1 -delete
   cp -a "$h/sysctl-defaults/." "$h/proc-sys/"
+  find "$h/sys-module" -mindepth 1 -delete
   local dotnet_root=${DOTNET_ROOT:-}
   if [[ -z $dotnet_root ]] && command -v dotnet >/dev/null; then dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")"); fi
   nsenter -t "$pid" -m -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root ${dotnet_root:+DOTNET_ROOT=$dotnet_root} /bin/sh -c '
     for f in /etc/sysctl.d/*.conf; do
       [ -f "$f" ] || continue
       sysctl -p "$f" >/dev/null || echo "reboot: sysctl -p $f failed" >&2
+    done
+    # systemd-modules-load: one module name per line, # and ; start comments.
+    for f in /etc/modules-load.d/*.conf; do
+      [ -f "$f" ] || continue
+      sed -e "s/[#;].*//" "$f" | while read -r module; do
+        [ -n "$module" ] && { modprobe "$module" || echo "reboot: modprobe $module failed" >&2; }
+      done
     done' || true
   timeout 60 nsenter -t "$pid" -m -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root \
     ${dotnet_root:+DOTNET_ROOT=$dotnet_root} "$BIN_DIR/labsystemd" boot </dev/null \

@@ -9,7 +9,9 @@ using Rke2Converge.Templates;
 namespace Rke2Converge.Plan;
 
 /// <summary>Compares each node's desired state with its facts and lists the changes, pyinfra-style: no difference, no change.</summary>
-public sealed class Planner(string clusterName, TemplateRenderer templates, Func<SecretSource, string> revealSecret, string? registrationAddress = null)
+public sealed class Planner(
+    string clusterName, TemplateRenderer templates, Func<SecretSource, string> revealSecret, string? registrationAddress = null,
+    IReadOnlyList<CustomGateSpec>? customGates = null)
 {
     private readonly ConfigDiff _configDiff = new(revealSecret);
 
@@ -33,6 +35,11 @@ public sealed class Planner(string clusterName, TemplateRenderer templates, Func
         {
             notes.Add($"{version} has a known startup race (fixed in {fixedIn}): restarts go control-plane nodes before etcd nodes, " +
                       $"and each waits for static pods to settle. Consider {fixedIn}.");
+        }
+        foreach (var gate in customGates ?? [])
+        {
+            var where = gate.Roles.Count == 0 ? "each node" : "each " + string.Join(" or ", gate.Roles.Select(role => role.DisplayName())) + " node";
+            notes.Add($"custom gate '{gate.Name}' runs after the built-in gates on {where} that starts or restarts");
         }
         return new ClusterPlan(clusterName, version, hosts, notes);
     }

@@ -27,8 +27,8 @@ public static class TextDiff
         while (x < a.Length || y < b.Length)
         {
             if (x < a.Length && y < b.Length && a[x] == b[y]) { x++; y++; }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y])) diff.Add("+ " + b[y++]);
-            else diff.Add("- " + a[x++]);
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1])) diff.Add("- " + a[x++]);
+            else diff.Add("+ " + b[y++]);
         }
         return diff.Count <= MaxShown ? diff : [.. diff.Take(MaxShown), $"… {diff.Count - MaxShown} more changed lines"];
     }
