@@ -22,6 +22,8 @@ token_file="$lab_dir/token"
 [ -s "$token_file" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$token_file"
 RKE2_TOKEN=$(cat "$token_file")
 export RKE2_TOKEN
+# The registry mirror's password (playbooks/lab.csx reads it with Secret.FromFile).
+[ -s "$lab_dir/registry-password" ] || head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$lab_dir/registry-password"
 
 rke2c() { "$repo/.lab/rke2c/rke2c" "$@"; }
 echo "== rke2c plan playbooks/lab.csx"

@@ -54,6 +54,14 @@ public static class PlanJsonWriter
                 sensitive = entry.Sensitive ? true : (bool?)null,
             }),
         },
+        Resources.ResourceChange resource => new
+        {
+            kind = change.Kind,
+            summary = change.Summary,
+            resource = resource.Title,
+            details = resource.Details,
+            restart = resource.Effect.HasFlag(Resources.ServiceEffect.Restart) ? true : (bool?)null,
+        },
         InstallChange install => new { kind = change.Kind, summary = change.Summary, before = install.From, after = install.To.ToString() },
         _ => new { kind = change.Kind, summary = change.Summary },
     };
