@@ -82,6 +82,21 @@ public static partial class FactParser
         return unquoted.ToString();
     }
 
+    /// <summary>A base64 field as UTF-8 text; <paramref name="error"/> builds the exception for a field that is not base64.</summary>
+    public static string DecodeField(string base64, Func<string, Exception> error)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException)
+        {
+            throw error($"'{Truncate(base64)}' is not valid base64");
+        }
+    }
+
+    internal static string Truncate(string text) => text.Length > 40 ? text[..40] + "..." : text;
+
     private static string Preview(string text)
     {
         var firstLine = text.Split('\n')[0];
@@ -247,19 +262,9 @@ public static partial class FactParser
         private string Field(string[] fields, int index) =>
             index < fields.Length ? fields[index] : throw Error($"'{Truncate(fields[0])}' record is incomplete");
 
-        private string Text(string base64)
-        {
-            try
-            {
-                return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-            }
-            catch (FormatException)
-            {
-                throw Error($"'{Truncate(base64)}' is not valid base64");
-            }
-        }
+        private string Text(string base64) => DecodeField(base64, Error);
 
-        private static string Truncate(string text) => text.Length > 40 ? text[..40] + "..." : text;
+        private static string Truncate(string text) => FactParser.Truncate(text);
     }
 }
 

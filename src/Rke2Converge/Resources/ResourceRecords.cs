@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Rke2Converge.Resources;
 
 /// <summary>The records one resource's fact fragment printed, in order, each split into fields.</summary>
@@ -25,17 +23,7 @@ public sealed class ResourceRecords(string resourceKey, IReadOnlyList<string[]> 
     public string Field(string[] record, int index) =>
         index < record.Length ? record[index] : throw Error($"'{record[0]}' record is incomplete");
 
-    public string Text(string base64)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-        }
-        catch (FormatException)
-        {
-            throw Error($"'{(base64.Length > 40 ? base64[..40] + "..." : base64)}' is not valid base64");
-        }
-    }
+    public string Text(string base64) => Facts.FactParser.DecodeField(base64, Error);
 
     public ResourceRecordException Error(string problem) => new($"{ResourceKey}: {problem}");
 }
