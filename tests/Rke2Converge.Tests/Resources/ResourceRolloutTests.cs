@@ -31,12 +31,12 @@ public sealed class ResourceRolloutTests
         {
             Resources = n.Resources.ToDictionary(r => r.Key, r => (object)FileState.Missing),
         }));
-        var executor = new DryRunExecutor();
+        var executor = new DryRunExecutor(text => text);
         var settings = new RolloutSettings(executor, planner, null, new GateSettings(), new LoggingObserver(Logger.None), Logger.None);
 
         var result = await new RolloutRunner(settings, new AgentBatching(), name => new NoShell(name)).RunAsync(plan, default);
 
-        Assert.Equal(NodeOutcome.Converged, result.Nodes[0].Outcome);
+        Assert.Equal(NodeOutcome.WouldChange, result.Nodes[0].Outcome);
         Assert.Equal(
             [
                 "mark restart pending",
@@ -47,16 +47,18 @@ public sealed class ResourceRolloutTests
                 "systemctl daemon-reload",
                 "service rke2-server: restart (systemd-drop-in /etc/systemd/system/rke2-server.service.d/limits.conf changes)",
             ],
-            executor.Skipped.Select(s => s.Description));
+            executor.Steps.Select(s => s.Description));
     }
 
-    /// <summary>A dry run never reaches the shell.</summary>
+    /// <summary>A dry run only reads the files it would replace (none exist here); anything else reaching the shell is a bug.</summary>
     private sealed class NoShell(string nodeName) : IRemoteShell
     {
         public string NodeName => nodeName;
 
         public Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException($"dry run ran {command.Description}");
+            command.Description.StartsWith("read ", StringComparison.Ordinal)
+                ? Task.FromResult(new RemoteResult(0, "absent\n", "", TimeSpan.Zero))
+                : throw new InvalidOperationException($"dry run ran {command.Description}");
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
