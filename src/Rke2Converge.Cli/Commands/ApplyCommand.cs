@@ -73,7 +73,7 @@ public static class ApplyCommand
         var dryRun = executor.IsDryRun;
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
         new PlanTextRenderer(pipeline.Human).Render(plan);
-        if (plan.HasProblems)
+        if (plan.HasProblems || plan.HasUnresolved)
         {
             pipeline.Error("the plan has problems (above); nothing was changed");
             WriteJson(options, plan, null);

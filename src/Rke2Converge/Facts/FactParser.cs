@@ -141,7 +141,9 @@ public static partial class FactParser
                     return;
                 case "dropin":
                     ExactFields(fields, 3);
-                    _dropIns.Add(new ConfigDropIn(Text(fields[1]), Text(fields[2])));
+                    var fileName = Text(fields[1]);
+                    if (!ConfigDropIn.IsPlainFileName(fileName)) throw Error($"drop-in name '{Truncate(fileName)}' is not a plain file name");
+                    _dropIns.Add(new ConfigDropIn(fileName, Text(fields[2])));
                     return;
                 case "res":
                     if (!int.TryParse(Field(fields, 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
@@ -221,7 +223,7 @@ public static partial class FactParser
                 ManagedSysctlFile = _managedSysctlFile,
                 ConfigYaml = _configYaml,
                 Pending = _pending,
-                ConfigDropIns = _dropIns,
+                ConfigDropIns = [.. _dropIns.OrderBy(d => Encoding.UTF8.GetBytes(d.FileName), ByteOrder.Instance)],
                 InstalledVersion = _installedVersion,
                 ServerService = _units["rke2-server"],
                 AgentService = _units["rke2-agent"],
@@ -266,6 +268,14 @@ public static partial class FactParser
 
         private static string Truncate(string text) => FactParser.Truncate(text);
     }
+}
+
+/// <summary>Byte-wise order of UTF-8 names, as Go's os.ReadDir sorts the drop-in directory.</summary>
+internal sealed class ByteOrder : IComparer<byte[]>
+{
+    public static readonly ByteOrder Instance = new();
+
+    public int Compare(byte[]? x, byte[]? y) => ((ReadOnlySpan<byte>)x).SequenceCompareTo(y);
 }
 
 /// <summary>Fact output from a node could not be understood; names the node and what was wrong.</summary>

@@ -20,8 +20,9 @@ public static class FactScript
 
     public static readonly IReadOnlyList<string> Units = ["rke2-server", "rke2-agent"];
 
-    // C locale: glob order is byte order, as rke2 reads config.yaml.d. No set -e: a missing file or command is a fact,
-    // not a failure. `value=$(cat ...)` drops trailing newlines, which sysctl values do not need.
+    // C locale for byte-wise globs. Drop-ins: rke2 reads every *.yaml and *.yml (any case, hidden ones too) in byte
+    // order of their names; the parser restores that order. No set -e: a missing file or command is a fact, not a
+    // failure. `value=$(cat ...)` drops trailing newlines, which sysctl values do not need.
     /// <summary>The script without resource fragments.</summary>
     public static string Script => BaseScript + $"echo '{Trailer}'\n";
 
@@ -48,7 +49,8 @@ public static class FactScript
         file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
         file_record config {{ShellQuote.Quote(Rke2Paths.ConfigFile)}}
         file_record pending {{ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}}
-        for f in {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/*.yaml; do
+        for f in {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/.* {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/*; do
+          case "$f" in *.[yY][aA][mM][lL]|*.[yY][mM][lL]) ;; *) continue ;; esac
           [ -f "$f" ] || continue
           printf 'dropin %s ' "$(b64 "${f##*/}")"; base64 -w0 < "$f"; printf '\n'
         done

@@ -8,9 +8,6 @@ public sealed record ServiceFacts(string Unit, bool Installed, bool Enabled, str
     public static ServiceFacts Missing(string unit) => new(unit, false, false, "inactive");
 }
 
-/// <summary>A file in /etc/rancher/rke2/config.yaml.d, in name order.</summary>
-public sealed record ConfigDropIn(string FileName, string Content);
-
 /// <summary>Everything the planner needs to know about one node, read in one round trip.</summary>
 public sealed record HostFacts
 {
@@ -25,6 +22,7 @@ public sealed record HostFacts
     /// <summary>Content of config.yaml, or null when absent.</summary>
     public string? ConfigYaml { get; init; }
 
+    /// <summary>Files in config.yaml.d that RKE2 reads after config.yaml, in the order it reads them.</summary>
     public IReadOnlyList<ConfigDropIn> ConfigDropIns { get; init; } = [];
 
     /// <summary>What an earlier rollout left unfinished here.</summary>

@@ -11,6 +11,15 @@ public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOn
 
     public bool HasChanges => Changes.Count > 0;
 
+    /// <summary>
+    /// Differences the playbook has not said how to handle (a drop-in fighting it under <c>ConfigDropIns.Fail()</c>):
+    /// drift for the plan, and apply refuses to run until the playbook decides.
+    /// </summary>
+    public IReadOnlyList<string> Unresolved { get; init; } = [];
+
+    /// <summary>The node differs from the playbook: changes apply would make, or differences it needs a decision on.</summary>
+    public bool HasDrift => HasChanges || Unresolved.Count > 0;
+
     public T? Find<T>() where T : Change => Changes.OfType<T>().FirstOrDefault();
 
     /// <summary>Starting or restarting the service, which is what puts the node through the readiness gates.</summary>
@@ -26,11 +35,14 @@ public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IRea
     /// <summary>What prevents the rollout but belongs to no one host (missing release artifacts, say).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    public bool HasDrift => Hosts.Any(host => host.HasChanges);
+    public bool HasDrift => Hosts.Any(host => host.HasDrift);
 
     public bool HasProblems => Problems.Count > 0 || Hosts.Any(host => host.Problems.Count > 0);
 
-    public int ChangedHosts => Hosts.Count(host => host.HasChanges);
+    /// <summary>Some host has differences apply will not touch until the playbook decides (see <see cref="HostPlan.Unresolved"/>).</summary>
+    public bool HasUnresolved => Hosts.Any(host => host.Unresolved.Count > 0);
 
-    public int UnchangedHosts => Hosts.Count(host => !host.HasChanges);
+    public int ChangedHosts => Hosts.Count(host => host.HasDrift);
+
+    public int UnchangedHosts => Hosts.Count(host => !host.HasDrift);
 }

@@ -25,6 +25,11 @@ public sealed class Planner(
             ? Unreachable(node, reason)
             : PlanHost(node, facts[node.Name])).ToList();
         var notes = new List<string>();
+        if (hosts.Any(host => host.Unresolved.Count > 0))
+        {
+            notes.Add($"drop-ins in {Rke2Paths.ConfigDropInDirectory} fight the playbook (below): choose ConfigDropIns.Keep() or " +
+                      "ConfigDropIns.Remove() in the playbook; with the default, ConfigDropIns.Fail(), apply refuses to run.");
+        }
         var version = desired[0].Version;
         if (registrationAddress is not null && desired.Count > 1)
         {
@@ -99,6 +104,7 @@ public sealed class Planner(
         var changes = new List<Change>();
         var problems = new List<string>();
         var notes = new List<string>();
+        var unresolved = new List<string>();
 
         foreach (var (key, want) in node.Sysctls)
         {
@@ -112,17 +118,20 @@ public sealed class Planner(
         var configChange = PlanConfig(node, facts, problems, notes);
         if (configChange is not null) changes.Add(configChange);
 
+        var dropInRemovals = PlanConfigDropIns(node, facts, problems, notes, unresolved);
+        changes.AddRange(dropInRemovals);
+
         var install = PlanInstall(node, facts, problems);
         if (install is not null) changes.Add(install);
 
         var resources = PlanResources(node, facts, problems);
         changes.AddRange(resources);
         var restartedBy = resources.FirstOrDefault(change => change.Effect.HasFlag(ServiceEffect.Restart));
-        var restartReason = install is not null ? "version changes" : configChange is not null ? "config changes" : restartedBy is not null ? $"{restartedBy.Title} changes" : null;
+        var restartReason = install is not null ? "version changes" : configChange is not null || dropInRemovals.Count > 0 ? "config changes" : restartedBy is not null ? $"{restartedBy.Title} changes" : null;
         var service = PlanService(node, facts, restartReason, problems);
         if (service is not null) changes.Add(service);
 
-        return new HostPlan(node, facts, changes, problems, notes);
+        return new HostPlan(node, facts, changes, problems, notes) { Unresolved = unresolved };
     }
 
     /// <summary>Each resource diffs its own facts; no difference, no change.</summary>
@@ -156,24 +165,41 @@ public sealed class Planner(
             notes.Add(error.Message);
             actual = new ConfigMap();
         }
-        foreach (var dropIn in facts.ConfigDropIns)
+        var entries = _configDiff.Compare(node.Config, actual);
+        if (entries.Count == 0) return null;
+        // rke2c only ever writes its own token; on a node already running RKE2 a different one needs a rotation.
+        if (facts.InstalledVersion is not null && node.Config["token"] is SecretSource token
+            && TokenRotation.WouldChange(actual["token"] as string, revealSecret(token)))
         {
-            try
+            problems.Add(TokenRotation.Refusal);
+        }
+        return new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries);
+    }
+
+    /// <summary>Drop-ins that fight the playbook, handled as the playbook's <see cref="ConfigDropInPolicy"/> says.</summary>
+    private static List<ConfigDropInRemoval> PlanConfigDropIns(
+        NodeDesiredState node, HostFacts facts, List<string> problems, List<string> notes, List<string> unresolved)
+    {
+        var removals = new List<ConfigDropInRemoval>();
+        foreach (var finding in ConfigDropInReview.Review(node.Config, facts.ConfigDropIns))
+        {
+            switch (node.ConfigDropIns)
             {
-                var overridden = ConfigYamlReader.Parse(dropIn.Content, dropIn.FileName).Keys
-                    .Where(key => node.Config.ContainsKey(key.TrimEnd('+'))).ToList();
-                if (overridden.Count > 0)
-                {
-                    notes.Add($"{Rke2Paths.ConfigDropInDirectory}/{dropIn.FileName} overrides {string.Join(", ", overridden)} from the playbook");
-                }
-            }
-            catch (InvalidDataException error)
-            {
-                problems.Add($"{error.Message}: RKE2 will refuse to start with it");
+                case ConfigDropInPolicy.Remove:
+                    removals.Add(new ConfigDropInRemoval(finding.Path, finding.Description));
+                    break;
+                case ConfigDropInPolicy.Keep when finding.Unreadable is not null:
+                    problems.Add($"{finding.Path}: {finding.Description} (ConfigDropIns.Keep() cannot keep it)");
+                    break;
+                case ConfigDropInPolicy.Keep:
+                    notes.Add($"{finding.Path} {finding.Description} (kept: ConfigDropIns.Keep())");
+                    break;
+                default:
+                    unresolved.Add(finding.Unreadable is null ? $"{finding.Path} {finding.Description}" : $"{finding.Path}: {finding.Description}");
+                    break;
             }
         }
-        var entries = _configDiff.Compare(node.Config, actual);
-        return entries.Count == 0 ? null : new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries);
+        return removals;
     }
 
     private static InstallChange? PlanInstall(NodeDesiredState node, HostFacts facts, List<string> problems)

@@ -37,6 +37,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Secret = new PlaybookSecrets(_context);
         Artifacts = new PlaybookArtifacts(_context);
         Gates = new PlaybookGates(_context);
+        ConfigDropIns = new PlaybookConfigDropIns();
     }
 
     /// <summary>The directory holding the main playbook.</summary>
@@ -50,6 +51,9 @@ public sealed class PlaybookGlobals : ResourceScope
     public PlaybookArtifacts Artifacts { get; }
 
     public PlaybookGates Gates { get; }
+
+    /// <summary>What apply does with drop-ins in config.yaml.d that fight the playbook: Fail() (default), Keep() or Remove().</summary>
+    public PlaybookConfigDropIns ConfigDropIns { get; }
 
     public ClusterDeclaration Cluster(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -165,6 +169,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Artifacts = Artifacts.Source,
         Gates = Gates.Settings,
         AgentBatching = _agentBatching,
+        ConfigDropIns = ConfigDropIns.Policy,
         Sites = _context.Sites(),
         Resources = [.. DeclaredResources, .. _roles.Values.SelectMany(role => role.DeclaredResources), .. _nodes.SelectMany(node => node.DeclaredResources)],
     };

@@ -19,6 +19,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         new ApplySysctlsPhase(),
         new ApplyResourcesPhase(),
         new WriteConfigPhase(),
+        new RemoveConfigDropInsPhase(),
         new InstallRke2Phase(),
         new StartServicePhase(),
         new AwaitReadinessPhase(),

@@ -87,6 +87,31 @@ public sealed class FactParserTests
         Assert.Equal(new ConfigDropIn("99-x.yaml", content), Assert.Single(facts.ConfigDropIns));
     }
 
+    [Fact]
+    public void Drop_ins_come_back_in_the_byte_order_rke2_reads_them_and_never_show_their_content()
+    {
+        var facts = FactParser.Parse("n1", Output(
+            $"dropin {B64("b.yml")} {B64("token: drop-in-secret\n")}",
+            $"dropin {B64(".a.yaml")} {B64("")}",
+            $"dropin {B64("B.YAML")} {B64("cni: calico\n")}"));
+
+        Assert.Equal([".a.yaml", "B.YAML", "b.yml"], facts.ConfigDropIns.Select(d => d.FileName));
+        Assert.Equal("token: drop-in-secret\n", facts.ConfigDropIns[2].Content);
+        Assert.DoesNotContain("drop-in-secret", facts.ConfigDropIns[2].ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("drop-in-secret", facts.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../config.yaml")]
+    [InlineData("..")]
+    [InlineData("")]
+    public void Rejects_a_drop_in_name_that_is_not_a_plain_file_name(string name)
+    {
+        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("node-x", Output($"dropin {B64(name)} {B64("a: b")}")));
+
+        Assert.Contains("line 2: drop-in name", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("rke2 version v1.32.5+rke2r1 (c1a0d5a2)\n", "v1.32.5+rke2r1")]
     [InlineData("rke2 version v1.31.9+rke2r1 (x)", "v1.31.9+rke2r1")]

@@ -62,7 +62,7 @@ public sealed class FactScriptTests
             "rke2c-facts 1\nend rke2c-facts\nsysctl a b\nconfig missing\ntoken: \"x y\"\r\n\ttabbed: 日本\n\u0001\u001b[0m no newline at end";
         files.Write(Rke2Paths.ConfigFile, hostileConfig);
         files.Write(Rke2Paths.ManagedSysctlFile, "vm.overcommit_memory = 1\nkernel.panic = 10\n");
-        string[] dropIns = ["10-b.yaml", "02-a.yaml", "Z.yaml", "a b.yaml", "empty.yaml", "n\nl.yaml"];
+        string[] dropIns = ["10-b.yaml", "02-a.yaml", "Z.yaml", "a b.yaml", "empty.yaml", "n\nl.yaml", "c.yml", "D.YAML", ".hidden.yaml"];
         foreach (var name in dropIns) files.Write($"{Rke2Paths.ConfigDropInDirectory}/{name}", name == "empty.yaml" ? "" : $"from: {name}\n");
         files.Write($"{Rke2Paths.ConfigDropInDirectory}/notyaml.txt", "ignored: true\n");
         files.CreateDirectory($"{Rke2Paths.ConfigDropInDirectory}/dir.yaml");
@@ -83,10 +83,12 @@ public sealed class FactScriptTests
 
         Assert.Equal(hostileConfig, facts.ConfigYaml);
         Assert.Equal("vm.overcommit_memory = 1\nkernel.panic = 10\n", facts.ManagedSysctlFile);
-        Assert.Equal(["02-a.yaml", "10-b.yaml", "Z.yaml", "a b.yaml", "empty.yaml", "n\nl.yaml"],
+        // What RKE2 reads (k3s configfilearg: *.yaml and *.yml in any case, dot-files too), in byte order of the names.
+        Assert.Equal([".hidden.yaml", "02-a.yaml", "10-b.yaml", "D.YAML", "Z.yaml", "a b.yaml", "c.yml", "empty.yaml", "n\nl.yaml"],
             facts.ConfigDropIns.Select(d => d.FileName));
-        Assert.Equal("from: 10-b.yaml\n", facts.ConfigDropIns[1].Content);
-        Assert.Equal("", facts.ConfigDropIns[4].Content);
+        Assert.Equal("from: 10-b.yaml\n", facts.ConfigDropIns[2].Content);
+        Assert.Equal("", facts.ConfigDropIns[7].Content);
+        Assert.Equal($"{Rke2Paths.ConfigDropInDirectory}/c.yml", facts.ConfigDropIns[6].Path);
         Assert.Equal("v1.32.5+rke2r1", facts.InstalledVersion);
         Assert.Equal(new ServiceFacts("rke2-server", true, true, "active"), facts.ServerService);
         Assert.Equal(new ServiceFacts("rke2-agent", false, false, "inactive"), facts.AgentService);

@@ -35,6 +35,7 @@ public sealed class PlaybookLanguageTests : IDisposable
             Gates.NodeReady(timeout: TimeSpan.FromMinutes(3), poll: TimeSpan.FromSeconds(1));
             Gates.SettleWindow(TimeSpan.FromSeconds(10));
             AgentBatchPercent(25);
+            ConfigDropIns.Remove();
             Sysctl("net.ipv4.ip_forward", true);
             Sysctl("vm.swappiness", 0.5);
             Config["cni"] = "canal";
@@ -62,6 +63,7 @@ public sealed class PlaybookLanguageTests : IDisposable
         Assert.Equal(new GateTiming(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(1)), model.Gates.NodeReady);
         Assert.Equal(TimeSpan.FromSeconds(10), model.Gates.SettleWindow);
         Assert.Equal(3, model.AgentBatching.SizeFor(9));
+        Assert.Equal(ConfigDropInPolicy.Remove, model.ConfigDropIns);
 
         var s1 = model.Node("s1");
         Assert.Equal(new SshSettings("admin", null, Path.Join(_workspace.Root, "keys", "s1")), s1.Ssh);
@@ -90,6 +92,19 @@ public sealed class PlaybookLanguageTests : IDisposable
 
         Assert.Equal(new ArtifactSource.Mirror(new Uri("https://mirror.example/rke2/releases/download")), model.Artifacts);
         Assert.Equal(4, model.AgentBatching.SizeFor(100));
+    }
+
+    [Fact]
+    public void ConfigDropInsFailByDefaultAndTheLastChoiceWins()
+    {
+        var p = new PlaybookGlobals("/playbooks/site.csx");
+        Assert.Equal(ConfigDropInPolicy.Fail, p.ToModel().ConfigDropIns);
+
+        p.ConfigDropIns.Keep();
+        Assert.Equal(ConfigDropInPolicy.Keep, p.ToModel().ConfigDropIns);
+        p.ConfigDropIns.Remove();
+        p.ConfigDropIns.Fail();
+        Assert.Equal(ConfigDropInPolicy.Fail, p.ToModel().ConfigDropIns);
     }
 
     [Theory]

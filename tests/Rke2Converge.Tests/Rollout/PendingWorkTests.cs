@@ -39,6 +39,31 @@ public sealed class PendingWorkTests
         Assert.Empty(shells["s2"].Ran);
     }
 
+    [Fact]
+    public async Task Removed_drop_ins_go_after_config_yaml_and_before_the_one_restart()
+    {
+        var planner = new Planner("test", TestModels.Templates(), TestModels.Reveal);
+        var desired = DesiredStateBuilder.Build(Model with { ConfigDropIns = ConfigDropInPolicy.Remove });
+        var plan = planner.Plan(desired, desired.ToDictionary(n => n.Name, n => TestModels.Converged(planner, n) with
+        {
+            ConfigYaml = TestModels.Converged(planner, n).ConfigYaml!.Replace("tier=a", "tier=old", StringComparison.Ordinal),
+            ConfigDropIns = n.Name == "s1" ? [new("50-cis.yaml", "profile: cis\n"), new("60-labels.yaml", "node-label+: [x=y]\n")] : [],
+        }));
+        // The restart fails, so the rollout stops there: what ran before it is the whole story.
+        var shells = desired.ToDictionary(n => n.Name, n => new RecordingShell(n.Name, failing: "service rke2-server: restart"));
+        var settings = new RolloutSettings(new LiveExecutor(), planner, null, new GateSettings(), new LoggingObserver(Logger.None), Logger.None);
+
+        await new RolloutRunner(settings, new AgentBatching(), name => shells[name]).RunAsync(plan, default);
+
+        Assert.Equal(
+        [
+            "mark restart pending", "write /etc/rancher/rke2/config.yaml",
+            "remove /etc/rancher/rke2/config.yaml.d/50-cis.yaml (kept under /var/lib/rancher/rke2c/backups)",
+            "remove /etc/rancher/rke2/config.yaml.d/60-labels.yaml (kept under /var/lib/rancher/rke2c/backups)",
+            "service rke2-server: restart (config changes)",
+        ], shells["s1"].Ran);
+    }
+
     /// <summary>Answers every command with success, except the one whose description starts with <c>failing</c>.</summary>
     private sealed class RecordingShell(string nodeName, string failing) : IRemoteShell
     {

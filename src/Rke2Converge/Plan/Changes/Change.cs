@@ -43,6 +43,17 @@ public sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Di
     public override IReadOnlyList<string> Details => [.. Entries.Select(entry => entry.ToString())];
 }
 
+/// <summary>
+/// A drop-in in config.yaml.d that fights the playbook is removed (<c>ConfigDropIns.Remove()</c>); the previous file
+/// is kept as a backup. <see cref="Reason"/> names keys, never values.
+/// </summary>
+public sealed record ConfigDropInRemoval(string Path, string Reason) : Change
+{
+    public override string Kind => "config-drop-in";
+
+    public override string Summary => $"- {Path} ({Reason})";
+}
+
 /// <summary>RKE2 is missing or at another version.</summary>
 public sealed record InstallChange(string? From, Model.Rke2Version To, string Arch) : Change
 {

@@ -19,6 +19,9 @@ public sealed record NodeDesiredState(
     /// <summary>Resources merged for this node, in declaration order.</summary>
     public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
 
+    /// <summary>What to do with drop-ins in config.yaml.d that fight this config.</summary>
+    public ConfigDropInPolicy ConfigDropIns { get; init; } = ConfigDropInPolicy.Fail;
+
     /// <summary>True when the kubelet will refuse to start unless the kernel flags match (protect-kernel-defaults or profile: cis).</summary>
     public bool ProtectsKernelDefaults => KernelFlags.AreProtected(Config);
 

@@ -30,9 +30,10 @@ public static class PlanJsonWriter
             node = host.Node,
             address = host.Desired.Node.Address,
             role = host.Desired.Role.DisplayName(),
-            changed = host.HasChanges,
+            changed = host.HasDrift,
             changes = host.Changes.Select(DescribeChange),
             problems = host.Problems,
+            unresolved = host.Unresolved,
             notes = host.Notes,
         }),
     };
@@ -62,6 +63,7 @@ public static class PlanJsonWriter
             details = resource.Details,
             restart = resource.Effect.HasFlag(Resources.ServiceEffect.Restart) ? true : (bool?)null,
         },
+        ConfigDropInRemoval removal => new { kind = change.Kind, summary = change.Summary, path = removal.Path },
         InstallChange install => new { kind = change.Kind, summary = change.Summary, before = install.From, after = install.To.ToString() },
         _ => new { kind = change.Kind, summary = change.Summary },
     };

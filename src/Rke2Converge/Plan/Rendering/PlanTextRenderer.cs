@@ -18,12 +18,12 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
 
     public static string SummaryText(ClusterPlan plan) =>
         $"{plan.ChangedHosts} host(s) to change, {plan.UnchangedHosts} unchanged" +
-        (plan.Hosts.Any(h => h.Problems.Count > 0) ? $", {plan.Hosts.Count(h => h.Problems.Count > 0)} with problems" : "") +
+        (plan.Hosts.Any(h => h.Problems.Count > 0 || h.Unresolved.Count > 0) ? $", {plan.Hosts.Count(h => h.Problems.Count > 0 || h.Unresolved.Count > 0)} with problems" : "") +
         (plan.Problems.Count > 0 ? $", {plan.Problems.Count} cluster problem(s)" : "");
 
     private static string Summary(ClusterPlan plan)
     {
-        var colour = plan.HasProblems ? "red" : plan.HasDrift ? "yellow" : "green";
+        var colour = plan.HasProblems || plan.HasUnresolved ? "red" : plan.HasDrift ? "yellow" : "green";
         return $"[{colour}]{Markup.Escape(SummaryText(plan))}[/]";
     }
 
@@ -32,7 +32,7 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         var node = host.Desired.Node;
         var header = $"{node.Name} ({node.Role.DisplayName()}, {node.Address})";
         console.WriteLine();
-        if (!host.HasChanges && host.Problems.Count == 0)
+        if (!host.HasDrift && host.Problems.Count == 0)
         {
             console.MarkupLine($"[green]=[/] {Markup.Escape(header)}: no changes");
         }
@@ -47,5 +47,6 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         }
         foreach (var note in host.Notes) console.MarkupLine($"    [yellow]note:[/] {Markup.Escape(note)}");
         foreach (var problem in host.Problems) console.MarkupLine($"    [red]error:[/] {Markup.Escape(problem)}");
+        foreach (var unresolved in host.Unresolved) console.MarkupLine($"    [red]problem:[/] {Markup.Escape(unresolved)}");
     }
 }

@@ -1,0 +1,42 @@
+namespace Rke2Converge.Plan.Diff;
+
+/// <summary>
+/// A bootstrapped RKE2 cluster keeps its bootstrap data encrypted with the token: a server started with another
+/// token in config.yaml fails with "bootstrap data already found and encrypted with different token"
+/// (rancher/rke2#6250). Changing it takes <c>rke2 token rotate</c>, which rke2c does not run (yet).
+/// </summary>
+public static class TokenRotation
+{
+    private const string FullTokenPrefix = "K10";
+
+    public const string Refusal =
+        "token: the playbook's token differs from the one in config.yaml, and this node already runs RKE2. A bootstrapped " +
+        "cluster cannot just be given a new token: servers restarted with it fail with 'bootstrap data already found and " +
+        "encrypted with different token' (rancher/rke2#6250). rke2c does not rotate tokens yet; to change it, run " +
+        "`rke2 token rotate --token <current> --new-token <new>` on one server, put the new token into " +
+        "/etc/rancher/rke2/config.yaml on every node, restart the servers one at a time, then the agents; the next plan " +
+        "then shows no token change. If the playbook's token is the wrong one, give it the cluster's current token.";
+
+    /// <summary>
+    /// Whether <paramref name="desired"/> would replace the token a node runs with. A node with no token yet is
+    /// getting its first one, which is not a change; the full form <c>K10&lt;ca-hash&gt;::server:&lt;passphrase&gt;</c>
+    /// and the bare passphrase name the same token.
+    /// </summary>
+    public static bool WouldChange(string? current, string desired)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        return !string.IsNullOrEmpty(current) && Passphrase(current) != Passphrase(desired);
+    }
+
+    /// <summary>The passphrase a token carries: everything after <c>K10…::user:</c> in the full form, else the token itself.</summary>
+    public static string Passphrase(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (!token.StartsWith(FullTokenPrefix, StringComparison.Ordinal)) return token;
+        var credentials = token.IndexOf("::", StringComparison.Ordinal);
+        if (credentials < 0) return token;
+        var userAndPassword = token[(credentials + 2)..];
+        var colon = userAndPassword.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? userAndPassword : userAndPassword[(colon + 1)..];
+    }
+}
