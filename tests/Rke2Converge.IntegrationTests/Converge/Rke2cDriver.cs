@@ -58,12 +58,15 @@ public sealed class Rke2cDriver
         return name;
     }
 
-    public async Task<Rke2cResult> RunAsync(params string[] arguments)
+    public Task<Rke2cResult> RunAsync(params string[] arguments) => RunWithTokenAsync(Token, arguments);
+
+    /// <summary>Runs rke2c with another token in RKE2_TOKEN, as an operator who changed the playbook's token would.</summary>
+    public async Task<Rke2cResult> RunWithTokenAsync(string token, params string[] arguments)
     {
         var rke2c = Rke2cDll;
         var environment = new Dictionary<string, string?>
         {
-            ["RKE2_TOKEN"] = Token,
+            ["RKE2_TOKEN"] = token,
             ["RKE2C_CACHE_DIR"] = Path.Combine(WorkDirectory, "cache"),
             ["XDG_STATE_HOME"] = Path.Combine(WorkDirectory, "state"),
             ["RKE2C_TEMPLATES"] = null, // the built-in templates, or templates/ next to the test's playbook
