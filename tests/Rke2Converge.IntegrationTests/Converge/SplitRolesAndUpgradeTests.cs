@@ -20,6 +20,12 @@ public sealed class SplitRolesAndUpgradeTests
 
         Assert.True(apply.Exit == 0, apply.ToString());
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "etcd-1", "etcd-2", "etcd-3", "cp-1", "cp-2", "worker-1");
+        // The etcd-only nodes prove node Ready as soon as cp-1 is up, before cp-2 changes.
+        foreach (var etcd in new[] { "etcd-1", "etcd-2", "etcd-3" })
+        {
+            Assert.True(apply.Stdout.IndexOf($"{etcd}: converged in", StringComparison.Ordinal) < apply.Stdout.IndexOf("cp-2: converging", StringComparison.Ordinal),
+                $"{etcd} was not proven Ready before cp-2 started:\n{apply.Stdout}");
+        }
         var etcdConfig = await lab.ExecOkAsync(2, "cat /etc/rancher/rke2/config.yaml");
         Assert.Contains("disable-apiserver: true", etcdConfig, StringComparison.Ordinal);
         Assert.Contains($"server: https://{Address(lab, 1)}:9345", etcdConfig, StringComparison.Ordinal);
