@@ -28,13 +28,15 @@ public static class ConfigYamlWriter
 
     /// <summary>
     /// Strings holding a line break or control character are written double-quoted with escapes: in a block scalar a
-    /// CR or a Unicode line separator would read back as a plain newline, and the node would drift on every run.
+    /// CR or a Unicode line separator would read back as a plain newline, and the node would drift on every run. So
+    /// are strings RKE2's YAML parser would not read back as strings.
     /// </summary>
     private sealed class EscapedLineBreaks(IEventEmitter next) : ChainedEventEmitter(next)
     {
         public override void Emit(ScalarEventInfo eventInfo, IEmitter emitter)
         {
-            if (eventInfo.Source.Value is string text && SingleLine.Escape(text) != text) eventInfo.Style = ScalarStyle.DoubleQuoted;
+            if (eventInfo.Source.Value is string text && (SingleLine.Escape(text) != text || GoYamlPlainScalar.ReadsAsNonString(text)))
+                eventInfo.Style = ScalarStyle.DoubleQuoted;
             base.Emit(eventInfo, emitter);
         }
     }

@@ -36,7 +36,7 @@ public static class YamlScalar
     {
         var serialized = Serializer.Serialize(text);
         var single = serialized.EndsWith('\n') ? serialized[..^1] : serialized;
-        return SingleLine.Escape(single) == single && ReadsBackAs(single, text) ? single : DoubleQuoted(text);
+        return SingleLine.Escape(single) == single && ReadsBackAs(single, text) && !GoYamlPlainScalar.ReadsAsNonString(single) ? single : DoubleQuoted(text);
     }
 
     // Checked in block and in flow context, so the scalar is one value wherever a template puts it.
