@@ -69,7 +69,7 @@ public sealed class FaultTests
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"server-1: write {ConfigFile} failed (exit 1)", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"server-1: config.yaml: write {ConfigFile} failed (exit 1)", apply.Stderr, StringComparison.Ordinal);
         Assert.Contains(cause, apply.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, await lab.ExecOkAsync(1, ConfigState));
         Assert.Equal(pid, await lab.MainPidAsync(1));
@@ -119,7 +119,12 @@ public sealed class FaultTests
         var plan = await rke2c.RunAsync("plan", patient);
         Assert.True(plan.Exit == 2, plan.ToString());
         Assert.Contains("service rke2-server: verify readiness", plan.Stdout, StringComparison.Ordinal);
-        var rerun = await rke2c.RunAsync("apply", patient);
+        // The failed run could not release its lock on the host it lost: the next run refuses it as stale, and the
+        // operator takes it over explicitly.
+        var locked = await rke2c.RunAsync("apply", patient);
+        Assert.True(locked.Exit == 1, locked.ToString());
+        Assert.Contains("looks stale", locked.Stderr, StringComparison.Ordinal);
+        var rerun = await rke2c.RunAsync("apply", patient, "--force-unlock");
         Assert.True(rerun.Exit == 0, rerun.ToString());
         ClusterAssertions.ConvergedOneAtATime(rerun.Stdout, "server-1", "agent-1");
         Assert.Equal(1, await lab.StartsAsync(1));
