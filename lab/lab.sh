@@ -59,7 +59,15 @@ missing_packages() {
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
 }
 
+# Mount points that must exist on the real machine; only these may be created (empty). The unit tests' private
+# mount namespaces bind over them too, so setup creates them as well as up.
+create_mount_points() {
+  local mount_point
+  for mount_point in /etc/rancher /var/lib/rancher /etc/modules-load.d; do [[ -d $mount_point ]] || mkdir -p "$mount_point"; done
+}
+
 cmd_setup() {
+  create_mount_points
   local missing
   missing=$(missing_packages)
   if [[ -z $missing ]]; then note "setup: everything needed is installed"; return 0; fi
@@ -256,9 +264,8 @@ cmd_up() {
     if grep -qx "RKE2C_LAB_NET=$net" "$other"; then die "up: net $net is used by lab $(basename "$(dirname "$other")")"; fi
   done
 
-  # Mount points that must exist on the real machine; only these may be created (empty).
+  create_mount_points
   local mount_point
-  for mount_point in /etc/rancher /var/lib/rancher /etc/modules-load.d; do [[ -d $mount_point ]] || mkdir -p "$mount_point"; done
   for mount_point in /etc/sysctl.d /usr/local /etc/systemd/system /root /home /run /proc/sys /etc/default /sys/module; do
     [[ -d $mount_point ]] || die "up: $mount_point does not exist on this machine"
   done

@@ -16,11 +16,12 @@ public static class FileOperations
 
         """;
 
-    private const string WriteAtomicallyScript = "set -eu\npath=$1 mode=$2 backups=$3 stamp=$4 owner=${5:-}\n" + BackupFunction + """
+    private const string WriteAtomicallyScript =
+        "set -eu\npath=$1 mode=$2 backups=$3 stamp=$4 owner=$5 bytes=$6\n" + BackupFunction + StdinTransfer.ReceiveFunction + """
         mkdir -p "$(dirname "$path")"
         tmp=$(mktemp "$path.rke2c.XXXXXX")
         trap 'rm -f "$tmp"' EXIT
-        cat > "$tmp"
+        receive "$tmp" "$bytes"
         chmod "$mode" "$tmp"
         if [ -n "$owner" ]; then chown "$owner" "$tmp"; fi
         if [ -e "$path" ]; then cp -p "$path" "$(backup "$path")"; fi
@@ -42,14 +43,17 @@ public static class FileOperations
         """;
 
     /// <summary>Writes a file through a temp file in the same directory and a rename, keeping the previous version under the backup directory.</summary>
-    public static RemoteCommand WriteAtomically(string path, string content, string mode, string? owner = null) =>
-        new($"write {path}", WriteAtomicallyScript)
+    public static RemoteCommand WriteAtomically(string path, string content, string mode, string? owner = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(content);
+        return new($"write {path}", WriteAtomicallyScript)
         {
-            Arguments = [path, mode, Rke2Paths.BackupDirectory, Stamp(), owner ?? ""],
-            Stdin = Encoding.UTF8.GetBytes(content),
+            Arguments = [path, mode, Rke2Paths.BackupDirectory, Stamp(), owner ?? "", StdinTransfer.ByteCount(bytes)],
+            Stdin = bytes,
             TargetFile = path,
             Timeout = TimeSpan.FromSeconds(30),
         };
+    }
 
     /// <summary>Removes a file or directory by moving it into the backup directory (one rename, nothing lost).</summary>
     public static RemoteCommand Remove(string path) =>

@@ -8,13 +8,11 @@ public static class InstallOperations
 {
     public const string StagingDirectory = "/var/lib/rancher/rke2c/artifacts";
 
-    private const string ReceiveScript = """
-        set -eu
-        dir=$1 name=$2
+    private const string ReceiveScript = "set -eu\ndir=$1 name=$2 bytes=$3\n" + StdinTransfer.ReceiveFunction + """
         mkdir -p "$dir"
         part=$(mktemp "$dir/$name.part.XXXXXX")
         trap 'rm -f "$part"' EXIT
-        cat > "$part"
+        receive "$part" "$bytes"
         chmod 0644 "$part"
         mv -f "$part" "$dir/$name"
         trap - EXIT
@@ -59,7 +57,7 @@ public static class InstallOperations
     public static RemoteCommand Push(Rke2Version version, string name, byte[] content) =>
         new($"push {name} ({content.Length / 1024} KiB)", ReceiveScript)
         {
-            Arguments = [StagingFor(version), name],
+            Arguments = [StagingFor(version), name, StdinTransfer.ByteCount(content)],
             Stdin = content,
             Timeout = TimeSpan.FromMinutes(10),
         };

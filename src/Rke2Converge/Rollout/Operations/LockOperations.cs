@@ -22,8 +22,8 @@ public static class LockOperations
 
     // A lock named for breaking is moved aside first and checked there, so a lock that changed hands since it was
     // reported is put back, never removed.
-    private const string AcquireScript = "set -eu\n" + ReportHolderFunction + """
-        lock=$1 run=$2 expected=$3
+    private const string AcquireScript = "set -eu\n" + ReportHolderFunction + StdinTransfer.ReceiveFunction + """
+        lock=$1 run=$2 expected=$3 bytes=$4
         mkdir -p "$(dirname "$lock")"
         if [ -n "$expected" ] && [ -f "$lock" ]; then
           aside=$(mktemp "$lock.broken.XXXXXX")
@@ -35,7 +35,7 @@ public static class LockOperations
         fi
         tmp=$(mktemp "$lock.new.XXXXXX")
         trap 'rm -f "$tmp"' EXIT
-        cat > "$tmp"
+        receive "$tmp" "$bytes"
         chmod 0644 "$tmp"
         err=
         for _ in 1 2 3; do
@@ -60,13 +60,16 @@ public static class LockOperations
         """;
 
     /// <summary>Takes the lock for <paramref name="holder"/>, or reports who has it; with <paramref name="breakExpected"/>, first removes a lock whose content is exactly that.</summary>
-    public static RemoteCommand Acquire(string lockFile, LockHolder holder, string? breakExpected = null) =>
-        new(breakExpected is null ? "take the rke2c lock" : "break the rke2c lock and take it", AcquireScript)
+    public static RemoteCommand Acquire(string lockFile, LockHolder holder, string? breakExpected = null)
+    {
+        var content = System.Text.Encoding.UTF8.GetBytes(holder.Format());
+        return new(breakExpected is null ? "take the rke2c lock" : "break the rke2c lock and take it", AcquireScript)
         {
-            Arguments = [lockFile, holder.Run, breakExpected ?? ""],
-            Stdin = System.Text.Encoding.UTF8.GetBytes(holder.Format()),
+            Arguments = [lockFile, holder.Run, breakExpected ?? "", StdinTransfer.ByteCount(content)],
+            Stdin = content,
             Timeout = TimeSpan.FromSeconds(15),
         };
+    }
 
     /// <summary>Reads the lock without taking it (plan and dry runs).</summary>
     public static RemoteCommand Check(string lockFile) =>
