@@ -50,7 +50,7 @@ public static class ApplyCommand
                 pipeline.Error(attempt.Refusal!);
                 return ExitCodes.Error;
             }
-            return await ConvergeAsync(pipeline, cluster, executor, options, cancellationToken).ConfigureAwait(false);
+            return await ConvergeAsync(pipeline, cluster, executor, options, attempt.Unreachable, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -68,11 +68,20 @@ public static class ApplyCommand
         foreach (var warning in warnings) pipeline.Log.Warning("{Message}", warning);
     }
 
-    private static async Task<int> ConvergeAsync(Pipeline pipeline, LoadedCluster cluster, IChangeExecutor executor, RunOptions options, CancellationToken cancellationToken)
+    private static async Task<int> ConvergeAsync(
+        Pipeline pipeline, LoadedCluster cluster, IChangeExecutor executor, RunOptions options, IReadOnlyList<string> unlocked, CancellationToken cancellationToken)
     {
         var dryRun = executor.IsDryRun;
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
         new PlanTextRenderer(pipeline.Human).Render(plan);
+        var answeredLate = plan.Hosts.Where(h => unlocked.Contains(h.Node, StringComparer.Ordinal) && h.Problems.Count == 0).Select(h => h.Node).ToList();
+        if (answeredLate.Count > 0)
+        {
+            pipeline.Error($"{string.Join(", ", answeredLate)} did not answer when the cluster lock was taken but answered when facts were read: "
+                + "not locked, so not safe to change. Nothing was changed; run apply again.");
+            WriteJson(options, plan, null);
+            return ExitCodes.Error;
+        }
         if (plan.HasProblems || plan.HasUnresolved)
         {
             pipeline.Error("the plan has problems (above); nothing was changed");

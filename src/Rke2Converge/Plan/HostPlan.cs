@@ -44,5 +44,6 @@ public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IRea
 
     public int ChangedHosts => Hosts.Count(host => host.HasDrift);
 
-    public int UnchangedHosts => Hosts.Count(host => !host.HasDrift);
+    /// <summary>Hosts that were read and match: a host with a problem (an unreachable one included) is not "unchanged".</summary>
+    public int UnchangedHosts => Hosts.Count(host => !host.HasDrift && host.Problems.Count == 0);
 }

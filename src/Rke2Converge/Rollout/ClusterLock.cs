@@ -6,7 +6,11 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.Rollout;
 
 /// <summary>What taking the cluster lock came to: taken (maybe after breaking others' locks, in <see cref="Warnings"/>) or refused.</summary>
-public sealed record LockAttempt(bool Acquired, IReadOnlyList<string> Warnings, string? Refusal);
+public sealed record LockAttempt(bool Acquired, IReadOnlyList<string> Warnings, string? Refusal)
+{
+    /// <summary>Hosts that did not answer when the lock was taken: they hold no lock, so they must not be changed.</summary>
+    public IReadOnlyList<string> Unreachable { get; init; } = [];
+}
 
 /// <summary>
 /// One apply at a time per cluster: a lock file on every host, taken before anything on any host changes and released
@@ -19,6 +23,7 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
     private readonly HashSet<string> _attempted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
 
     public LockHolder Holder => holder;
 
@@ -38,7 +43,7 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
             var refusals = new List<string>();
             if (await TakeAsync(nodes[0], forceUnlock, cancellationToken).ConfigureAwait(false) is { } first) refusals.Add(first);
             else refusals.AddRange((await Task.WhenAll(nodes.Skip(1).Select(node => TakeAsync(node, forceUnlock, cancellationToken))).ConfigureAwait(false)).OfType<string>());
-            if (refusals.Count == 0) return new LockAttempt(true, Warnings(), null);
+            if (refusals.Count == 0) return new LockAttempt(true, Warnings(), null) { Unreachable = Unreachable() };
             var warnings = await ReleaseAsync().ConfigureAwait(false);
             return new LockAttempt(false, warnings, string.Join('\n', refusals) + "\nNothing was changed.");
         }
@@ -106,6 +111,7 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
         catch (RemoteConnectionException)
         {
             // An unreachable host cannot be changed either: the plan reports it as a problem and apply stops there.
+            lock (_unreachable) _unreachable.Add(node);
             return null;
         }
         catch (Exception error) when (error is RemoteException or FormatException)
@@ -149,6 +155,11 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
     private void Warn(string warning)
     {
         lock (_warnings) _warnings.Add(warning);
+    }
+
+    private List<string> Unreachable()
+    {
+        lock (_unreachable) return [.. _unreachable.Order(StringComparer.Ordinal)];
     }
 
     private IReadOnlyList<string> Warnings()

@@ -25,6 +25,7 @@ public sealed class PlanTimeProblemsTests
         Assert.Contains("rke2: install v1.32.5+rke2r1 (amd64)", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains($"ghost (agent, {Nobody})", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("unreachable, not planned:", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 host(s) to change, 0 unchanged, 1 with problems", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("could not gather facts from 1 of 3 hosts", plan.Stderr, StringComparison.Ordinal);
         Assert.Contains("ghost:", plan.Stderr, StringComparison.Ordinal);
 

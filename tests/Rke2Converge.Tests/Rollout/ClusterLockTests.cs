@@ -78,6 +78,7 @@ public sealed class ClusterLockTests : IDisposable
         var attempt = await clusterLock.AcquireAsync(Nodes, forceUnlock: false, default);
 
         Assert.True(attempt.Acquired);
+        Assert.Equal(["h2"], attempt.Unreachable); // apply refuses to change h2 should it answer later
         Assert.True(File.Exists(LockOf("h1")));
         Assert.True(File.Exists(LockOf("h3")));
         await clusterLock.ReleaseAsync();
