@@ -43,7 +43,8 @@ public static class ApplyCommand
         var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c apply {options.PlaybookAsGiven}"));
         try
         {
-            var attempt = await clusterLock.AcquireAsync([.. cluster.Model.Nodes.Select(node => node.Name)], forceUnlock, cancellationToken).ConfigureAwait(false);
+            var attempt = await pipeline.Timings.MeasureAsync(
+                "lock", () => clusterLock.AcquireAsync([.. cluster.Model.Nodes.Select(node => node.Name)], forceUnlock, cancellationToken)).ConfigureAwait(false);
             Warn(pipeline, attempt.Warnings);
             if (!attempt.Acquired)
             {
@@ -105,7 +106,8 @@ public static class ApplyCommand
         RolloutResult result;
         try
         {
-            result = await RolloutAsync(pipeline, plan, settings, cluster.Model.AgentBatching, nodes, options, dryRun, cancellationToken).ConfigureAwait(false);
+            result = await pipeline.Timings.MeasureAsync(
+                "rollout", () => RolloutAsync(pipeline, plan, settings, cluster.Model.AgentBatching, nodes, options, dryRun, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -29,6 +29,8 @@ public sealed class CommonOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show informational log lines on stderr" };
 
+    public Option<bool> Timings { get; } = new("--timings") { Description = "Print where the run's time went on stderr: each stage and the slowest hosts' fact reads" };
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Playbook);
@@ -39,6 +41,7 @@ public sealed class CommonOptions
         command.Options.Add(Transport);
         command.Options.Add(EvalTimeout);
         command.Options.Add(Verbose);
+        command.Options.Add(Timings);
         EvalTimeout.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double?>() is { } seconds && (seconds <= 0 || seconds > int.MaxValue / 1000))
@@ -59,6 +62,7 @@ public sealed class CommonOptions
         result.GetValue(Verbose))
     {
         EvalTimeout = result.GetValue(EvalTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        Timings = result.GetValue(Timings),
     };
 }
 
@@ -66,4 +70,7 @@ public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, Out
 {
     /// <summary>--eval-timeout; null leaves the loader's default ($RKE2C_EVAL_TIMEOUT, else 30 s).</summary>
     public TimeSpan? EvalTimeout { get; init; }
+
+    /// <summary>--timings: a summary of where the time went, on stderr at the end of the run.</summary>
+    public bool Timings { get; init; }
 }

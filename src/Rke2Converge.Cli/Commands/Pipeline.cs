@@ -70,6 +70,8 @@ public sealed class Pipeline : IAsyncDisposable
 
     public bool Interactive { get; }
 
+    public RunTimings Timings { get; } = new();
+
     public static Pipeline Start(string command, RunOptions options)
     {
         var redactor = new SecretRedactor();
@@ -107,7 +109,7 @@ public sealed class Pipeline : IAsyncDisposable
     {
         var loaderOptions = new PlaybookLoaderOptions();
         if (Options.EvalTimeout is { } timeout) loaderOptions = loaderOptions with { EvaluationTimeout = timeout };
-        var loaded = await new PlaybookLoader(loaderOptions).LoadAsync(Options.PlaybookPath, cancellationToken).ConfigureAwait(false);
+        var loaded = await Timings.MeasureAsync("playbook", () => new PlaybookLoader(loaderOptions).LoadAsync(Options.PlaybookPath, cancellationToken)).ConfigureAwait(false);
         if (loaded.Model is null)
         {
             var diagnostics = loaded.Diagnostics.Select(d => d.ToString()).DefaultIfEmpty($"{Options.PlaybookAsGiven}: error: the playbook could not be loaded").ToList();
@@ -117,6 +119,19 @@ public sealed class Pipeline : IAsyncDisposable
         var model = loaded.Model;
         if (Options.KnownHostsFile is not null) model = model with { KnownHostsFile = Options.KnownHostsFile };
 
+        var validating = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return Check(model);
+        }
+        finally
+        {
+            Timings.Record("validate and render", System.Diagnostics.Stopwatch.GetElapsedTime(validating));
+        }
+    }
+
+    private PlaybookCheck Check(ClusterModel model)
+    {
         var problems = new ModelValidator().Validate(model);
         var warnings = problems.Where(p => p.Severity == Severity.Warning).Select(p => p.ToString()).ToList();
         foreach (var warning in warnings) Warning(warning);
@@ -171,12 +186,22 @@ public sealed class Pipeline : IAsyncDisposable
         var model = cluster.Model;
         OpenShells(model);
         var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]) { Resources = d.Resources });
-        var gathered = await new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken).ConfigureAwait(false);
+        var gathered = await Timings.MeasureAsync("facts", () => new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken)).ConfigureAwait(false);
+        Timings.Record(gathered.Timings);
+        foreach (var host in gathered.Timings)
+        {
+            Log.Debug("Facts {Outcome} {Node}: waited {WaitedMs} ms for a slot, round trip {RoundTripMs} ms, parse {ParseMs} ms",
+                host.Failed ? "failed from" : "read from", host.Node, Milliseconds(host.WaitedForSlot), Milliseconds(host.RoundTrip), Milliseconds(host.Parse));
+        }
         if (gathered.Failures.Count > 0) Error(FactGatheringException.Describe(gathered.Failures, cluster.Desired.Count));
+        var planning = System.Diagnostics.Stopwatch.GetTimestamp();
         var plan = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
-        var artifactProblems = await ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken).ConfigureAwait(false);
+        Timings.Record("plan", System.Diagnostics.Stopwatch.GetElapsedTime(planning));
+        var artifactProblems = await Timings.MeasureAsync("artifact check", () => ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken)).ConfigureAwait(false);
         return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };
     }
+
+    private static long Milliseconds(TimeSpan elapsed) => (long)elapsed.TotalMilliseconds;
 
     public void Warning(string message)
     {
@@ -195,6 +220,10 @@ public sealed class Pipeline : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var shell in _shells.Values) await shell.DisposeAsync().ConfigureAwait(false);
+        if (Options.Timings)
+        {
+            foreach (var line in Timings.Summary()) Console.Error.WriteLine(line);
+        }
         Log.Information("Log written to {LogFile}", LogFile);
         await Log.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rke2Converge.Model;
 using Rke2Converge.Remote;
 
@@ -49,17 +50,21 @@ public sealed class FactGatherer
         if (duplicate is not null) throw new ArgumentException($"node '{duplicate.Key}' is listed twice", nameof(requests));
 
         var outcomes = new (HostFacts? Facts, Exception? Failure)[all.Count];
+        var timings = new HostTiming[all.Count];
+        var started = Stopwatch.GetTimestamp();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = MaxParallel, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, all.Count), parallel, async (index, token) =>
         {
+            var clock = new HostClock(Stopwatch.GetElapsedTime(started));
             try
             {
-                outcomes[index] = (await GatherOneAsync(all[index], token).ConfigureAwait(false), null);
+                outcomes[index] = (await GatherOneAsync(all[index], clock, token).ConfigureAwait(false), null);
             }
             catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
             {
                 outcomes[index] = (null, e);
             }
+            timings[index] = clock.Finish(all[index].Node.Name, outcomes[index].Failure is not null);
         }).ConfigureAwait(false);
 
         var failures = all.Zip(outcomes)
@@ -69,19 +74,39 @@ public sealed class FactGatherer
         var facts = all.Zip(outcomes)
             .Where(pair => pair.Second.Failure is null)
             .ToDictionary(pair => pair.First.Node.Name, pair => pair.Second.Facts!, StringComparer.Ordinal);
-        return new GatheredFacts(facts, failures);
+        return new GatheredFacts(facts, failures) { Timings = timings };
     }
 
-    private async Task<HostFacts> GatherOneAsync(FactRequest request, CancellationToken cancellationToken)
+    private async Task<HostFacts> GatherOneAsync(FactRequest request, HostClock clock, CancellationToken cancellationToken)
     {
         var command = FactScript.Build(request.SysctlKeys, [.. request.Resources.Select(r => r.FactFragment(request.Node))], Timeout);
         var result = await request.Shell.RunCheckedAsync(command, cancellationToken).ConfigureAwait(false);
+        clock.Answered();
         return FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments, request.Resources);
+    }
+
+    private sealed class HostClock(TimeSpan waitedForSlot)
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private TimeSpan? _roundTrip;
+
+        public void Answered() => _roundTrip = Stopwatch.GetElapsedTime(_started);
+
+        public HostTiming Finish(string node, bool failed)
+        {
+            var total = Stopwatch.GetElapsedTime(_started);
+            var roundTrip = _roundTrip ?? total;
+            return new HostTiming(node, waitedForSlot, roundTrip, total - roundTrip, failed);
+        }
     }
 }
 
 /// <summary>The facts of the hosts that answered and the failures of those that did not.</summary>
-public sealed record GatheredFacts(IReadOnlyDictionary<string, HostFacts> Facts, IReadOnlyList<FactFailure> Failures);
+public sealed record GatheredFacts(IReadOnlyDictionary<string, HostFacts> Facts, IReadOnlyList<FactFailure> Failures)
+{
+    /// <summary>One per host asked, in the order asked.</summary>
+    public IReadOnlyList<HostTiming> Timings { get; init; } = [];
+}
 
 /// <summary>Why one host's facts could not be read.</summary>
 public sealed record FactFailure(string Node, Exception Error)

@@ -17,9 +17,12 @@ public sealed class PlanTimeProblemsTests
             + Node(lab, "Server", "server-1", 1) + Node(lab, "Agent", "agent-1", 2) + $"Agent(\"ghost\", \"{Nobody}\");\n"
             + JoinOrder("server-1"));
 
-        var plan = await rke2c.RunAsync("plan", playbook);
+        var plan = await rke2c.RunAsync("plan", playbook, "--timings");
 
         Assert.True(plan.Exit == 1, plan.ToString());
+        Assert.Contains("timings:", plan.Stderr, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  facts +[0-9.]+s$", plan.Stderr);
+        Assert.Matches(@"(?m)^  ghost +[0-9.]+s +[0-9.]+s +[0-9.]+s  failed$", plan.Stderr);
         Assert.Contains($"server-1 (server, {Address(lab, 1)})", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains($"agent-1 (agent, {Address(lab, 2)})", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("rke2: install v1.32.5+rke2r1 (amd64)", plan.Stdout, StringComparison.Ordinal);

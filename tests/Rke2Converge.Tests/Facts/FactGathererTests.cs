@@ -117,6 +117,29 @@ public sealed class FactGathererTests
     }
 
     [Fact]
+    public async Task Each_host_has_its_timing_the_slow_round_trip_the_wait_for_a_slot_and_the_failure_marked()
+    {
+        var valid = await RealOutputAsync();
+        var slow = TimeSpan.FromMilliseconds(400);
+        IRemoteShell[] shells =
+        [
+            CannedShell.Async("slow", async token => { await Task.Delay(slow, token); return new RemoteResult(0, valid, "", slow); }),
+            new CannedShell("down", _ => throw new RemoteConnectionException("down: cannot reach 192.0.2.1")),
+            new CannedShell("queued", _ => new RemoteResult(0, valid, "", TimeSpan.Zero)),
+        ];
+
+        // One slot: "queued" cannot start before "slow" and "down" have finished.
+        var gathered = await new FactGatherer(maxParallel: 1).GatherEachAsync(shells.Select(Request), default);
+
+        Assert.Equal(["slow", "down", "queued"], gathered.Timings.Select(t => t.Node));
+        Assert.True(gathered.Timings[0].RoundTrip >= slow, gathered.Timings[0].ToString());
+        Assert.False(gathered.Timings[0].Failed);
+        Assert.True(gathered.Timings[1].Failed);
+        Assert.True(gathered.Timings[2].WaitedForSlot >= slow, gathered.Timings[2].ToString());
+        Assert.False(gathered.Timings[2].Failed);
+    }
+
+    [Fact]
     public async Task Refuses_a_node_listed_twice() =>
         await Assert.ThrowsAsync<ArgumentException>(() => new FactGatherer().GatherAsync(
             [Request(new LocalShell("same")), Request(new LocalShell("same"))], default));
