@@ -5,5 +5,8 @@ var root = new RootCommand("rke2c: converge RKE2 clusters from C# playbooks, one
 root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+var parsed = root.Parse(args);
+// A mistyped option or value gets its error line, not the whole help screen after it.
+if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError) parseError.ShowHelp = false;
 // Ctrl-C cancels the run; it then needs a moment to release the cluster lock on every host (one bounded round trip each).
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) }).ConfigureAwait(false);

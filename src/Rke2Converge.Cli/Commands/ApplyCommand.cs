@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rke2Converge.Cli.Output;
+using Rke2Converge.Logging;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Rendering;
 using Rke2Converge.Rollout;
@@ -97,7 +98,8 @@ public static class ApplyCommand
         }
 
         var dryRunExecutor = executor as DryRunExecutor;
-        var logging = new LoggingObserver(pipeline.Log, dryRun);
+        // The progress display shows every rollout event and the report the failure: the log file alone gets them from here.
+        var logging = new LoggingObserver(pipeline.Log.ForContext(RunLog.AlreadyPrinted, true), dryRun);
         var nodes = plan.Hosts.Select(h => h.Node).ToList();
         var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, logging, pipeline.Log);
         pipeline.Human.WriteLine();
@@ -183,6 +185,7 @@ public static class ApplyCommand
         if (options.Output != OutputFormat.Json) return;
         var document = new JsonObject
         {
+            ["schemaVersion"] = JsonSchemaVersion.Current,
             ["plan"] = JsonNode.Parse(PlanJsonWriter.ToJson(plan)),
             ["result"] = result is null ? null : new JsonObject
             {

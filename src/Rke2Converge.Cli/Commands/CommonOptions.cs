@@ -3,24 +3,36 @@ using Rke2Converge.Cli.Output;
 
 namespace Rke2Converge.Cli.Commands;
 
-/// <summary>Arguments and options shared by the commands that read a playbook.</summary>
-public sealed class CommonOptions
+/// <summary>
+/// Arguments and options shared by the commands that read a playbook. Options about reaching hosts are added only to
+/// the commands that contact hosts, so each command's help lists what it uses.
+/// </summary>
+public sealed class CommonOptions(bool contactsHosts = true)
 {
     public Argument<FileInfo> Playbook { get; } = new("playbook") { Description = "The .csx playbook declaring the cluster" };
 
-    public Option<OutputFormat> Output { get; } = new("--output", "-o") { Description = "text (default) or json", DefaultValueFactory = _ => OutputFormat.Text };
+    public Option<string> Output { get; } = LowerCaseChoice("--output", "text (default) or json: only JSON on stdout", "text", "json", "-o");
+
+    public Option<bool> NoColor { get; } = new("--no-color")
+    {
+        Description = "Plain text: no colour, bold or cursor control (also when NO_COLOR is set or output is not a terminal)",
+    };
 
     public Option<FileInfo?> KnownHosts { get; } = new("--known-hosts") { Description = "known_hosts file to verify host keys against (overrides the playbook's)" };
 
     public Option<DirectoryInfo?> LogDirectory { get; } = new("--log-dir") { Description = "Where the structured log of this run goes (default ~/.local/state/rke2c/logs)" };
 
+    public Option<int?> KeepLogs { get; } = new("--keep-logs")
+    {
+        Description = "How many run logs to keep in the log directory, newest first (default 20, or $RKE2C_KEEP_LOGS)",
+    };
+
     public Option<int> Parallel { get; } = new("--parallel") { Description = "How many hosts to read facts from at once", DefaultValueFactory = _ => 16 };
 
-    public Option<Transport> Transport { get; } = new("--transport")
-    {
-        Description = "openssh (default: the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET)",
-        DefaultValueFactory = _ => Commands.Transport.OpenSsh,
-    };
+    public Option<string> Transport { get; } = LowerCaseChoice(
+        "--transport",
+        "openssh (default: the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET)",
+        "openssh", "sshnet");
 
     public Option<double?> EvalTimeout { get; } = new("--eval-timeout")
     {
@@ -35,10 +47,15 @@ public sealed class CommonOptions
     {
         command.Arguments.Add(Playbook);
         command.Options.Add(Output);
-        command.Options.Add(KnownHosts);
+        command.Options.Add(NoColor);
+        if (contactsHosts) command.Options.Add(KnownHosts);
         command.Options.Add(LogDirectory);
-        command.Options.Add(Parallel);
-        command.Options.Add(Transport);
+        command.Options.Add(KeepLogs);
+        if (contactsHosts)
+        {
+            command.Options.Add(Parallel);
+            command.Options.Add(Transport);
+        }
         command.Options.Add(EvalTimeout);
         command.Options.Add(Verbose);
         command.Options.Add(Timings);
@@ -49,21 +66,45 @@ public sealed class CommonOptions
                 result.AddError("--eval-timeout must be a positive number of seconds");
             }
         });
+        KeepLogs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--keep-logs must be at least 1");
+        });
     }
 
     public RunOptions Read(ParseResult result) => new(
         result.GetRequiredValue(Playbook).FullName,
         result.GetRequiredValue(Playbook).ToString(),
-        result.GetValue(Output),
-        result.GetValue(KnownHosts)?.FullName,
+        result.GetValue(Output) == "json" ? OutputFormat.Json : OutputFormat.Text,
+        contactsHosts ? result.GetValue(KnownHosts)?.FullName : null,
         result.GetValue(LogDirectory)?.FullName,
-        Math.Clamp(result.GetValue(Parallel), 1, 256),
-        result.GetValue(Transport),
+        contactsHosts ? Math.Clamp(result.GetValue(Parallel), 1, 256) : 1,
+        contactsHosts && result.GetValue(Transport) == "sshnet" ? Commands.Transport.SshNet : Commands.Transport.OpenSsh,
         result.GetValue(Verbose))
     {
         EvalTimeout = result.GetValue(EvalTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         Timings = result.GetValue(Timings),
+        NoColor = result.GetValue(NoColor),
+        KeepLogs = result.GetValue(KeepLogs),
     };
+
+    /// <summary>An option taking one of a few lower-case words; help shows them and a bad value names them.</summary>
+    private static Option<string> LowerCaseChoice(string name, string description, string defaultValue, string other, params string[] aliases)
+    {
+        var option = new Option<string>(name, aliases)
+        {
+            Description = description,
+            HelpName = $"{defaultValue}|{other}",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.CompletionSources.Add(defaultValue, other);
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value != defaultValue && value != other) result.AddError($"{name} must be {defaultValue} or {other}, not '{value}'");
+        });
+        return option;
+    }
 }
 
 public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, Transport Transport, bool Verbose)
@@ -73,4 +114,10 @@ public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, Out
 
     /// <summary>--timings: a summary of where the time went, on stderr at the end of the run.</summary>
     public bool Timings { get; init; }
+
+    /// <summary>--no-color: plain text even on a terminal.</summary>
+    public bool NoColor { get; init; }
+
+    /// <summary>--keep-logs; null leaves the default ($RKE2C_KEEP_LOGS, else 20).</summary>
+    public int? KeepLogs { get; init; }
 }

@@ -44,18 +44,16 @@ public sealed class Pipeline : IAsyncDisposable
         Log = log;
         LogFile = logFile;
         Redactor = redactor;
-        var humanOut = options.Output == OutputFormat.Json ? Console.Error : Console.Out;
-        Human = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(humanOut) });
-        Interactive = options.Output == OutputFormat.Text && !Console.IsOutputRedirected;
-        // Piped output goes to logs and scripts: one line per item, never wrapped at a guessed 80 columns.
-        if (!Interactive) Human.Profile.Width = RedirectedWidth;
-        _stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        if (Console.IsErrorRedirected) _stderr.Profile.Width = RedirectedWidth;
+        var json = options.Output == OutputFormat.Json;
+        Human = json
+            ? Terminal.Create(Console.Error, Console.IsErrorRedirected, options.NoColor)
+            : Terminal.Create(Console.Out, Console.IsOutputRedirected, options.NoColor);
+        // The live table redraws with cursor control: only for a person at a terminal asking for text.
+        Interactive = !json && Terminal.Styled(Console.IsOutputRedirected, options.NoColor);
+        _stderr = Terminal.Create(Console.Error, Console.IsErrorRedirected, options.NoColor);
     }
 
     private readonly IAnsiConsole _stderr;
-
-    private const int RedirectedWidth = 4096;
 
     public RunOptions Options { get; }
 
@@ -77,6 +75,8 @@ public sealed class Pipeline : IAsyncDisposable
         var redactor = new SecretRedactor();
         var (log, file) = RunLog.Create(command, options.LogDirectory, options.Verbose ? LogEventLevel.Information : LogEventLevel.Warning, redactor);
         log.Information("rke2c {Command} {Playbook}", command, options.PlaybookPath);
+        var pruned = RunLog.Prune(Path.GetDirectoryName(file)!, RunLog.KeepCount(options.KeepLogs));
+        if (pruned.Count > 0) log.Information("Removed {Count} old run log(s)", pruned.Count);
         return new Pipeline(options, log, file, redactor);
     }
 

@@ -15,7 +15,7 @@ public static class ValidateCommand
 
     public static Command Create()
     {
-        var options = new CommonOptions();
+        var options = new CommonOptions(contactsHosts: false);
         var command = new Command("validate", "Compile and check a playbook without contacting any host or reading any secret");
         options.AddTo(command);
         command.SetAction(async (result, token) =>
@@ -27,6 +27,7 @@ public static class ValidateCommand
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new
                 {
+                    schemaVersion = JsonSchemaVersion.Current,
                     playbook = run.PlaybookAsGiven,
                     valid = check.Model is not null,
                     cluster = check.Model?.Name,

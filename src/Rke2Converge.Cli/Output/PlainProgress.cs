@@ -34,7 +34,8 @@ public sealed class PlainProgress(TextWriter output, bool dryRun = false) : IRol
 
     public void NodeConverged(string node, TimeSpan elapsed) => Write(dryRun ? $"{node}: would change" : $"{node}: converged in {elapsed.TotalSeconds:0.0}s");
 
-    public void NodeFailed(string node, string reason) => Write($"{node}: FAILED: {reason}");
+    /// <summary>The first line only: the run's closing error carries the whole block, once.</summary>
+    public void NodeFailed(string node, string reason) => Write($"{node}: FAILED: {reason.Split('\n')[0]}");
 
     private void Write(string line)
     {

@@ -13,6 +13,13 @@ public static class RunLog
     /// <summary>Marks events the CLI has already shown the user in its own words: they go to the file only.</summary>
     public const string AlreadyPrinted = "AlreadyPrinted";
 
+    /// <summary>How many run logs a directory keeps when neither --keep-logs nor RKE2C_KEEP_LOGS says.</summary>
+    public const int DefaultKeep = 20;
+
+    public const string KeepVariable = "RKE2C_KEEP_LOGS";
+
+    private const string FilePrefix = "rke2c-";
+
     public static string DefaultDirectory()
     {
         var state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
@@ -26,7 +33,7 @@ public static class RunLog
         directory ??= DefaultDirectory();
         Directory.CreateDirectory(directory);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
-        var path = Path.Combine(directory, $"rke2c-{stamp}-{command}-{Environment.ProcessId}.jsonl");
+        var path = Path.Combine(directory, $"{FilePrefix}{stamp}-{command}-{Environment.ProcessId}.jsonl");
         var console = new MessageTemplateTextFormatter("{Level:w}: {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Debug()
@@ -37,5 +44,40 @@ public static class RunLog
             .WriteTo.File(new RedactingFormatter(new JsonFormatter(renderMessage: true), redactor), path)
             .CreateLogger();
         return (logger, path);
+    }
+
+    /// <summary>The number of run logs to keep: the option, else a positive RKE2C_KEEP_LOGS, else <see cref="DefaultKeep"/>.</summary>
+    public static int KeepCount(int? option)
+    {
+        if (option is > 0) return option.Value;
+        var variable = Environment.GetEnvironmentVariable(KeepVariable);
+        return int.TryParse(variable, NumberStyles.None, CultureInfo.InvariantCulture, out var keep) && keep > 0 ? keep : DefaultKeep;
+    }
+
+    /// <summary>
+    /// Deletes all but the newest <paramref name="keep"/> run logs in the directory (names start with a UTC stamp, so
+    /// name order is age order) and returns the deleted paths. Other files are left alone; a file that cannot be
+    /// deleted is skipped.
+    /// </summary>
+    public static IReadOnlyList<string> Prune(string directory, int keep)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        if (!Directory.Exists(directory)) return [];
+        var deleted = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(directory, FilePrefix + "*.jsonl").Order(StringComparer.Ordinal).Reverse().Skip(keep))
+        {
+            try
+            {
+                File.Delete(file);
+                deleted.Add(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return deleted;
     }
 }

@@ -41,7 +41,7 @@ internal static class PlaybookCompiler
         var emitted = compilation.Emit(
             assembly, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb), cancellationToken: ct);
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (!emitted.Success || errors.Count > 0) return (null, [.. errors.Select(e => ToPlaybookDiagnostic(e, displayPath))]);
+        if (!emitted.Success || errors.Count > 0) return (null, [.. errors.Select(e => ToPlaybookDiagnostic(e, displayPath, PlaybookSuggestions.For(e, compilation)))]);
 
         var entry = compilation.GetEntryPoint(ct)
             ?? throw new InvalidOperationException("the compiled playbook has no entry point");
@@ -53,9 +53,9 @@ internal static class PlaybookCompiler
     }
 
     /// <summary>A compiler diagnostic as the user sees it, with 1-based line and column in the file it belongs to.</summary>
-    private static PlaybookDiagnostic ToPlaybookDiagnostic(Diagnostic diagnostic, Func<string, string> displayPath)
+    private static PlaybookDiagnostic ToPlaybookDiagnostic(Diagnostic diagnostic, Func<string, string> displayPath, string? suggestion)
     {
-        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture) + suggestion;
         if (!diagnostic.Location.IsInSource && diagnostic.Location.Kind != LocationKind.ExternalFile)
         {
             return new PlaybookDiagnostic(null, null, null, diagnostic.Id, message);

@@ -1,3 +1,4 @@
+using Rke2Converge.IntegrationTests.Cli;
 using Rke2Converge.IntegrationTests.Lab;
 using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
 
@@ -23,8 +24,9 @@ public sealed class DryRunTests
         await using var lab = await LabEnvironment.UpAsync("it-dryrun", 2, new LabOptions { Net = 90 });
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1) + Node(lab, "Agent", "agent-1", 2));
-        var bootstrap = await rke2c.RunAsync("apply", playbook);
+        var bootstrap = await rke2c.RunAsync("apply", "-o", "json", playbook);
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
+        PublishedSchemas.AssertValid("apply", bootstrap.Stdout);
         // Drift: a config value on the server; the persisted sysctl file and the live value on the agent.
         await lab.ExecOkAsync(1, "sed -i 's/^protect-kernel-defaults: true/protect-kernel-defaults: false/' /etc/rancher/rke2/config.yaml");
         await lab.ExecOkAsync(2, "sysctl -w vm.swappiness=60 >/dev/null && sed -i 's/^vm.swappiness = 10$/vm.swappiness = 30/' /etc/sysctl.d/90-rke2c.conf");
@@ -52,10 +54,18 @@ public sealed class DryRunTests
         Assert.Contains("rke2c vm.swappiness 10", output, StringComparison.Ordinal);
         Assert.DoesNotContain(rke2c.Token, rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
 
+        var dryRunJson = await rke2c.RunAsync("apply", "--dry-run", "--output", "json", playbook);
+        Assert.True(dryRunJson.Exit == 2, dryRunJson.ToString());
+        PublishedSchemas.AssertValid("apply", dryRunJson.Stdout);
+        Assert.Contains("\"dryRun\": [", dryRunJson.Stdout, StringComparison.Ordinal);
+
         Assert.Equal(before[0], await lab.ExecOkAsync(1, HostState));
         Assert.Equal(before[1], await lab.ExecOkAsync(2, HostState));
-        var plan = await rke2c.RunAsync("plan", playbook);
+        var plan = await rke2c.RunAsync("plan", "-o", "json", playbook);
         Assert.True(plan.Exit == 2, plan.ToString()); // the drift is still there for a real apply
+        PublishedSchemas.AssertValid("plan", plan.Stdout);
+        // Every run here was piped: not one escape sequence in anything printed.
+        Assert.DoesNotContain("\u001b", rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
     }
 
     /// <summary>Diff lines are printed indented under their step; this strips the indent so lines compare as in the diff.</summary>

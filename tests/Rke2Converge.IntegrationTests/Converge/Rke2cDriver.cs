@@ -39,7 +39,7 @@ public sealed class Rke2cDriver
     /// rke2c as its own project built it, with its own dependencies and runtimeconfig: this test folder also holds the
     /// simulator's ASP.NET Core graph, which leaves out assemblies that shared framework provides but rke2c does not load.
     /// </summary>
-    private static string Rke2cDll
+    internal static string Rke2cDll
     {
         get
         {

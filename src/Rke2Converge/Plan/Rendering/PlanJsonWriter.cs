@@ -15,10 +15,14 @@ public static class PlanJsonWriter
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The version of the JSON shape (schemas/plan.schema.json); raised on any change a script could notice.</summary>
+    public const int SchemaVersion = 1;
+
     public static string ToJson(ClusterPlan plan) => JsonSerializer.Serialize(Describe(plan), Options);
 
     private static object Describe(ClusterPlan plan) => new
     {
+        schemaVersion = SchemaVersion,
         cluster = plan.Cluster,
         version = plan.Version.ToString(),
         drift = plan.HasDrift,

@@ -1,0 +1,35 @@
+using Spectre.Console;
+
+namespace Rke2Converge.Cli.Output;
+
+/// <summary>
+/// Consoles that style text only for a person at a terminal: a pipe, a file, NO_COLOR (any non-empty value) or
+/// --no-color get plain text with no escape sequence at all (no colour, bold or cursor control).
+/// </summary>
+public static class Terminal
+{
+    /// <summary>Width for output that is not a terminal: one line per item, never wrapped at a guessed 80 columns.</summary>
+    private const int RedirectedWidth = 4096;
+
+    public static bool NoColorRequested(bool noColorOption) =>
+        noColorOption || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
+    public static bool Styled(bool redirected, bool noColorOption) => !redirected && !NoColorRequested(noColorOption);
+
+    public static IAnsiConsole Create(TextWriter writer, bool redirected, bool noColorOption)
+    {
+        // Unstyled Spectre output still resets colours through System.Console, which writes an escape sequence to a
+        // terminal unless NO_COLOR is set: --no-color sets it for this process before the first such write.
+        if (noColorOption) Environment.SetEnvironmentVariable("NO_COLOR", "1");
+        var styled = Styled(redirected, noColorOption);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = styled ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = styled ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = styled ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (redirected) console.Profile.Width = RedirectedWidth;
+        return console;
+    }
+}
