@@ -1,76 +1,242 @@
 #!/usr/bin/env bash
-# Benchmarks, reported in one run on one machine:
-#  1. warm `rke2c plan` (compiled playbook cached, SSH masters up, no drift) on 1, 10 and 20 lab hosts, against the
-#     floor: 20 parallel plain `ssh host true` (fresh connections, as a script without rke2c would pay);
-#     and the same 20-host plan over the in-process SSH.NET transport;
-#  2. rollout overhead per node: a node's converge time minus the time its readiness gates spent waiting.
+# Side-by-side benchmark, in one run on the same lab hosts, columns alternated round by round so machine drift
+# spreads over all of them:
+#   - warm `rke2c plan` (no drift; compiled playbook cached, SSH masters up) on each size in BENCH_SIZES, over the
+#     OpenSSH transport and over SSH.NET (--transport sshnet);
+#   - `ansible-playbook --check bench/ansible/reads.yml`: the same reads (pipelining, ControlPersist, forks = hosts);
+#   - two floors: N parallel one-shot `ssh host true`, and N parallel one-shot `ssh host <the fact command rke2c
+#     sends>` (captured from rke2c's own ssh invocations), both on fresh connections;
+#   - a scale point: BENCH_BIG fresh hosts (no RKE2: a plan of fresh hosts reads the same facts), with its floor;
+#   - peak RSS of every rke2c run, and rollout overhead per node (converge time minus gate waits) from the bootstrap.
+# Prints one table (runs, median, min-max, peak RSS) with ratios, and the load average before and after.
+#   BENCH_SIZES="20 50" BENCH_RUNS=5 BENCH_ANSIBLE_RUNS=3 BENCH_BIG=200 bash bench/run.sh
+# BENCH_BIG=0 skips the scale point; BENCH_ANSIBLE_RUNS=0 skips Ansible.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-name=bench
-net=${BENCH_NET:-40}
+sizes=(${BENCH_SIZES:-20 50})
 runs=${BENCH_RUNS:-5}
+ansible_runs=${BENCH_ANSIBLE_RUNS:-3}
+big=${BENCH_BIG:-200}
+net=${BENCH_NET:-40}
+big_net=${BENCH_BIG_NET:-41}
+largest=$(printf '%s\n' "${sizes[@]}" | sort -n | tail -n 1)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# ------------------------------------------------------------------------------------------------ prerequisites
 "$repo/lab/lab.sh" setup >/dev/null
+need=()
+command -v /usr/bin/time >/dev/null || need+=(time)
+if ((ansible_runs > 0)) && ! command -v ansible-playbook >/dev/null; then need+=(ansible); fi
+if ((${#need[@]})); then
+  echo "bench: installing ${need[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y --no-install-recommends "${need[@]}" >&2
+fi
 "$repo/lab/lab.sh" build >/dev/null
 "$repo/tools/publish-rke2c.sh" "$repo/.lab/rke2c" >/dev/null
-"$repo/lab/lab.sh" down --name "$name" >/dev/null 2>&1 || true
-"$repo/lab/lab.sh" up --name "$name" --hosts 20 --net "$net" --time-scale "${BENCH_TIME_SCALE:-0.02}" >/dev/null
-trap '"$repo/lab/lab.sh" down --name "$name" >/dev/null 2>&1 || true' EXIT
+rke2c=("$repo/.lab/rke2c/rke2c")
+yes=()
+"${rke2c[@]}" apply --help 2>/dev/null | grep -q -- '--yes' && yes=(--yes)
 
+work=$(mktemp -d /tmp/rke2c-bench.XXXXXX)
+labs=()
+cleanup() {
+  local name
+  for name in "${labs[@]}"; do "$repo/lab/lab.sh" down --name "$name" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+up() { # NAME HOSTS NET
+  "$repo/lab/lab.sh" down --name "$1" >/dev/null 2>&1 || true
+  labs+=("$1")
+  "$repo/lab/lab.sh" up --name "$1" --hosts "$2" --net "$3" --time-scale "${BENCH_TIME_SCALE:-0.02}" >/dev/null
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }'; }
+
+# Every measurement appends "column<TAB>seconds<TAB>rss_kb" to $work/results.
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >> "$work/results"; }
+
+ssh_opts() { # KNOWN_HOSTS KEY
+  echo -o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$1" -o ControlMaster=no -o ControlPath=none -i "$2"
+}
+
+floor_true() { # COLUMN NET N
+  local start i
+  start=$(now)
+  for ((i = 1; i <= $3; i++)); do
+    # shellcheck disable=SC2046
+    ssh $(ssh_opts "$RKE2C_LAB_KNOWN_HOSTS" "$RKE2C_LAB_KEY") "root@127.0.$2.$i" true &
+  done
+  wait
+  record "$1" "$(elapsed "$start")"
+}
+
+floor_facts() { # COLUMN NET N CAPTURED_DIR
+  local start i
+  start=$(now)
+  for ((i = 1; i <= $3; i++)); do
+    # shellcheck disable=SC2046
+    ssh $(ssh_opts "$RKE2C_LAB_KNOWN_HOSTS" "$RKE2C_LAB_KEY") "root@127.0.$2.$i" "$(cat "$4/127.0.$2.$i")" >/dev/null &
+  done
+  wait
+  record "$1" "$(elapsed "$start")"
+}
+
+# A plan with no drift exits 0; fresh hosts (the scale point) exit 2. Anything else stops the bench.
+plan() { # COLUMN HOSTS EXPECTED_EXIT PLAYBOOK [ARGS...]
+  local column=$1 hosts=$2 expected=$3 playbook=$4 start code rss
+  shift 4
+  start=$(now)
+  set +e
+  RKE2C_BENCH_HOSTS=$hosts /usr/bin/time -f '%M' -o "$work/rss" "${rke2c[@]}" plan "$playbook" "$@" > "$work/plan.out" 2>&1
+  code=$?
+  set -e
+  local seconds
+  seconds=$(elapsed "$start")
+  if [ "$code" -ne "$expected" ]; then
+    echo "bench: $column exited $code (expected $expected):" >&2
+    tail -n 20 "$work/plan.out" >&2
+    exit 1
+  fi
+  rss=$(tail -n 1 "$work/rss")
+  record "$column" "$seconds" "$rss"
+}
+
+ansible_run() { # COLUMN INVENTORY
+  local start
+  start=$(now)
+  ANSIBLE_CONFIG="$work/ansible.cfg" ansible-playbook --check -i "$2" "$repo/bench/ansible/reads.yml" \
+    -e "@$work/sysctls.json" > "$work/ansible.out" 2>&1 || { echo "bench: ansible-playbook failed:" >&2; tail -n 30 "$work/ansible.out" >&2; exit 1; }
+  record "$1" "$(elapsed "$start")"
+}
+
+# The exact command rke2c sends for facts, per host: a PATH wrapper around ssh keeps each invocation's remote command.
+capture_fact_commands() { # HOSTS PLAYBOOK EXPECTED_EXIT DIR
+  mkdir -p "$4" "$work/wrap"
+  cat > "$work/wrap/ssh" <<EOF
+#!/usr/bin/env bash
+args=("\$@")
+for ((i = 0; i < \${#args[@]}; i++)); do
+  if [ "\${args[i]}" = "--" ] && ((i + 2 < \${#args[@]})); then
+    printf '%s' "\${args[i+2]}" > "$4/\${args[i+1]}.\$\$"
+  fi
+done
+exec /usr/bin/ssh "\$@"
+EOF
+  chmod +x "$work/wrap/ssh"
+  set +e
+  PATH="$work/wrap:$PATH" RKE2C_BENCH_HOSTS=$1 "${rke2c[@]}" plan "$2" >/dev/null 2>&1
+  local code=$?
+  set -e
+  [ "$code" -eq "$3" ] || { echo "bench: capturing the fact commands: plan exited $code" >&2; exit 1; }
+  # Keep the longest command per host: the fact script (the others are master checks with no command).
+  local address
+  for address in $(ls "$4" | sed 's/\.[0-9]*$//' | sort -u); do
+    ls -S "$4/$address".* | head -n 1 | xargs -I{} mv {} "$4/$address"
+    rm -f "$4/$address".*
+  done
+}
+
+write_inventory() { # NET N FILE
+  { echo "[all]"; for ((i = 1; i <= $2; i++)); do echo "h$i ansible_host=127.0.$1.$i"; done
+    echo "[all:vars]"; echo "ansible_user=root"; echo "ansible_ssh_private_key_file=$RKE2C_LAB_KEY"; } > "$3"
+}
+
+# ------------------------------------------------------------------------------------------------ the cluster
+echo "bench: lab of $largest hosts, bootstrapping 1 server + $((largest - 1)) agents (one at a time)" >&2
+up bench "$largest" "$net"
 set -a
-. "$repo/.lab/labs/$name/env"
+. "$repo/.lab/labs/bench/env"
 set +a
 export RKE2C_LAB_ARTIFACTS="$repo/.lab/artifacts" RKE2_TOKEN=bench-token-0123456789 RKE2C_CACHE_DIR="$RKE2C_LAB_DIR/cache"
-rke2c=("$repo/.lab/rke2c/rke2c")
 playbook="$repo/bench/bench.csx"
-now() { date +%s.%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-echo "== bootstrap: 1 server + 19 agents, agents ${RKE2C_BENCH_BATCH:-1} at a time"
-export RKE2C_BENCH_HOSTS=20
-"${rke2c[@]}" apply "$playbook" -o json > "$RKE2C_LAB_DIR/apply.json" 2>"$RKE2C_LAB_DIR/apply.err" || { cat "$RKE2C_LAB_DIR/apply.err"; exit 1; }
-python3 - "$RKE2C_LAB_DIR/apply.json" <<'PY'
+RKE2C_BENCH_HOSTS=$largest "${rke2c[@]}" apply "$playbook" "${yes[@]}" -o json > "$work/apply.json" 2>"$work/apply.err" \
+  || { tail -n 30 "$work/apply.err" >&2; exit 1; }
+overhead=$(python3 - "$work/apply.json" <<'PY'
 import json, sys, statistics
 nodes = [n for n in json.load(open(sys.argv[1]))["result"]["nodes"] if n["outcome"] == "converged"]
 overhead = [n["seconds"] - n["gateSeconds"] for n in nodes]
-print(f"rollout overhead per node (converge time minus time waiting in gates), {len(nodes)} nodes: "
-      f"mean {statistics.mean(overhead):.2f}s, median {statistics.median(overhead):.2f}s, max {max(overhead):.2f}s")
+print(f"{len(nodes)} nodes: median {statistics.median(overhead):.2f} s, mean {statistics.mean(overhead):.2f} s, max {max(overhead):.2f} s")
 PY
-
-floor() {
-  local start end
-  start=$(now)
-  for i in $(seq 1 20); do
-    ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$RKE2C_LAB_KNOWN_HOSTS" \
-        -o ControlMaster=no -o ControlPath=none -i "$RKE2C_LAB_KEY" "root@127.0.$net.$i" true &
-  done
-  wait
-  end=$(now)
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-
-plan_time() {
-  local start end code
-  start=$(now)
-  set +e
-  RKE2C_BENCH_HOSTS=$1 "${rke2c[@]}" plan "$playbook" -o json "${@:2}" > /dev/null 2>&1
-  code=$?
-  set -e
-  end=$(now)
-  if [ "$code" -ne 0 ]; then echo "plan on $1 hosts exited $code (expected 0: no drift)" >&2; exit 1; fi
-  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-
-RKE2C_BENCH_HOSTS=20 "${rke2c[@]}" plan "$playbook" >/dev/null 2>&1 || true   # warm: compile cache and SSH masters
-floor_s=$(for r in $(seq "$runs"); do floor; done | median)
-echo "floor: 20 parallel 'ssh host true': median ${floor_s}s over $runs runs"
-for n in 1 10 20; do
-  t=$(for r in $(seq "$runs"); do plan_time "$n"; done | median)
-  ratio=$(awk -v t="$t" -v f="$floor_s" 'BEGIN { printf "%.2f", t / f }')
-  echo "warm plan, $n host(s), no drift: median ${t}s over $runs runs (${ratio}x the floor)"
+)
+sed -e "s|@FORKS@|$largest|" -e "s|@KNOWN_HOSTS@|$RKE2C_LAB_KNOWN_HOSTS|" -e "s|@CONTROL_DIR@|$work/ansible-cp|" \
+  "$repo/bench/ansible/ansible.cfg.in" > "$work/ansible.cfg"
+python3 - "$work/sysctls.json" <<'PY'
+import json, sys
+json.dump({"sysctls": {"vm.swappiness": "10", "kernel.panic": "10", "kernel.panic_on_oops": "1",
+                       "vm.overcommit_memory": "1", "vm.panic_on_oom": "0"}}, open(sys.argv[1], "w"))
+PY
+for n in "${sizes[@]}"; do
+  write_inventory "$net" "$n" "$work/inventory-$n"
+  capture_fact_commands "$n" "$playbook" 0 "$work/facts-$n"
+  RKE2C_BENCH_HOSTS=$n "${rke2c[@]}" plan "$playbook" >/dev/null 2>&1 || true                      # warm: masters up
+  RKE2C_BENCH_HOSTS=$n "${rke2c[@]}" plan "$playbook" --transport sshnet >/dev/null 2>&1 || true
+  if ((ansible_runs > 0)); then ansible_run "warmup" "$work/inventory-$n"; fi
 done
-# The in-process transport has no master connections to reuse: every run opens (and key-exchanges) 20 connections.
-t=$(for r in $(seq "$runs"); do plan_time 20 --transport sshnet; done | median)
-ratio=$(awk -v t="$t" -v f="$floor_s" 'BEGIN { printf "%.2f", t / f }')
-echo "plan over SSH.NET (--transport sshnet), 20 hosts, no drift: median ${t}s over $runs runs (${ratio}x the floor)"
-/usr/bin/time -f "peak RSS of a warm 20-host plan: %M KB" env RKE2C_BENCH_HOSTS=20 "${rke2c[@]}" plan "$playbook" >/dev/null
+sed -i '/^warmup\t/d' "$work/results" 2>/dev/null || true
+
+for ((r = 1; r <= runs; r++)); do
+  echo "bench: round $r of $runs (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  for n in "${sizes[@]}"; do
+    floor_true "$n|floor: ssh true" "$net" "$n"
+    plan "$n|rke2c plan (openssh)" "$n" 0 "$playbook"
+    floor_facts "$n|floor: ssh fact script" "$net" "$n" "$work/facts-$n"
+    plan "$n|rke2c plan (sshnet)" "$n" 0 "$playbook" --transport sshnet
+    if ((r <= ansible_runs)); then ansible_run "$n|ansible-playbook --check" "$work/inventory-$n"; fi
+  done
+done
+"$repo/lab/lab.sh" down --name bench >/dev/null 2>&1 || true
+
+# ------------------------------------------------------------------------------------------------ scale point
+if ((big > 0)); then
+  echo "bench: scale point, $big fresh hosts" >&2
+  up bench-big "$big" "$big_net"
+  set -a
+  . "$repo/.lab/labs/bench-big/env"
+  set +a
+  export RKE2C_CACHE_DIR="$RKE2C_LAB_DIR/cache"
+  capture_fact_commands "$big" "$playbook" 2 "$work/facts-big"
+  plan "cold" "$big" 2 "$playbook"
+  for ((r = 1; r <= runs; r++)); do
+    floor_true "$big|floor: ssh true" "$big_net" "$big"
+    plan "$big|rke2c plan (openssh)" "$big" 2 "$playbook"
+    floor_facts "$big|floor: ssh fact script" "$big_net" "$big" "$work/facts-big"
+    plan "$big|rke2c plan (openssh, --parallel $big)" "$big" 2 "$playbook" --parallel "$big"
+  done
+  sed -i '/^cold\t/d' "$work/results"
+fi
+
+# ------------------------------------------------------------------------------------------------ the table
+python3 - "$work/results" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" "$overhead" <<'PY'
+import sys, statistics, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    column, seconds, rss = line.rstrip("\n").split("\t")
+    rows.setdefault(column, []).append((float(seconds), int(rss) if rss else None))
+med = {k: statistics.median(s for s, _ in v) for k, v in rows.items()}
+print(f"\nbench: {sys.argv[4]} cores; load average before {sys.argv[2]}, after {sys.argv[3]}")
+print(f"{'hosts':>5}  {'what':<40} {'runs':>4} {'median':>8} {'min-max':>14} {'peak RSS':>9}")
+for key, values in rows.items():
+    hosts, what = key.split("|", 1)
+    seconds = [s for s, _ in values]
+    rss = [r for _, r in values if r]
+    peak = f"{max(rss) // 1024} MB" if rss else ""
+    print(f"{hosts:>5}  {what:<40} {len(values):>4} {med[key]:>7.2f}s {f'{min(seconds):.2f}-{max(seconds):.2f} s':>14} {peak:>9}")
+print("ratios (medians):")
+for hosts in dict.fromkeys(k.split("|", 1)[0] for k in rows):
+    def m(what): return med.get(f"{hosts}|{what}")
+    plan, sshnet, ansible = m("rke2c plan (openssh)"), m("rke2c plan (sshnet)"), m("ansible-playbook --check")
+    floor, facts = m("floor: ssh true"), m("floor: ssh fact script")
+    parts = []
+    if plan and ansible: parts.append(f"Ansible / rke2c {ansible / plan:.1f}x")
+    if plan and floor: parts.append(f"rke2c / ssh-true floor {plan / floor:.2f}")
+    if plan and facts: parts.append(f"rke2c / fact-script floor {plan / facts:.2f}")
+    if plan and sshnet: parts.append(f"sshnet / openssh {sshnet / plan:.2f}")
+    wide = m(f"rke2c plan (openssh, --parallel {hosts})")
+    if plan and wide: parts.append(f"--parallel {hosts} / default {wide / plan:.2f}")
+    print(f"  {hosts:>5} hosts: " + "; ".join(parts))
+print(f"rollout overhead per node (converge time minus gate waits), bootstrap one node at a time: {sys.argv[5]}")
+PY
