@@ -5,6 +5,8 @@ var root = new RootCommand("rke2c: converge RKE2 clusters from C# playbooks, one
 root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(InitCommand.Create());
+root.Subcommands.Add(CompletionCommand.Create());
 var parsed = root.Parse(args);
 // A mistyped option or value gets its error line, not the whole help screen after it.
 if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError) parseError.ShowHelp = false;
