@@ -163,6 +163,11 @@ public static class ApplyCommand
         if (result.Failure is { } failure)
         {
             pipeline.Error($"rollout stopped at {failure.Node}: {failure.Error}");
+            // Nodes of the same agent batch can fail together: each error block is printed here, once.
+            foreach (var alsoFailed in result.Nodes.Where(node => node.Outcome == NodeOutcome.Failed && node != failure))
+            {
+                pipeline.Error($"{alsoFailed.Node} failed too: {alsoFailed.Error}");
+            }
             var untouched = result.NotReached.ToList();
             if (untouched.Count > 0) Console.Error.WriteLine($"not touched: {string.Join(", ", untouched)}");
             Console.Error.WriteLine(dryRun
