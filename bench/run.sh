@@ -33,7 +33,9 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y --no-install-recommends "${need[@]}" >&2
 fi
 "$repo/lab/lab.sh" build >/dev/null
-"$repo/tools/publish-rke2c.sh" "$repo/.lab/rke2c" >/dev/null
+publish_log=$(mktemp)
+"$repo/tools/publish-rke2c.sh" "$repo/.lab/rke2c" > "$publish_log" 2>&1 || { cat "$publish_log" >&2; echo "bench: publishing rke2c failed" >&2; exit 1; }
+rm -f "$publish_log"
 rke2c=("$repo/.lab/rke2c/rke2c")
 yes=()
 "${rke2c[@]}" apply --help 2>/dev/null | grep -q -- '--yes' && yes=(--yes)

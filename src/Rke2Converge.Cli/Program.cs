@@ -5,6 +5,7 @@ var root = new RootCommand("rke2c: converge RKE2 clusters from C# playbooks, one
 root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(KubeconfigCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(CompletionCommand.Create());
 var parsed = root.Parse(args);

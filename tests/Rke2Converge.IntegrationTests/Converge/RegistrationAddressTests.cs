@@ -12,7 +12,8 @@ public sealed class RegistrationAddressTests
     /// template next to the playbook.
     /// </summary>
     [Fact]
-    public async Task An_agent_joins_through_the_registration_address_and_templates_next_to_the_playbook_are_used()
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task An_agent_joins_through_the_registration_address_templates_next_to_the_playbook_are_used_and_kubeconfig_points_there()
     {
         await using var lab = await LabEnvironment.UpAsync("it-regaddr", 2, new LabOptions { Net = 100 });
         var rke2c = new Rke2cDriver(lab.Name);
@@ -38,5 +39,19 @@ public sealed class RegistrationAddressTests
 
         var again = await rke2c.RunAsync("plan", playbook);
         Assert.True(again.Exit == 0, again.ToString());
+
+        // The admin kubeconfig, pointed at the registration address's host on the API port, works from there.
+        var file = Path.Combine(rke2c.WorkDirectory, "admin.yaml");
+        var kubeconfig = await rke2c.RunAsync("kubeconfig", playbook, "-o", file);
+        Assert.True(kubeconfig.Exit == 0, kubeconfig.ToString());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        var fetched = await File.ReadAllTextAsync(file);
+        Assert.Contains($"server: https://{Address(lab, 1)}:6443", fetched, StringComparison.Ordinal);
+        Assert.Contains("client-key-data:", fetched, StringComparison.Ordinal);
+        var viaFetched = await lab.ExecOkAsync(1, $"/var/lib/rancher/rke2/bin/kubectl --kubeconfig {file} get nodes");
+        Assert.Equal(2, viaFetched.Split('\n').Count(line => line.Contains(" Ready ", StringComparison.Ordinal)));
+        var toStdout = await rke2c.RunAsync("kubeconfig", playbook);
+        Assert.True(toStdout.Exit == 0, toStdout.ToString());
+        Assert.Equal(fetched, toStdout.Stdout);
     }
 }
