@@ -29,8 +29,8 @@ rke2c() { "$repo/.lab/rke2c/rke2c" "$@"; }
 echo "== rke2c plan playbooks/lab.csx"
 rke2c plan "$repo/playbooks/lab.csx" || [ $? -eq 2 ]
 echo
-echo "== rke2c apply playbooks/lab.csx"
-rke2c apply "$repo/playbooks/lab.csx"
+echo "== rke2c apply --yes playbooks/lab.csx"
+rke2c apply --yes "$repo/playbooks/lab.csx"
 echo
 echo "== rke2c plan again (expect no changes)"
 rke2c plan "$repo/playbooks/lab.csx"

@@ -5,6 +5,7 @@ using Rke2Converge.Cli.Output;
 using Rke2Converge.Logging;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Rendering;
+using Rke2Converge.Plan.Saved;
 using Rke2Converge.Rollout;
 using Rke2Converge.Rollout.Observers;
 using Spectre.Console;
@@ -23,20 +24,53 @@ public static class ApplyCommand
             Description = "Remove the lock another rke2c run holds on the hosts (a warning names it), then take it. A lock is stale "
                 + "when its holder's process is gone from this machine or it is older than 24 hours; use this only when no other run is active",
         };
-        var command = new Command("apply", "Converge every host to the playbook, one node at a time behind readiness gates. "
+        var yes = new Option<bool>("--yes", "-y") { Description = "Apply without asking; needed when stdin is not a terminal" };
+        var command = new Command("apply", "Converge every host to the playbook (or to a plan saved with plan --out PLAN.json), one node at a time "
+            + "behind readiness gates. Shows the plan and asks before changing anything (--yes skips the question). "
             + "Locks every host first (/var/lib/rancher/rke2c/lock): a second apply at the same time is refused, naming the holder");
         options.AddTo(command);
         command.Options.Add(dryRun);
         command.Options.Add(forceUnlock);
-        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(dryRun), result.GetValue(forceUnlock), token));
+        command.Options.Add(yes);
+        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, bool dryRun, bool forceUnlock, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunOptions options, bool dryRun, bool forceUnlock, bool yes, CancellationToken cancellationToken)
     {
+        SavedPlan? saved = null;
+        var planFile = options.PlaybookAsGiven;
+        if (options.PlaybookPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                saved = SavedPlan.Parse(await File.ReadAllTextAsync(options.PlaybookPath, cancellationToken).ConfigureAwait(false), planFile);
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+                return ExitCodes.Error;
+            }
+            options = options with { PlaybookPath = saved.Playbook, PlaybookAsGiven = saved.Playbook };
+        }
         await using var pipeline = Pipeline.Start("apply", options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
+        if (saved is not null)
+        {
+            var changed = saved.ChangedSources(await SavedPlan.HashSourcesAsync(saved.Playbook, cancellationToken).ConfigureAwait(false));
+            foreach (var line in changed) pipeline.Error(line);
+            if (changed.Count > 0)
+            {
+                pipeline.Error($"{planFile}: the playbook changed since the plan was saved; nothing was changed. Plan again and review.");
+                return ExitCodes.Error;
+            }
+        }
+        if (!dryRun && !yes && Console.IsInputRedirected)
+        {
+            pipeline.Error("stdin is not a terminal; pass --yes to apply without asking. Nothing was changed.");
+            return ExitCodes.Error;
+        }
 
         // The lock comes before the facts: a plan read while another run was mid-change would be stale.
         IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
@@ -52,7 +86,7 @@ public static class ApplyCommand
                 pipeline.Error(attempt.Refusal!);
                 return ExitCodes.Error;
             }
-            return await ConvergeAsync(pipeline, cluster, executor, options, attempt.Unreachable, cancellationToken).ConfigureAwait(false);
+            return await ConvergeAsync(pipeline, cluster, executor, options, attempt.Unreachable, new Approval(saved, planFile, yes), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -70,11 +104,16 @@ public static class ApplyCommand
         foreach (var warning in warnings) pipeline.Log.Warning("{Message}", warning);
     }
 
+    /// <summary>What lets apply go ahead: the saved plan it must match (if any), and --yes.</summary>
+    private sealed record Approval(SavedPlan? Saved, string PlanFile, bool Yes);
+
     private static async Task<int> ConvergeAsync(
-        Pipeline pipeline, LoadedCluster cluster, IChangeExecutor executor, RunOptions options, IReadOnlyList<string> unlocked, CancellationToken cancellationToken)
+        Pipeline pipeline, LoadedCluster cluster, IChangeExecutor executor, RunOptions options, IReadOnlyList<string> unlocked, Approval approval,
+        CancellationToken cancellationToken)
     {
         var dryRun = executor.IsDryRun;
-        var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var program = await pipeline.ProgramAsync(cluster, cancellationToken).ConfigureAwait(false);
+        var plan = program.Plan;
         new PlanTextRenderer(pipeline.Human).Render(plan);
         var answeredLate = plan.Hosts.Where(h => unlocked.Contains(h.Node, StringComparer.Ordinal) && h.Problems.Count == 0).Select(h => h.Node).ToList();
         if (answeredLate.Count > 0)
@@ -90,6 +129,13 @@ public static class ApplyCommand
             WriteJson(options, plan, null);
             return ExitCodes.Error;
         }
+        if (approval.Saved?.Differences(plan) is { Count: > 0 } differences)
+        {
+            foreach (var difference in differences) pipeline.Error(difference);
+            pipeline.Error($"{approval.PlanFile} no longer matches the hosts; nothing was changed. Plan again and review.");
+            WriteJson(options, plan, null);
+            return ExitCodes.Error;
+        }
         if (!plan.HasDrift)
         {
             pipeline.Human.MarkupLine("[green]Nothing to do: every host already matches the playbook.[/]");
@@ -97,11 +143,17 @@ public static class ApplyCommand
             return ExitCodes.Success;
         }
 
+        if (!dryRun && !approval.Yes && !Confirm(pipeline))
+        {
+            pipeline.Human.MarkupLine("Nothing was changed.");
+            return ExitCodes.Error;
+        }
+
         var dryRunExecutor = executor as DryRunExecutor;
         // The progress display shows every rollout event and the report the failure: the log file alone gets them from here.
         var logging = new LoggingObserver(pipeline.Log.ForContext(RunLog.AlreadyPrinted, true), dryRun);
         var nodes = plan.Hosts.Select(h => h.Node).ToList();
-        var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, logging, pipeline.Log);
+        var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, logging, pipeline.Log) { Redact = pipeline.Redactor.Redact };
         pipeline.Human.WriteLine();
         pipeline.Human.MarkupLine(dryRun ? "[bold]Dry run: nothing will be changed[/]" : "[bold]Applying[/]");
 
@@ -109,7 +161,7 @@ public static class ApplyCommand
         try
         {
             result = await pipeline.Timings.MeasureAsync(
-                "rollout", () => RolloutAsync(pipeline, plan, settings, cluster.Model.AgentBatching, nodes, options, dryRun, cancellationToken)).ConfigureAwait(false);
+                "rollout", () => RolloutAsync(pipeline, program, settings, cluster.Model.AgentBatching, nodes, options, dryRun, cancellationToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -128,7 +180,7 @@ public static class ApplyCommand
     }
 
     private static async Task<RolloutResult> RolloutAsync(
-        Pipeline pipeline, ClusterPlan plan, RolloutSettings settings, Model.AgentBatching batching, IReadOnlyList<string> nodes, RunOptions options, bool dryRun,
+        Pipeline pipeline, RolloutProgram program, RolloutSettings settings, Model.AgentBatching batching, IReadOnlyList<string> nodes, RunOptions options, bool dryRun,
         CancellationToken cancellationToken)
     {
         var logging = settings.Observer;
@@ -136,11 +188,20 @@ public static class ApplyCommand
         {
             var live = new LiveProgress(pipeline.Human, nodes, dryRun);
             var runner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, live) }, batching, pipeline.ShellFor);
-            return await live.RunAsync(() => runner.RunAsync(plan, cancellationToken)).ConfigureAwait(false);
+            return await live.RunAsync(() => runner.RunAsync(program, cancellationToken)).ConfigureAwait(false);
         }
         var plain = new PlainProgress(options.Output == OutputFormat.Json ? Console.Error : Console.Out, dryRun);
         var plainRunner = new RolloutRunner(settings with { Observer = new CompositeObserver(logging, plain) }, batching, pipeline.ShellFor);
-        return await plainRunner.RunAsync(plan, cancellationToken).ConfigureAwait(false);
+        return await plainRunner.RunAsync(program, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks on the terminal; anything but y or yes declines.</summary>
+    private static bool Confirm(Pipeline pipeline)
+    {
+        pipeline.Human.WriteLine();
+        pipeline.Human.Markup("[bold]Apply these changes? [[y/N]][/] ");
+        var answer = Console.ReadLine()?.Trim().ToLowerInvariant();
+        return answer is "y" or "yes";
     }
 
     private static void Report(Pipeline pipeline, RolloutResult result, bool dryRun)

@@ -181,7 +181,17 @@ public sealed class Pipeline : IAsyncDisposable
     /// Reads every host's facts (one round trip each, in parallel) and plans. A host that cannot be read gets a problem
     /// in the plan, next to the others' plans; missing release artifacts are a plan problem too, found before any change.
     /// </summary>
-    public async Task<ClusterPlan> PlanAsync(LoadedCluster cluster, CancellationToken cancellationToken)
+    public async Task<ClusterPlan> PlanAsync(LoadedCluster cluster, CancellationToken cancellationToken) =>
+        (await ProgramAsync(cluster, cancellationToken).ConfigureAwait(false)).Plan;
+
+    /// <summary>The plan and the steps apply runs for it, derived once: what is shown is what runs.</summary>
+    public async Task<RolloutProgram> ProgramAsync(LoadedCluster cluster, CancellationToken cancellationToken)
+    {
+        var plan = await FactsAndPlanAsync(cluster, cancellationToken).ConfigureAwait(false);
+        return RolloutProgram.Build(plan, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, cluster.Model.AgentBatching, Redactor.Redact);
+    }
+
+    private async Task<ClusterPlan> FactsAndPlanAsync(LoadedCluster cluster, CancellationToken cancellationToken)
     {
         var model = cluster.Model;
         OpenShells(model);

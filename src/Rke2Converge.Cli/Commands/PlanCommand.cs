@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rke2Converge.Cli.Output;
 using Rke2Converge.Plan.Rendering;
+using Rke2Converge.Plan.Saved;
 
 namespace Rke2Converge.Cli.Commands;
 
@@ -14,12 +15,18 @@ public static class PlanCommand
     {
         var options = new CommonOptions();
         var command = new Command("plan", "Read every host and show what apply would change (exit 2 when anything would)");
+        var output = new Option<FileInfo?>("--out")
+        {
+            Description = "Also save the plan to this file: rke2c apply FILE runs exactly its steps, and refuses, touching nothing, "
+                + "when a host or a playbook file changed since",
+        };
         options.AddTo(command);
-        command.SetAction((result, token) => RunAsync(options.Read(result), token));
+        command.Options.Add(output);
+        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(output)?.FullName, token));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunOptions options, string? savedPlanFile, CancellationToken cancellationToken)
     {
         await using var pipeline = Pipeline.Start("plan", options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -27,6 +34,19 @@ public static class PlanCommand
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
         if (options.Output == OutputFormat.Json) Console.Out.WriteLine(PlanJsonWriter.ToJson(plan));
         else new PlanTextRenderer(pipeline.Human).Render(plan);
+        if (savedPlanFile is not null)
+        {
+            if (plan.HasProblems || plan.HasUnresolved) pipeline.Error($"the plan has problems; {savedPlanFile} was not written");
+            else await SaveAsync(pipeline, plan, savedPlanFile, cancellationToken).ConfigureAwait(false);
+        }
         return plan.HasProblems ? ExitCodes.Error : plan.HasDrift ? ExitCodes.Drift : ExitCodes.Success;
+    }
+
+    private static async Task SaveAsync(Pipeline pipeline, Plan.ClusterPlan plan, string file, CancellationToken cancellationToken)
+    {
+        var sources = await SavedPlan.HashSourcesAsync(pipeline.Options.PlaybookPath, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(file, SavedPlan.From(pipeline.Options.PlaybookPath, sources, plan).ToJson() + "\n", cancellationToken).ConfigureAwait(false);
+        pipeline.Log.Information("Plan saved to {File}", file);
+        Console.Error.WriteLine($"plan saved to {file}: rke2c apply {file} runs exactly these steps");
     }
 }

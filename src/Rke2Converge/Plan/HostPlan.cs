@@ -20,6 +20,9 @@ public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOn
     /// <summary>The node differs from the playbook: changes apply would make, or differences it needs a decision on.</summary>
     public bool HasDrift => HasChanges || Unresolved.Count > 0;
 
+    /// <summary>What apply runs on this node, in order (set once the rollout's steps are derived from the plan).</summary>
+    public IReadOnlyList<Steps.PlannedStep> Steps { get; init; } = [];
+
     public T? Find<T>() where T : Change => Changes.OfType<T>().FirstOrDefault();
 
     /// <summary>Starting or restarting the service, which is what puts the node through the readiness gates.</summary>
@@ -41,6 +44,9 @@ public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IRea
 
     /// <summary>Some host has differences apply will not touch until the playbook decides (see <see cref="HostPlan.Unresolved"/>).</summary>
     public bool HasUnresolved => Hosts.Any(host => host.Unresolved.Count > 0);
+
+    /// <summary>The nodes in the order apply converges them (set with the steps); empty means <see cref="Hosts"/> order.</summary>
+    public IReadOnlyList<string> RolloutOrder { get; init; } = [];
 
     public int ChangedHosts => Hosts.Count(host => host.HasDrift);
 

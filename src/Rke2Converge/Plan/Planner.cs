@@ -56,13 +56,18 @@ public sealed class Planner(
         ["sysctls"] = node.Sysctls.Select(entry => new Dictionary<string, object?> { ["key"] = entry.Key, ["value"] = entry.Value }).ToList(),
     });
 
-    public string RenderConfigFile(NodeDesiredState node) => templates.Render(TemplateRenderer.ConfigYaml, new Dictionary<string, object?>
+    public string RenderConfigFile(NodeDesiredState node) => RenderConfigFile(node, revealSecret);
+
+    /// <summary>config.yaml with every secret as <c>(sensitive)</c>: what the plan hashes, so no secret reaches a plan file.</summary>
+    public string RenderMaskedConfigFile(NodeDesiredState node) => RenderConfigFile(node, _ => SecretValue.Mask);
+
+    private string RenderConfigFile(NodeDesiredState node, Func<SecretSource, string> reveal) => templates.Render(TemplateRenderer.ConfigYaml, new Dictionary<string, object?>
     {
         ["node"] = node.Name,
         ["role"] = node.Role.DisplayName(),
         ["cluster"] = clusterName,
         ["version"] = node.Version.ToString(),
-        ["config"] = new VerbatimText(WithoutFinalNewline(ConfigYamlWriter.ToYaml(node.Config, revealSecret))),
+        ["config"] = new VerbatimText(WithoutFinalNewline(ConfigYamlWriter.ToYaml(node.Config, reveal))),
     });
 
     /// <summary>Renders every node's files once, so a template that fails at render time is reported before any host is touched.</summary>

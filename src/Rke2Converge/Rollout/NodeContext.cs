@@ -19,11 +19,8 @@ public sealed class NodeContext(HostPlan plan, IRemoteShell shell, RolloutSettin
     /// <summary>The service's main PID before the start/restart, so gates can tell the new process from the old.</summary>
     public int PreviousMainPid { get; set; }
 
-    /// <summary>Whether an API server is up somewhere in the cluster when this node converges.</summary>
-    public bool ControlPlaneUp { get; init; } = true;
-
-    /// <summary>Set when the readiness phase left out node Ready because no API server was up yet.</summary>
-    public bool NodeReadyDeferred { get; set; }
+    /// <summary>What the etcd snapshot step printed (rke2 names the snapshot it saved).</summary>
+    public string? SnapshotOutput { get; set; }
 
     /// <summary>Time spent waiting in readiness gates (the rest of a node's time is rollout overhead).</summary>
     public TimeSpan GateTime { get; set; }
@@ -42,4 +39,8 @@ public sealed record RolloutSettings(
     ArtifactSource? Artifacts,
     GateSettings Gates,
     IRolloutObserver Observer,
-    ILogger Log);
+    ILogger Log)
+{
+    /// <summary>Masks known secret values (file content is masked this way before it is hashed for the plan).</summary>
+    public Func<string, string> Redact { get; init; } = text => text;
+}

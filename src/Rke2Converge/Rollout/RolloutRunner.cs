@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Rke2Converge.Gates;
 using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Remote;
-using Rke2Converge.Rollout.Operations;
 using Rke2Converge.Rollout.Phases;
 
 namespace Rke2Converge.Rollout;
@@ -13,51 +12,45 @@ namespace Rke2Converge.Rollout;
 /// <summary>Converges the plan wave by wave and stops the line at the first node that fails: later nodes stay untouched.</summary>
 public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatching batching, Func<string, IRemoteShell> shellFor)
 {
-    private static readonly INodePhase[] Phases =
-    [
-        new MarkPendingPhase(),
-        new ApplySysctlsPhase(),
-        new ApplyResourcesPhase(),
-        new WriteConfigPhase(),
-        new RemoveConfigDropInsPhase(),
-        new InstallRke2Phase(),
-        new StartServicePhase(),
-        new AwaitReadinessPhase(),
-    ];
+    /// <summary>Derives the steps from the plan (the one way they are derived) and runs them.</summary>
+    public Task<RolloutResult> RunAsync(ClusterPlan plan, CancellationToken cancellationToken) =>
+        RunAsync(RolloutProgram.Build(plan, settings.Planner, settings.Artifacts, settings.Gates, batching, settings.Redact), cancellationToken);
 
-    public async Task<RolloutResult> RunAsync(ClusterPlan plan, CancellationToken cancellationToken)
+    /// <summary>Runs exactly the program's steps: the snapshot first, then node by node, wave by wave.</summary>
+    public async Task<RolloutResult> RunAsync(RolloutProgram program, CancellationToken cancellationToken)
     {
+        var plan = program.Plan;
+        var hosts = plan.Hosts.ToDictionary(host => host.Node, StringComparer.Ordinal);
         var reports = new Dictionary<string, NodeReport>(StringComparer.Ordinal);
         var awaitingNodeReady = new List<NodeReport>();
         string? snapshot;
         try
         {
-            snapshot = await SnapshotBeforeUpgradeAsync(plan, cancellationToken).ConfigureAwait(false);
+            snapshot = await SnapshotBeforeUpgradeAsync(program, cancellationToken).ConfigureAwait(false);
         }
         catch (NodeConvergeException failure)
         {
             return StoppedBeforeAnyChange(plan, failure);
         }
         var stopped = false;
-        foreach (var wave in RolloutOrder.Waves(plan, batching))
+        foreach (var wave in program.Waves.Select(names => names.Select(name => hosts[name]).ToList()))
         {
             if (stopped)
             {
                 foreach (var host in wave) reports[host.Node] = new NodeReport(host.Node, host.HasChanges ? NodeOutcome.NotReached : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
                 continue;
             }
-            var controlPlaneUp = ControlPlaneUp(plan, reports);
-            var waveReports = await Task.WhenAll(wave.Select(host => ConvergeAsync(host, controlPlaneUp, cancellationToken))).ConfigureAwait(false);
+            var waveReports = await Task.WhenAll(wave.Select(host => ConvergeAsync(host, program.Steps[host.Node], cancellationToken))).ConfigureAwait(false);
             foreach (var report in waveReports) reports[report.Node] = report;
             awaitingNodeReady.AddRange(waveReports.Where(report => report.Outcome == NodeOutcome.AwaitingNodeReady));
             stopped = waveReports.Any(report => report.Outcome == NodeOutcome.Failed);
             if (!stopped && awaitingNodeReady.Count > 0 && ControlPlaneUp(plan, reports))
-                stopped = !await ProveDeferredNodeReadyAsync(plan, awaitingNodeReady, reports, cancellationToken).ConfigureAwait(false);
+                stopped = !await ProveDeferredNodeReadyAsync(program, awaitingNodeReady, reports, cancellationToken).ConfigureAwait(false);
         }
         // No control plane came up in this run: the check runs anyway and fails with what it saw, rather than
         // calling an unproven node converged.
         if (!stopped && awaitingNodeReady.Count > 0)
-            await ProveDeferredNodeReadyAsync(plan, awaitingNodeReady, reports, cancellationToken).ConfigureAwait(false);
+            await ProveDeferredNodeReadyAsync(program, awaitingNodeReady, reports, cancellationToken).ConfigureAwait(false);
         return new RolloutResult([.. plan.Hosts.Select(host => reports[host.Node])], snapshot);
     }
 
@@ -68,68 +61,79 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
     public static bool ControlPlaneUp(ClusterPlan plan, IReadOnlyDictionary<string, NodeReport> reports) =>
         plan.Hosts.Any(host => host.Desired.Role.CarriesControlPlane()
             && (reports.TryGetValue(host.Node, out var report)
-                ? report.Outcome == NodeOutcome.Converged || (report.Outcome == NodeOutcome.Unchanged && host.Facts.ServerService.IsActive)
+                ? report.Outcome is NodeOutcome.Converged or NodeOutcome.WouldChange || (report.Outcome == NodeOutcome.Unchanged && host.Facts.ServerService.IsActive)
                 : host.Facts.ServerService.IsActive));
 
     /// <summary>
     /// etcd-only nodes that joined before any control plane pass their node Ready gate as soon as one is up, before
     /// the next node changes; only then are they converged.
     /// </summary>
-    private async Task<bool> ProveDeferredNodeReadyAsync(ClusterPlan plan, List<NodeReport> awaiting, Dictionary<string, NodeReport> reports, CancellationToken cancellationToken)
+    private async Task<bool> ProveDeferredNodeReadyAsync(RolloutProgram program, List<NodeReport> awaiting, Dictionary<string, NodeReport> reports, CancellationToken cancellationToken)
     {
         foreach (var pending in awaiting.ToList())
         {
             awaiting.Remove(pending);
-            var host = plan.Hosts.Single(h => h.Node == pending.Node);
+            var host = program.Plan.Hosts.Single(h => h.Node == pending.Node);
             var node = new NodeContext(host, shellFor(host.Node), settings);
             settings.Observer.Step(host.Node, "node Ready (deferred until a control plane was up)");
             var clock = Stopwatch.StartNew();
             try
             {
-                await AwaitReadinessPhase.PassAsync(node, [new NodeReadyGate()], cancellationToken).ConfigureAwait(false);
-                await node.ExecuteAsync(PendingWorkOperations.Clear(), cancellationToken).ConfigureAwait(false);
+                foreach (var step in Deferred(program.Steps[host.Node])) await step.RunAsync(node, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
             {
-                var message = StepFailure.Describe(host.Node, "node Ready (deferred)", error);
+                var message = StepFailure.Describe(host.Node, AwaitReadinessPhase.DeferredTitle, error);
                 settings.Observer.NodeFailed(host.Node, message);
                 reports[host.Node] = pending with { Outcome = NodeOutcome.Failed, Error = message };
                 return false;
             }
             var elapsed = pending.Elapsed + clock.Elapsed;
             settings.Observer.NodeConverged(host.Node, elapsed);
-            reports[host.Node] = pending with { Outcome = NodeOutcome.Converged, Elapsed = elapsed, GateTime = pending.GateTime + node.GateTime };
+            var outcome = settings.Executor.IsDryRun ? NodeOutcome.WouldChange : NodeOutcome.Converged;
+            reports[host.Node] = pending with { Outcome = outcome, Elapsed = elapsed, GateTime = pending.GateTime + node.GateTime };
         }
         return true;
     }
 
-    private async Task<NodeReport> ConvergeAsync(HostPlan host, bool controlPlaneUp, CancellationToken cancellationToken)
+    /// <summary>A node's steps up to its deferred node Ready check; the rest run once a control plane is up.</summary>
+    private static IEnumerable<RolloutStep> Immediate(IReadOnlyList<RolloutStep> steps) =>
+        steps.Where(step => step.Planned.Kind != StepKind.EtcdSnapshot).TakeWhile(step => step.Planned.Kind != StepKind.DeferredGate);
+
+    private static IEnumerable<RolloutStep> Deferred(IReadOnlyList<RolloutStep> steps) =>
+        steps.SkipWhile(step => step.Planned.Kind != StepKind.DeferredGate);
+
+    private async Task<NodeReport> ConvergeAsync(HostPlan host, IReadOnlyList<RolloutStep> steps, CancellationToken cancellationToken)
     {
         if (!host.HasChanges)
         {
             settings.Observer.NodeSkipped(host.Node, "no changes");
             return new NodeReport(host.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
         }
-        var node = new NodeContext(host, shellFor(host.Node), settings) { ControlPlaneUp = controlPlaneUp };
+        var node = new NodeContext(host, shellFor(host.Node), settings);
         var clock = Stopwatch.StartNew();
         settings.Observer.NodeStarted(host.Node);
-        var step = "start";
+        var phase = "start";
         try
         {
-            foreach (var phase in Phases.Where(phase => phase.ShouldRun(node)))
+            foreach (var step in Immediate(steps))
             {
-                step = phase.Title;
-                settings.Observer.Step(host.Node, phase.Title);
-                await phase.RunAsync(node, cancellationToken).ConfigureAwait(false);
+                if (step.Phase != phase)
+                {
+                    phase = step.Phase;
+                    settings.Observer.Step(host.Node, phase);
+                }
+                foreach (var line in step.Announce) settings.Observer.Step(host.Node, line);
+                await step.RunAsync(node, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
         {
-            var message = StepFailure.Describe(host.Node, step, error);
+            var message = StepFailure.Describe(host.Node, phase, error);
             settings.Observer.NodeFailed(host.Node, message);
             return new NodeReport(host.Node, NodeOutcome.Failed, clock.Elapsed, node.GateTime, message);
         }
-        if (node.NodeReadyDeferred)
+        if (Deferred(steps).Any())
         {
             settings.Observer.Step(host.Node, "node Ready deferred: no control-plane node is up yet; checked as soon as one is");
             return new NodeReport(host.Node, NodeOutcome.AwaitingNodeReady, clock.Elapsed, node.GateTime, null);
@@ -139,31 +143,28 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         return new NodeReport(host.Node, outcome, clock.Elapsed, node.GateTime, null);
     }
 
-    /// <summary>Upgrades start with an etcd snapshot, taken on the first running etcd member, so a bad upgrade can be rolled back.</summary>
-    private async Task<string?> SnapshotBeforeUpgradeAsync(ClusterPlan plan, CancellationToken cancellationToken)
+    /// <summary>The program's etcd snapshot step, before any node changes; none planned with an upgrade is a warning.</summary>
+    private async Task<string?> SnapshotBeforeUpgradeAsync(RolloutProgram program, CancellationToken cancellationToken)
     {
-        var upgrading = plan.Hosts.Any(host => host.Find<InstallChange>() is { From: not null });
-        if (!upgrading) return null;
-        var member = plan.Hosts.FirstOrDefault(host => host.Desired.Role.CarriesEtcd() && host.Facts.ServerService.IsActive);
+        var member = program.Plan.Hosts.FirstOrDefault(host => program.Steps[host.Node].Any(step => step.Planned.Kind == StepKind.EtcdSnapshot));
         if (member is null)
         {
-            settings.Log.Warning("No running etcd member to snapshot before the upgrade");
+            if (program.Plan.Hosts.Any(host => host.Find<InstallChange>() is { From: not null })) settings.Log.Warning("No running etcd member to snapshot before the upgrade");
             return null;
         }
-        var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
+        var node = new NodeContext(member, shellFor(member.Node), settings);
         settings.Observer.Step(member.Node, "etcd snapshot");
-        RemoteResult result;
         try
         {
-            result = await settings.Executor.ExecuteAsync(shellFor(member.Node), EtcdSnapshotOperations.Save(name), cancellationToken).ConfigureAwait(false);
+            foreach (var step in program.Steps[member.Node].Where(step => step.Planned.Kind == StepKind.EtcdSnapshot)) await step.RunAsync(node, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
         {
-            throw new NodeConvergeException(member.Node, StepFailure.Describe(member.Node, "etcd snapshot before the upgrade", error), error);
+            throw new NodeConvergeException(member.Node, StepFailure.Describe(member.Node, RolloutProgram.SnapshotPhase, error), error);
         }
         // rke2 logs "Snapshot NAME-NODE-TS saved." through logrus (stderr, folded into the output here).
-        var saved = SavedSnapshot().Match(result.Stdout);
-        var snapshot = saved.Success ? saved.Value : $"snapshot {name} requested";
+        var saved = SavedSnapshot().Match(node.SnapshotOutput ?? "");
+        var snapshot = saved.Success ? saved.Value : $"snapshot {program.Steps[member.Node][0].Planned.Target} requested";
         settings.Log.Information("{Node}: {Snapshot}", member.Node, snapshot);
         return snapshot;
     }

@@ -44,7 +44,7 @@ public sealed class CliOutputTests
             await rke2c.RunAsync("validate", playbook),
             await rke2c.RunAsync("validate", broken),
             await rke2c.RunAsync("plan", playbook),
-            await rke2c.RunAsync("apply", playbook),
+            await rke2c.RunAsync("apply", "--yes", playbook),
             await rke2c.RunAsync("apply", "--dry-run", "-o", "json", playbook),
         };
 

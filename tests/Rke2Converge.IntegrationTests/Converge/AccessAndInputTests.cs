@@ -83,7 +83,7 @@ public sealed class AccessAndInputTests
         Assert.False(await lab.FileExistsAsync(1, "/etc/sysctl.d/90-rke2c.conf"));
 
         var asSudoUser = rke2c.WritePlaybook("site.csx", Header(lab, user: "rke2c") + body);
-        var apply = await rke2c.RunAsync("apply", asSudoUser);
+        var apply = await rke2c.RunAsync("apply", "--yes", asSudoUser);
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Equal("root 600", await lab.ExecOkAsync(1, "stat -c '%U %a' /etc/rancher/rke2/config.yaml"));
         var again = await rke2c.RunAsync("plan", asSudoUser);

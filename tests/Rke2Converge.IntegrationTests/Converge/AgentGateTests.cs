@@ -20,12 +20,12 @@ public sealed class AgentGateTests
             + $"Role(NodeRole.Agent).Config[\"node-label\"] = new[] {{ \"pool={pool}\" }};\n"
             + Node(lab, "Server", "server-1", 1)
             + string.Concat(AgentHosts.Select(host => Node(lab, "Agent", $"agent-{host - 1}", host)));
-        var bootstrap = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", Playbook("a")));
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx", Playbook("a")));
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
         var serverPid = await lab.MainPidAsync(1);
         var bootstrapLogs = Directory.GetFiles(rke2c.LogDirectory).ToHashSet();
 
-        var drift = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", Playbook("b")));
+        var drift = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx", Playbook("b")));
 
         Assert.True(drift.Exit == 0, drift.ToString());
         Assert.Equal(serverPid, await lab.MainPidAsync(1));

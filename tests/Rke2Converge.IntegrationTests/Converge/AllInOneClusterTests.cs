@@ -26,7 +26,7 @@ public sealed class AllInOneClusterTests
                 Assert.Contains(host.GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "install"));
         }
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "server-1", "server-2", "server-3", "agent-1", "agent-2");
         var nodes = await lab.ExecOkAsync(1, "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get nodes");
@@ -38,7 +38,7 @@ public sealed class AllInOneClusterTests
         var secondPlan = await rke2c.RunAsync("plan", playbook);
         Assert.True(secondPlan.Exit == 0, secondPlan.ToString());
         Assert.Contains("0 host(s) to change, 5 unchanged", secondPlan.Stdout, StringComparison.Ordinal);
-        var secondApply = await rke2c.RunAsync("apply", playbook);
+        var secondApply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(secondApply.Exit == 0, secondApply.ToString());
         Assert.Contains("Nothing to do", secondApply.Stdout, StringComparison.Ordinal);
 
@@ -60,7 +60,7 @@ public sealed class AllInOneClusterTests
             Assert.Equal(("protect-kernel-defaults", "false", "true"), (entry.GetProperty("path").GetString(), entry.GetProperty("before").GetString(), entry.GetProperty("after").GetString()));
         }
 
-        var remediate = await rke2c.RunAsync("apply", playbook);
+        var remediate = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(remediate.Exit == 0, remediate.ToString());
         Assert.Equal(pidsBefore[1], await lab.MainPidAsync(1));
         Assert.Equal(pidsBefore[3], await lab.MainPidAsync(3));

@@ -19,11 +19,11 @@ public sealed partial class ClusterLockTests
         var rke2c = new Rke2cDriver(lab.Name);
         string Playbook(string label) => Header(lab) + $"Config[\"node-label\"] = new[] {{ \"{label}\" }};\n"
             + Node(lab, "Server", "server-1", 1) + Node(lab, "Agent", "agent-1", 2);
-        var bootstrap = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", Playbook("tier=a")));
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx", Playbook("tier=a")));
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
         var playbook = rke2c.WritePlaybook("site.csx", Playbook("tier=b")); // both nodes now owe a restart
 
-        var runs = await Task.WhenAll(rke2c.RunAsync("apply", playbook), rke2c.RunAsync("apply", playbook));
+        var runs = await Task.WhenAll(rke2c.RunAsync("apply", "--yes", playbook), rke2c.RunAsync("apply", "--yes", playbook));
 
         Assert.True(runs.Count(r => r.Exit == 0) == 1 && runs.Count(r => r.Exit == 1) == 1, string.Join("\n=====\n", runs.Select(r => r.ToString())));
         var winner = runs.Single(r => r.Exit == 0);
@@ -58,7 +58,7 @@ public sealed partial class ClusterLockTests
         var stale = $"run=0123abcd\nuser=ghost\nmachine={Environment.MachineName}\npid={pid}\nsince=2026-01-02T03:04:05.000Z\ncommand=rke2c apply old.csx\n";
         await lab.ExecOkAsync(1, $"mkdir -p {LockDirectory} && printf '%s' '{stale}' > {LockFile}");
 
-        var refused = await rke2c.RunAsync("apply", playbook);
+        var refused = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(refused.Exit == 1, refused.ToString());
         Assert.Contains($"error: server-1 is locked by another rke2c run: ghost@{Environment.MachineName}, pid {pid}, since 2026-01-02 03:04:05Z, running `rke2c apply old.csx`", refused.Stderr, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public sealed partial class ClusterLockTests
         Assert.Contains(". take the rke2c lock", dryRun.Stdout, StringComparison.Ordinal);
         Assert.Equal(stale.TrimEnd('\n'), await lab.ExecOkAsync(1, $"cat {LockFile}"));
 
-        var forced = await rke2c.RunAsync("apply", playbook, "--force-unlock");
+        var forced = await rke2c.RunAsync("apply", "--yes", playbook, "--force-unlock");
 
         Assert.True(forced.Exit == 0, forced.ToString());
         Assert.Contains($"--force-unlock: removed the lock on server-1 held by ghost@{Environment.MachineName}, pid {pid}", forced.Stderr, StringComparison.Ordinal);

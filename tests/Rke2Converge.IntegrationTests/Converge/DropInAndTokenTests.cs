@@ -18,7 +18,7 @@ public sealed class DropInAndTokenTests
         await using var lab = await LabEnvironment.UpAsync("it-token", 1, new LabOptions { Net = 80 });
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1));
-        var bootstrap = await rke2c.RunAsync("apply", playbook);
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
         var pid = await lab.MainPidAsync(1);
         var config = await lab.ExecOkAsync(1, "sha256sum /etc/rancher/rke2/config.yaml");
@@ -30,7 +30,7 @@ public sealed class DropInAndTokenTests
         Assert.Contains("rke2 token rotate --token <current> --new-token <new>", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("bootstrap data already found and encrypted with different token", plan.Stdout, StringComparison.Ordinal);
 
-        var apply = await rke2c.RunWithTokenAsync(newToken, "apply", playbook);
+        var apply = await rke2c.RunWithTokenAsync(newToken, "apply", "--yes", playbook);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("rke2 token rotate", apply.Stdout, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class DropInAndTokenTests
         await using var lab = await LabEnvironment.UpAsync("it-dropins", 1, new LabOptions { Net = 81 });
         var rke2c = new Rke2cDriver(lab.Name);
         string Playbook(string dropIns) => rke2c.WritePlaybook("site.csx", Header(lab) + dropIns + Node(lab, "Server", "server-1", 1));
-        var bootstrap = await rke2c.RunAsync("apply", Playbook(""));
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", Playbook(""));
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
         var pid = await lab.MainPidAsync(1);
         var dropInToken = "dropin-tok-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
@@ -64,7 +64,7 @@ public sealed class DropInAndTokenTests
         var cisPlan = await rke2c.RunAsync("plan", Playbook(""));
         Assert.True(cisPlan.Exit == 2, cisPlan.ToString());
         Assert.Contains($"problem: {DropInDirectory}/50-cis.yaml sets profile", Plain(cisPlan.Stdout), StringComparison.Ordinal);
-        var refused = await rke2c.RunAsync("apply", Playbook(""));
+        var refused = await rke2c.RunAsync("apply", "--yes", Playbook(""));
         Assert.True(refused.Exit == 1, refused.ToString());
         Assert.Contains("nothing was changed", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(pid, await lab.MainPidAsync(1));
@@ -86,7 +86,7 @@ public sealed class DropInAndTokenTests
         var keepPlan = await rke2c.RunAsync("plan", keep);
         Assert.True(keepPlan.Exit == 0, keepPlan.ToString());
         Assert.Contains($"note: {DropInDirectory}/50-cis.yaml sets profile, which changes how RKE2 runs (kept: ConfigDropIns.Keep())", Plain(keepPlan.Stdout), StringComparison.Ordinal);
-        var keepApply = await rke2c.RunAsync("apply", keep);
+        var keepApply = await rke2c.RunAsync("apply", "--yes", keep);
         Assert.True(keepApply.Exit == 0, keepApply.ToString());
         Assert.Contains("Nothing to do", keepApply.Stdout, StringComparison.Ordinal);
         Assert.Equal("50-cis.yaml 60-kernel.yml 70-token.yaml", string.Join(' ', (await lab.ExecOkAsync(1, $"ls {DropInDirectory}")).Split('\n')));
@@ -99,7 +99,7 @@ public sealed class DropInAndTokenTests
         Assert.Contains($"- {DropInDirectory}/50-cis.yaml (sets profile, which changes how RKE2 runs)", Plain(removePlan.Stdout), StringComparison.Ordinal);
         Assert.Contains($"- {DropInDirectory}/70-token.yaml (overrides token from the playbook)", Plain(removePlan.Stdout), StringComparison.Ordinal);
         Assert.Contains("service rke2-server: restart (config changes)", Plain(removePlan.Stdout), StringComparison.Ordinal);
-        var removeApply = await rke2c.RunAsync("apply", remove);
+        var removeApply = await rke2c.RunAsync("apply", "--yes", remove);
         Assert.True(removeApply.Exit == 0, removeApply.ToString());
         Assert.Equal("", await lab.ExecOkAsync(1, $"ls -A {DropInDirectory}"));
         Assert.Equal("profile: cis", await lab.ExecOkAsync(1, $"cat {Backups}/_etc_rancher_rke2_config.yaml.d_50-cis.yaml.*"));

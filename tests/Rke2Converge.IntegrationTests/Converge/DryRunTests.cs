@@ -24,7 +24,7 @@ public sealed class DryRunTests
         await using var lab = await LabEnvironment.UpAsync("it-dryrun", 2, new LabOptions { Net = 90 });
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1) + Node(lab, "Agent", "agent-1", 2));
-        var bootstrap = await rke2c.RunAsync("apply", "-o", "json", playbook);
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", "-o", "json", playbook);
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
         PublishedSchemas.AssertValid("apply", bootstrap.Stdout);
         // Drift: a config value on the server; the persisted sysctl file and the live value on the agent.

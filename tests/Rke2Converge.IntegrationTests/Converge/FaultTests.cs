@@ -58,14 +58,14 @@ public sealed class FaultTests
     {
         var rke2c = new Rke2cDriver(lab.Name);
         var header = Header(lab) + Node(lab, "Server", "server-1", 1);
-        var bootstrap = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", header));
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx", header));
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
         var changed = rke2c.WritePlaybook("site.csx", header + "Config[\"node-label\"] = new[] { \"fault=test\" };\n");
         var pid = await lab.MainPidAsync(1);
         await lab.ExecOkAsync(1, fault);
         var before = await lab.ExecOkAsync(1, ConfigState);
 
-        var apply = await rke2c.RunAsync("apply", changed);
+        var apply = await rke2c.RunAsync("apply", "--yes", changed);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class FaultTests
         Assert.Equal(pid, await lab.MainPidAsync(1));
 
         await lab.ExecOkAsync(1, repair);
-        var rerun = await rke2c.RunAsync("apply", changed);
+        var rerun = await rke2c.RunAsync("apply", "--yes", changed);
         Assert.True(rerun.Exit == 0, rerun.ToString());
         Assert.Contains("server-1: converged", rerun.Stdout, StringComparison.Ordinal);
         Assert.Contains("fault=test", await lab.ExecOkAsync(1, $"cat {ConfigFile}"), StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class FaultTests
         // killed while the rollout waits there; from then on no gate can pass and the failure is sshd's.
         var playbook = rke2c.WritePlaybook("site.csx", Playbook("Gates.All(timeout: TimeSpan.FromSeconds(90)).SettleWindow(TimeSpan.FromSeconds(60));\n"));
 
-        var apply = rke2c.RunAsync("apply", playbook);
+        var apply = rke2c.RunAsync("apply", "--yes", playbook);
         // The start command turns the pending marker to verify; from then on the rollout is in server-1's gates.
         var reached = await ByHand.EventuallyAsync(async () =>
             apply.IsCompleted ? "ended"
@@ -121,10 +121,10 @@ public sealed class FaultTests
         Assert.Contains("service rke2-server: verify readiness", plan.Stdout, StringComparison.Ordinal);
         // The failed run could not release its lock on the host it lost: the next run refuses it as stale, and the
         // operator takes it over explicitly.
-        var locked = await rke2c.RunAsync("apply", patient);
+        var locked = await rke2c.RunAsync("apply", "--yes", patient);
         Assert.True(locked.Exit == 1, locked.ToString());
         Assert.Contains("looks stale", locked.Stderr, StringComparison.Ordinal);
-        var rerun = await rke2c.RunAsync("apply", patient, "--force-unlock");
+        var rerun = await rke2c.RunAsync("apply", "--yes", patient, "--force-unlock");
         Assert.True(rerun.Exit == 0, rerun.ToString());
         ClusterAssertions.ConvergedOneAtATime(rerun.Stdout, "server-1", "agent-1");
         Assert.Equal(1, await lab.StartsAsync(1));

@@ -37,7 +37,7 @@ public sealed partial class LiteralConfigValuesTests
             + Node(lab, "Server", "solo", 1) + JoinOrder("solo");
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + body);
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
         var yaml = await lab.ExecOkAsync(1, "cat /etc/rancher/rke2/config.yaml");
 

@@ -19,7 +19,7 @@ public sealed class MirrorInstallTests
             $"Artifacts.FromMirror(\"http://{MirrorAddress}:8098/releases/download\");", StringComparison.Ordinal);
         var playbook = rke2c.WritePlaybook("site.csx", header + Node(lab, "Server", "solo", 1));
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Contains("/releases/download/v1.32.5%2Brke2r1/rke2.linux-amd64.tar.gz", mirror.Requests);
@@ -28,7 +28,7 @@ public sealed class MirrorInstallTests
 
         mirror.CorruptTarballs = true;
         var upgrade = rke2c.WritePlaybook("site.csx", header.Replace("v1.32.5+rke2r1", "v1.33.1+rke2r1", StringComparison.Ordinal) + Node(lab, "Server", "solo", 1));
-        var corrupted = await rke2c.RunAsync("apply", upgrade);
+        var corrupted = await rke2c.RunAsync("apply", "--yes", upgrade);
 
         Assert.True(corrupted.Exit == 1, corrupted.ToString());
         Assert.Contains("checksum mismatch for rke2.linux-amd64.tar.gz", corrupted.Stderr, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public sealed class PlanTimeProblemsTests
         Assert.Contains("could not gather facts from 1 of 3 hosts", plan.Stderr, StringComparison.Ordinal);
         Assert.Contains("ghost:", plan.Stderr, StringComparison.Ordinal);
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("the plan has problems (above); nothing was changed", apply.Stderr, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class PlanTimeProblemsTests
         Assert.Contains($"{empty}/v1.32.5+rke2r1/rke2.linux-amd64.tar.gz", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("sysctl vm.swappiness", plan.Stdout, StringComparison.Ordinal); // the host's plan is still shown
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("the plan has problems (above); nothing was changed", apply.Stderr, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public sealed class PlanTimeProblemsTests
             + "Gates.ServiceActive(timeout: TimeSpan.FromHours(6));\n"
             + Node(lab, "Server", "solo", 1, ".Sysctl(\"vm.overcommit_memory\", 0)"));
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("rollout stopped at solo", apply.Stderr, StringComparison.Ordinal);

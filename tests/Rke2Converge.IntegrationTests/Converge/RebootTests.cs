@@ -12,7 +12,7 @@ public sealed class RebootTests
         await using var lab = await LabEnvironment.UpAsync("it-reboot", 1, new LabOptions { Net = 56 });
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "solo", 1) + JoinOrder("solo"));
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
 
         await lab.RebootAsync(1);

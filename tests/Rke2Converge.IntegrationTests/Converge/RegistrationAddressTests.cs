@@ -29,7 +29,7 @@ public sealed class RegistrationAddressTests
         Assert.True(plan.Exit == 2, plan.ToString());
         Assert.Contains($"register through the registration address {registration}", plan.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.DoesNotContain("server:", await lab.ExecOkAsync(1, "cat /etc/rancher/rke2/config.yaml"), StringComparison.Ordinal);
         Assert.Contains($"server: {registration}", await lab.ExecOkAsync(2, "cat /etc/rancher/rke2/config.yaml"), StringComparison.Ordinal);

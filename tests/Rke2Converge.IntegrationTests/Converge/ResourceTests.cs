@@ -63,7 +63,7 @@ public sealed class ResourceTests
         }
         Assert.Equal(1, firstPlan.Stdout.Split("manifest ").Length - 1); // servers only
 
-        var apply = await rke2c.RunAsync("apply", site);
+        var apply = await rke2c.RunAsync("apply", "--yes", site);
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Contains("server-1: gate proxy reaches rke2 passed", apply.Output, StringComparison.Ordinal);
         Assert.Contains("agent-1: gate proxy reaches rke2 passed", apply.Output, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public sealed class ResourceTests
         Assert.Contains("service rke2-agent: restart (env-file /etc/default/rke2-agent changes)", drift.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("service rke2-server", drift.Stdout, StringComparison.Ordinal);
 
-        var remediate = await rke2c.RunAsync("apply", site);
+        var remediate = await rke2c.RunAsync("apply", "--yes", site);
         Assert.True(remediate.Exit == 0, remediate.ToString());
         Assert.Equal(serverPid, await lab.MainPidAsync(1)); // manifest and module need no restart
         Assert.NotEqual(agentPid, await lab.MainPidAsync(2, "rke2-agent"));
@@ -109,7 +109,7 @@ public sealed class ResourceTests
         Assert.True(afterRemediation.Exit == 0, afterRemediation.ToString());
 
         var absent = rke2c.WritePlaybook("site.csx", Playbook(absent: true));
-        var removal = await rke2c.RunAsync("apply", absent);
+        var removal = await rke2c.RunAsync("apply", "--yes", absent);
         Assert.True(removal.Exit == 0, removal.ToString());
         Assert.False(await lab.FileExistsAsync(1, Manifest));
         Assert.Contains("rke2-ingress-nginx-config.yaml", await lab.ExecOkAsync(1, "ls /var/lib/rancher/rke2c/backups"), StringComparison.Ordinal);

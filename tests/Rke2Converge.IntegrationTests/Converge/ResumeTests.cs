@@ -20,7 +20,7 @@ public sealed class ResumeTests
         var impatient = rke2c.WritePlaybook("site.csx",
             Playbook("Gates.StaticPodsStable(timeout: TimeSpan.FromSeconds(4)).SettleWindow(TimeSpan.FromSeconds(60));\n"));
 
-        var apply = await rke2c.RunAsync("apply", impatient);
+        var apply = await rke2c.RunAsync("apply", "--yes", impatient);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("rollout stopped at server-1", apply.Stderr, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class ResumeTests
         Assert.True(plan.Exit == 2, plan.ToString());
         Assert.Contains("service rke2-server: verify readiness (its readiness gates have not passed since the last restart)", plan.Stdout, StringComparison.Ordinal);
 
-        var rerun = await rke2c.RunAsync("apply", patient);
+        var rerun = await rke2c.RunAsync("apply", "--yes", patient);
 
         Assert.True(rerun.Exit == 0, rerun.ToString());
         ClusterAssertions.ConvergedOneAtATime(rerun.Stdout, "server-1", "server-2", "agent-1");

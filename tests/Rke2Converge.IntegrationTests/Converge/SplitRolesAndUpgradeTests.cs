@@ -16,7 +16,7 @@ public sealed class SplitRolesAndUpgradeTests
             + Node(lab, "ControlPlane", "cp-1", 4) + Node(lab, "ControlPlane", "cp-2", 5) + Node(lab, "Agent", "worker-1", 6)
             + JoinOrder("etcd-1", "etcd-2", "etcd-3", "cp-1", "cp-2"));
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(apply.Exit == 0, apply.ToString());
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "etcd-1", "etcd-2", "etcd-3", "cp-1", "cp-2", "worker-1");
@@ -45,7 +45,7 @@ public sealed class SplitRolesAndUpgradeTests
             + Node(lab, "Server", "server-1", 1) + Node(lab, "Server", "server-2", 2)
             + Node(lab, "Agent", "agent-1", 3) + Node(lab, "Agent", "agent-2", 4)
             + JoinOrder("server-1", "server-2");
-        var bootstrap = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", Playbook("v1.31.9+rke2r1")));
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx", Playbook("v1.31.9+rke2r1")));
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
 
         var playbook = rke2c.WritePlaybook("site.csx", Playbook("v1.32.5+rke2r1"));
@@ -53,7 +53,7 @@ public sealed class SplitRolesAndUpgradeTests
         Assert.True(plan.Exit == 2, plan.ToString());
         Assert.Equal(4, plan.Stdout.Split('\n').Count(line => line.Contains("rke2: upgrade v1.31.9+rke2r1 → v1.32.5+rke2r1", StringComparison.Ordinal)));
 
-        var upgrade = await rke2c.RunAsync("apply", playbook);
+        var upgrade = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(upgrade.Exit == 0, upgrade.ToString());
         Assert.True(upgrade.Stdout.Contains("etcd snapshot before upgrade: Snapshot rke2c-pre-v1.32.5-rke2r1-server-1-", StringComparison.Ordinal), upgrade.ToString());
@@ -63,7 +63,7 @@ public sealed class SplitRolesAndUpgradeTests
         Assert.Equal(4, versions.Split('\n').Count(line => line.Contains("v1.32.5+rke2r1", StringComparison.Ordinal)));
         Assert.Equal("rke2 version v1.32.5+rke2r1", string.Join(' ', (await lab.ExecOkAsync(3, "rke2 --version")).Split(' ').Take(3)));
 
-        var downgrade = await rke2c.RunAsync("apply", rke2c.WritePlaybook("site.csx", Playbook("v1.31.9+rke2r1")));
+        var downgrade = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx", Playbook("v1.31.9+rke2r1")));
         Assert.True(downgrade.Exit == 1, downgrade.ToString());
         Assert.Contains("downgrade from v1.32.5+rke2r1 to v1.31.9+rke2r1 refused", downgrade.Stdout, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", downgrade.Stderr, StringComparison.Ordinal);

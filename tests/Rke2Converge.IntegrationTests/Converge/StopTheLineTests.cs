@@ -20,7 +20,7 @@ public sealed class StopTheLineTests
             + JoinOrder("server-1", "server-2", "server-3");
         var broken = rke2c.WritePlaybook("site.csx", Playbook(".Sysctl(\"kernel.panic\", 0)"));
 
-        var apply = await rke2c.RunAsync("apply", broken);
+        var apply = await rke2c.RunAsync("apply", "--yes", broken);
 
         Assert.True(apply.Exit == 1, apply.ToString());
         Assert.Contains("kernel.panic", apply.Stdout, StringComparison.Ordinal); // the plan warned about the contradiction
@@ -38,7 +38,7 @@ public sealed class StopTheLineTests
         }
 
         var fixedPlaybook = rke2c.WritePlaybook("site.csx", Playbook(""));
-        var rerun = await rke2c.RunAsync("apply", fixedPlaybook);
+        var rerun = await rke2c.RunAsync("apply", "--yes", fixedPlaybook);
 
         Assert.True(rerun.Exit == 0, rerun.ToString());
         Assert.Contains("server-1: unchanged", rerun.Stdout, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class TransportTests
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab)
             + Node(lab, "Server", "server-1", 1) + Node(lab, "Agent", "agent-1", 2) + JoinOrder("server-1"));
 
-        var apply = await rke2c.RunAsync("apply", playbook, "--transport", "sshnet");
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook, "--transport", "sshnet");
 
         Assert.True(apply.Exit == 0, apply.ToString());
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "server-1", "agent-1");

@@ -55,7 +55,7 @@ public sealed class KernelFlagTests
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1) + JoinOrder("server-1"));
         Assert.Equal("0", await lab.ExecOkAsync(1, "cat /proc/sys/kernel/panic"));
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Equal("active", await lab.ActiveStateAsync(1));
         Assert.Contains("protect-kernel-defaults: true", await lab.ExecOkAsync(1, "cat /etc/rancher/rke2/config.yaml"), StringComparison.Ordinal);

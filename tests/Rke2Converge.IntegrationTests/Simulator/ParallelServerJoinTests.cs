@@ -20,7 +20,7 @@ public sealed class ParallelServerJoinTests
         await using var lab = await LabEnvironment.UpAsync("sim-join-by-hand", 3, new LabOptions { Net = 60 });
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("first-server.csx", Header(lab) + Node(lab, "Server", "server-1", 1) + JoinOrder("server-1"));
-        var bootstrap = await rke2c.RunAsync("apply", playbook);
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
 
         foreach (var host in Joiners)
@@ -56,7 +56,7 @@ public sealed class ParallelServerJoinTests
             + Node(lab, "Server", "server-1", 1) + Node(lab, "Server", "server-2", 2) + Node(lab, "Server", "server-3", 3)
             + JoinOrder("server-1", "server-2", "server-3"));
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "server-1", "server-2", "server-3");
         foreach (var host in new[] { 1, 2, 3 })

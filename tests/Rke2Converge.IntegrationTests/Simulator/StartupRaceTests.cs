@@ -61,7 +61,7 @@ public sealed class StartupRaceTests
                 Assert.Contains(host.GetProperty("changes").EnumerateArray(), c => c.GetProperty("summary").GetString()!.Contains("restart", StringComparison.Ordinal)));
         }
 
-        var apply = await rke2c.RunAsync("apply", playbook);
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Contains($"Consider {FixedVersion}", apply.Stdout, StringComparison.Ordinal);
         ClusterAssertions.ConvergedOneAtATime(apply.Stdout, "cp-1", "cp-2", "etcd-1");

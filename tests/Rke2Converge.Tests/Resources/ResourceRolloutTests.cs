@@ -46,6 +46,7 @@ public sealed class ResourceRolloutTests
                 "write /var/lib/rancher/rke2/server/manifests/cfg.yaml",
                 "systemctl daemon-reload",
                 "service rke2-server: restart (systemd-drop-in /etc/systemd/system/rke2-server.service.d/limits.conf changes)",
+                "clear pending work",
             ],
             executor.Steps.Select(s => s.Description));
     }

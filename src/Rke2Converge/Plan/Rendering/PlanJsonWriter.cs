@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rke2Converge.Model;
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
 
 namespace Rke2Converge.Plan.Rendering;
 
@@ -29,6 +30,7 @@ public static class PlanJsonWriter
         summary = new { changed = plan.ChangedHosts, unchanged = plan.UnchangedHosts, text = PlanTextRenderer.SummaryText(plan) },
         notes = plan.Notes,
         problems = plan.Problems,
+        rolloutOrder = plan.RolloutOrder,
         hosts = plan.Hosts.Select(host => new
         {
             node = host.Node,
@@ -39,8 +41,11 @@ public static class PlanJsonWriter
             problems = host.Problems,
             unresolved = host.Unresolved,
             notes = host.Notes,
+            steps = host.Steps.Select(DescribeStep),
         }),
     };
+
+    public static object DescribeStep(PlannedStep step) => new { kind = step.KindName, description = step.Description, target = step.Target, sha256 = step.Sha256 };
 
     private static object DescribeChange(Change change) => change switch
     {

@@ -11,7 +11,8 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         console.MarkupLine($"[bold]Plan for cluster {Markup.Escape(plan.Cluster)}[/] (RKE2 {Markup.Escape(plan.Version.ToString())})");
         foreach (var note in plan.Notes) console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         foreach (var problem in plan.Problems) console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
-        foreach (var host in plan.Hosts) RenderHost(host);
+        if (plan.RolloutOrder.Count > 1) console.MarkupLine($"rollout order: {Markup.Escape(string.Join(" → ", plan.RolloutOrder))}");
+        foreach (var host in InRolloutOrder(plan)) RenderHost(host);
         console.WriteLine();
         console.MarkupLine(Summary(plan));
     }
@@ -26,6 +27,12 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         var colour = plan.HasProblems || plan.HasUnresolved ? "red" : plan.HasDrift ? "yellow" : "green";
         return $"[{colour}]{Markup.Escape(SummaryText(plan))}[/]";
     }
+
+    /// <summary>Hosts in the order apply converges them (the plan's order when no rollout order is known).</summary>
+    public static IEnumerable<HostPlan> InRolloutOrder(ClusterPlan plan) =>
+        plan.RolloutOrder.Count == plan.Hosts.Count
+            ? plan.RolloutOrder.Select(node => plan.Hosts.Single(host => host.Node == node))
+            : plan.Hosts;
 
     private void RenderHost(HostPlan host)
     {
@@ -45,6 +52,8 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
             console.MarkupLine($"    {Markup.Escape(change.Summary)}");
             foreach (var detail in change.Details) console.MarkupLine($"        {Markup.Escape(detail)}");
         }
+        if (host.Steps.Count > 0) console.MarkupLine("    [grey]steps apply runs, in order:[/]");
+        for (var i = 0; i < host.Steps.Count; i++) console.MarkupLine($"    [grey]{i + 1,3}. {Markup.Escape(host.Steps[i].ToString())}[/]");
         foreach (var note in host.Notes) console.MarkupLine($"    [yellow]note:[/] {Markup.Escape(note)}");
         foreach (var problem in host.Problems) console.MarkupLine($"    [red]error:[/] {Markup.Escape(problem)}");
         foreach (var unresolved in host.Unresolved) console.MarkupLine($"    [red]problem:[/] {Markup.Escape(unresolved)}");

@@ -1,30 +1,39 @@
+using System.Text;
+using Rke2Converge.Plan.Diff;
+using Rke2Converge.Plan.Steps;
+using Rke2Converge.Remote;
 using Rke2Converge.Resources;
 
 namespace Rke2Converge.Rollout.Phases;
 
 /// <summary>
-/// Runs every resource change's steps, in declaration order, through the executor (so a dry run lists them), then
-/// one <c>daemon-reload</c> if any change asked for it. Restarts are not done here: a change that needs one made the
-/// plan's service change a restart, which the service phase performs once, after everything is in place.
+/// Every resource change's steps, in declaration order, then one <c>daemon-reload</c> if any change asked for it.
+/// Restarts are not done here: a change that needs one made the plan's service change a restart, which the service
+/// phase performs once, after everything is in place. A written file's hash is taken with secrets masked.
 /// </summary>
 public sealed class ApplyResourcesPhase : INodePhase
 {
     public string Title => "resources";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.Changes.OfType<ResourceChange>().Any();
-
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public IEnumerable<RolloutStep> Steps(StepContext context)
     {
-        var changes = node.Plan.Changes.OfType<ResourceChange>().ToList();
+        var changes = context.Host.Changes.OfType<ResourceChange>().ToList();
         foreach (var change in changes)
         {
-            node.Settings.Observer.Step(node.Node, change.Summary);
-            foreach (var step in change.Steps) await node.ExecuteAsync(step, cancellationToken).ConfigureAwait(false);
+            var first = true;
+            foreach (var command in change.Steps)
+            {
+                var step = command is { TargetFile: { } path, Stdin: { } content }
+                    ? RolloutStep.Run(Title, StepKind.WriteFile, command, path, PlannedStep.Hash(SensitiveLines.Mask(Encoding.UTF8.GetString(content), context.Redact)))
+                    : RolloutStep.Run(Title, StepKind.Command, command, change.Title);
+                yield return first ? step with { Announce = [change.Summary] } : step;
+                first = false;
+            }
         }
         if (changes.Any(change => change.Effect.HasFlag(ServiceEffect.DaemonReload)))
         {
-            await node.ExecuteAsync(new Remote.RemoteCommand("systemctl daemon-reload", "systemctl daemon-reload") { Timeout = TimeSpan.FromSeconds(60) },
-                cancellationToken).ConfigureAwait(false);
+            yield return RolloutStep.Run(Title, StepKind.DaemonReload,
+                new RemoteCommand("systemctl daemon-reload", "systemctl daemon-reload") { Timeout = TimeSpan.FromSeconds(60) }, "systemd");
         }
     }
 }

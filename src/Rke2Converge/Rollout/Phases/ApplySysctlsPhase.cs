@@ -1,4 +1,5 @@
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -8,18 +9,16 @@ public sealed class ApplySysctlsPhase : INodePhase
 {
     public string Title => "sysctls";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.Find<SysctlChange>() is not null || node.Plan.Find<SysctlFileChange>() is not null;
-
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public IEnumerable<RolloutStep> Steps(StepContext context)
     {
-        if (node.Plan.Find<SysctlFileChange>() is { } file)
+        if (context.Host.Find<SysctlFileChange>() is { } file)
         {
-            await node.ExecuteAsync(FileOperations.WriteAtomically(file.Path, file.After, "0644"), cancellationToken).ConfigureAwait(false);
+            yield return RolloutStep.Run(Title, StepKind.WriteFile, FileOperations.WriteAtomically(file.Path, file.After, "0644"), file.Path, PlannedStep.Hash(file.After));
         }
-        var runtime = node.Plan.Changes.OfType<SysctlChange>().Select(change => (change.Key, change.After)).ToList();
+        var runtime = context.Host.Changes.OfType<SysctlChange>().Select(change => (change.Key, change.After)).ToList();
         if (runtime.Count > 0)
         {
-            await node.ExecuteAsync(SysctlOperations.SetRuntime(runtime), cancellationToken).ConfigureAwait(false);
+            yield return RolloutStep.Run(Title, StepKind.Sysctl, SysctlOperations.SetRuntime(runtime), string.Join(" ", runtime.Select(pair => $"{pair.Key}={pair.After}")));
         }
     }
 }

@@ -1,28 +1,46 @@
 using Rke2Converge.Gates;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
 
-/// <summary>After a start or restart, the node must pass every gate of its role before the rollout moves on.</summary>
+/// <summary>
+/// After a start or restart, the node must pass every gate of its role before the rollout moves on; then its pending
+/// marker is cleared. An etcd-only node joined before any control plane is up proves node Ready later, as a deferred
+/// step, and clears the marker only then. A dry run lists the gates without waiting on them.
+/// </summary>
 public sealed class AwaitReadinessPhase : INodePhase
 {
     public string Title => "readiness gates";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.TouchesService && !node.Settings.Executor.IsDryRun;
+    public const string DeferredTitle = "node Ready (deferred)";
 
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public IEnumerable<RolloutStep> Steps(StepContext context)
     {
-        IReadOnlyList<ReadinessGate> gates = [.. GateSet.For(node.Plan.Desired.Role, node.ControlPlaneUp), .. CustomGate.For(node.Settings.Gates, node.Plan.Desired.Role)];
-        node.NodeReadyDeferred = !gates.OfType<NodeReadyGate>().Any();
-        await PassAsync(node, gates, cancellationToken).ConfigureAwait(false);
-        // A deferred node Ready gate clears the marker when it passes, at the end of the rollout.
-        if (!node.NodeReadyDeferred) await node.ExecuteAsync(PendingWorkOperations.Clear(), cancellationToken).ConfigureAwait(false);
+        if (!context.Host.TouchesService) yield break;
+        var role = context.Host.Desired.Role;
+        IReadOnlyList<ReadinessGate> gates = [.. GateSet.For(role, context.ControlPlaneUp), .. CustomGate.For(context.Gates, role)];
+        foreach (var gate in gates)
+        {
+            yield return new RolloutStep(Title, new PlannedStep(StepKind.Gate, $"gate {gate.Name}", gate.Name), (node, token) => PassAsync(node, [gate], token));
+        }
+        if (!gates.OfType<NodeReadyGate>().Any())
+        {
+            var nodeReady = new NodeReadyGate();
+            yield return new RolloutStep(DeferredTitle,
+                new PlannedStep(StepKind.DeferredGate, $"gate {nodeReady.Name}, deferred until a control-plane node is up", nodeReady.Name),
+                (node, token) => PassAsync(node, [nodeReady], token));
+            yield return RolloutStep.Run(DeferredTitle, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
+            yield break;
+        }
+        yield return RolloutStep.Run(Title, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
     }
 
-    /// <summary>Waits for each gate in turn; the first that fails ends the node's rollout with the evidence.</summary>
+    /// <summary>Waits for each gate in turn; the first that fails ends the node's rollout with the evidence. A dry run waits on none.</summary>
     public static async Task PassAsync(NodeContext node, IEnumerable<ReadinessGate> gates, CancellationToken cancellationToken)
     {
-        var context = new Gates.GateContext(node.Plan.Desired, node.PreviousMainPid, node.Settings.Gates);
+        if (node.Settings.Executor.IsDryRun) return;
+        var context = new GateContext(node.Plan.Desired, node.PreviousMainPid, node.Settings.Gates);
         foreach (var gate in gates)
         {
             try

@@ -1,11 +1,9 @@
 namespace Rke2Converge.Rollout.Phases;
 
-/// <summary>One step of converging a node. A phase with nothing to do for a node is not run for it.</summary>
+/// <summary>One stage of converging a node: the steps it contributes to the node's plan (none when it has nothing to do).</summary>
 public interface INodePhase
 {
     string Title { get; }
 
-    bool ShouldRun(NodeContext node);
-
-    Task RunAsync(NodeContext node, CancellationToken cancellationToken);
+    IEnumerable<RolloutStep> Steps(StepContext context);
 }

@@ -1,5 +1,6 @@
 using Rke2Converge.Model;
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -9,31 +10,35 @@ public sealed class InstallRke2Phase : INodePhase
 {
     public string Title => "install rke2";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.Find<InstallChange>() is not null;
-
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public IEnumerable<RolloutStep> Steps(StepContext context)
     {
-        var change = node.Plan.Find<InstallChange>()!;
+        if (context.Host.Find<InstallChange>() is not { } change) yield break;
         var names = new[] { InstallOperations.TarballName(change.Arch), InstallOperations.ChecksumName(change.Arch) };
-        switch (node.Settings.Artifacts)
+        var staging = InstallOperations.StagingFor(change.To);
+        switch (context.Artifacts)
         {
             case ArtifactSource.LocalDirectory local:
                 foreach (var name in names)
                 {
-                    var path = ArtifactFiles.Locate(local, change.To, name);
-                    var content = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-                    await node.ExecuteAsync(InstallOperations.Push(change.To, name, content), cancellationToken).ConfigureAwait(false);
+                    // Read when the step runs: the tarball is large and only apply needs it.
+                    yield return new RolloutStep(Title, new PlannedStep(StepKind.Install, $"push {name}", $"{staging}/{name}"), async (node, token) =>
+                    {
+                        var content = await File.ReadAllBytesAsync(ArtifactFiles.Locate(local, change.To, name), token).ConfigureAwait(false);
+                        await node.ExecuteAsync(InstallOperations.Push(change.To, name, content), token).ConfigureAwait(false);
+                    });
                 }
                 break;
             case ArtifactSource.Mirror mirror:
                 foreach (var name in names)
                 {
-                    await node.ExecuteAsync(InstallOperations.Fetch(change.To, mirror.BaseUrl, name), cancellationToken).ConfigureAwait(false);
+                    yield return RolloutStep.Run(Title, StepKind.Install, InstallOperations.Fetch(change.To, mirror.BaseUrl, name), $"{staging}/{name}");
                 }
                 break;
             default:
-                throw new InvalidOperationException("no artifact source declared: use Artifacts.FromDirectory(...) or Artifacts.FromMirror(...)");
+                yield return new RolloutStep(Title, new PlannedStep(StepKind.Install, "stage the release artifacts", staging),
+                    (_, _) => throw new InvalidOperationException("no artifact source declared: use Artifacts.FromDirectory(...) or Artifacts.FromMirror(...)"));
+                yield break;
         }
-        await node.ExecuteAsync(InstallOperations.VerifyAndUnpack(change.To, change.Arch), cancellationToken).ConfigureAwait(false);
+        yield return RolloutStep.Run(Title, StepKind.Install, InstallOperations.VerifyAndUnpack(change.To, change.Arch), Rke2Paths.InstallPrefix);
     }
 }

@@ -1,3 +1,5 @@
+using Rke2Converge.Model;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -10,8 +12,8 @@ public sealed class MarkPendingPhase : INodePhase
 {
     public string Title => "mark restart pending";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.StartsService;
-
-    public Task RunAsync(NodeContext node, CancellationToken cancellationToken) =>
-        node.ExecuteAsync(PendingWorkOperations.MarkRestart(), cancellationToken);
+    public IEnumerable<RolloutStep> Steps(StepContext context)
+    {
+        if (context.Host.StartsService) yield return RolloutStep.Run(Title, StepKind.MarkPending, PendingWorkOperations.MarkRestart(), Rke2Paths.PendingWorkMarker);
+    }
 }

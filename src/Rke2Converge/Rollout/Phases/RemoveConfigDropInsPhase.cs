@@ -1,4 +1,5 @@
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -11,13 +12,6 @@ public sealed class RemoveConfigDropInsPhase : INodePhase
 {
     public string Title => "remove config.yaml.d drop-ins";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.Find<ConfigDropInRemoval>() is not null;
-
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
-    {
-        foreach (var removal in node.Plan.Changes.OfType<ConfigDropInRemoval>())
-        {
-            await node.ExecuteAsync(FileOperations.Remove(removal.Path), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public IEnumerable<RolloutStep> Steps(StepContext context) =>
+        context.Host.Changes.OfType<ConfigDropInRemoval>().Select(removal => RolloutStep.Run(Title, StepKind.RemoveFile, FileOperations.Remove(removal.Path), removal.Path));
 }

@@ -1,4 +1,5 @@
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -11,11 +12,14 @@ public sealed class StartServicePhase : INodePhase
 {
     public string Title => "start service";
 
-    public bool ShouldRun(NodeContext node) => node.Plan.Find<ServiceChange>() is not null;
-
-    public async Task RunAsync(NodeContext node, CancellationToken cancellationToken)
+    public IEnumerable<RolloutStep> Steps(StepContext context)
     {
-        var result = await node.ExecuteAsync(ServiceOperations.Apply(node.Plan.Find<ServiceChange>()!), cancellationToken).ConfigureAwait(false);
-        node.PreviousMainPid = ServiceOperations.PreviousMainPid(result);
+        if (context.Host.Find<ServiceChange>() is not { } change) yield break;
+        var command = ServiceOperations.Apply(change);
+        yield return new RolloutStep(Title, new PlannedStep(StepKind.Service, command.Description, change.Unit), async (node, token) =>
+        {
+            var result = await node.ExecuteAsync(command, token).ConfigureAwait(false);
+            node.PreviousMainPid = ServiceOperations.PreviousMainPid(result);
+        });
     }
 }

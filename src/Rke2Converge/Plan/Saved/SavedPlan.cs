@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Rke2Converge.Facts;
+using Rke2Converge.Plan.Steps;
+using Rke2Converge.Playbooks;
+using Rke2Converge.Templates;
+
+namespace Rke2Converge.Plan.Saved;
+
+public sealed record SavedSource(string Path, string Sha256);
+
+/// <summary>One host as planned: the fingerprint of the facts the plan was made from, and the steps apply runs.</summary>
+public sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedStep> Steps);
+
+/// <summary>
+/// <c>rke2c plan --out plan.json</c>: what apply may run, and what it was derived from (the playbook's source files,
+/// each host's facts). Applying it runs exactly these steps, or refuses when anything it was derived from changed.
+/// Secret-free: rendered files appear only as hashes of their content with secrets masked.
+/// </summary>
+public sealed record SavedPlan(string Format, int Version, string Playbook, IReadOnlyList<SavedSource> Sources, IReadOnlyList<SavedHost> Hosts)
+{
+    public const string FormatName = "rke2c-saved-plan";
+
+    public const int CurrentVersion = 1;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
+    };
+
+    private static readonly JsonSerializerOptions FactOptions = new() { Converters = { new JsonStringEnumConverter() } };
+
+    public static SavedPlan From(string playbook, IReadOnlyList<SavedSource> sources, ClusterPlan plan) =>
+        new(FormatName, CurrentVersion, playbook, sources, [.. plan.Hosts.Select(host => new SavedHost(host.Node, Fingerprint(host.Facts), host.Steps))]);
+
+    /// <summary>SHA-256 of the parsed facts: any difference on the host that rke2c reads changes it.</summary>
+    public static string Fingerprint(HostFacts facts) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(facts, FactOptions)));
+
+    /// <summary>The playbook, every <c>#load</c>ed file and every template file read from disk, each with its SHA-256.</summary>
+    public static async Task<IReadOnlyList<SavedSource>> HashSourcesAsync(string playbook, CancellationToken cancellationToken)
+    {
+        var files = (await PlaybookSources.ReadAsync(playbook, cancellationToken).ConfigureAwait(false)).Files.ToList();
+        var templates = TemplateRenderer.Load(TemplateRenderer.OverrideDirectories(playbook)).Sources.Values
+            .Where(file => File.Exists(file)).Select(Path.GetFullPath).Order(StringComparer.Ordinal);
+        var sources = new List<SavedSource>();
+        foreach (var file in files.Concat(templates).Distinct(StringComparer.Ordinal))
+        {
+            var content = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            sources.Add(new SavedSource(file, Convert.ToHexStringLower(SHA256.HashData(content))));
+        }
+        return sources;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <exception cref="InvalidDataException">Not a saved plan of this version.</exception>
+    public static SavedPlan Parse(string json, string file)
+    {
+        SavedPlan? plan;
+        try
+        {
+            plan = JsonSerializer.Deserialize<SavedPlan>(json, Options);
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"{file}: not a saved rke2c plan ({error.Message})", error);
+        }
+        if (plan is null || plan.Format != FormatName) throw new InvalidDataException($"{file}: not a saved rke2c plan (write one with rke2c plan PLAYBOOK --out {file})");
+        if (plan.Version != CurrentVersion) throw new InvalidDataException($"{file}: saved plan version {plan.Version}; this rke2c reads version {CurrentVersion}: plan again");
+        if (plan.Playbook is null || plan.Sources is null || plan.Hosts is null) throw new InvalidDataException($"{file}: not a saved rke2c plan (fields are missing)");
+        return plan;
+    }
+
+    /// <summary>Source files that changed, appeared or went away since the plan was saved, one line each.</summary>
+    public IReadOnlyList<string> ChangedSources(IReadOnlyList<SavedSource> now)
+    {
+        var before = Sources.ToDictionary(source => source.Path, source => source.Sha256, StringComparer.Ordinal);
+        var after = now.ToDictionary(source => source.Path, source => source.Sha256, StringComparer.Ordinal);
+        return
+        [
+            .. Sources.Where(source => !after.ContainsKey(source.Path)).Select(source => $"{source.Path}: gone since the plan was saved"),
+            .. now.Where(source => !before.ContainsKey(source.Path)).Select(source => $"{source.Path}: new since the plan was saved"),
+            .. now.Where(source => before.TryGetValue(source.Path, out var sha) && sha != source.Sha256).Select(source => $"{source.Path}: changed since the plan was saved"),
+        ];
+    }
+
+    /// <summary>
+    /// Why the saved plan no longer holds for the plan made from fresh facts, one line per host that differs (host
+    /// named first); empty when every host's facts and steps are as saved.
+    /// </summary>
+    public IReadOnlyList<string> Differences(ClusterPlan now)
+    {
+        var problems = new List<string>();
+        var saved = Hosts.ToDictionary(host => host.Node, StringComparer.Ordinal);
+        foreach (var host in now.Hosts)
+        {
+            if (!saved.TryGetValue(host.Node, out var before))
+            {
+                problems.Add($"{host.Node}: not in the saved plan");
+                continue;
+            }
+            if (before.Facts != Fingerprint(host.Facts))
+            {
+                problems.Add($"{host.Node}: the host changed since the plan was saved (its facts differ)");
+            }
+            else if (!before.Steps.SequenceEqual(host.Steps))
+            {
+                var index = Enumerable.Range(0, Math.Max(before.Steps.Count, host.Steps.Count))
+                    .First(i => i >= before.Steps.Count || i >= host.Steps.Count || before.Steps[i] != host.Steps[i]);
+                var was = index < before.Steps.Count ? before.Steps[index].ToString() : "(none)";
+                var fresh = index < host.Steps.Count ? host.Steps[index].ToString() : "(none)";
+                problems.Add($"{host.Node}: the steps differ from the saved plan at step {index + 1}: saved '{was}', now '{fresh}'");
+            }
+        }
+        var current = now.Hosts.Select(host => host.Node).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(Hosts.Where(host => !current.Contains(host.Node)).Select(host => $"{host.Node}: in the saved plan but no longer in the playbook"));
+        return problems;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Rke2Converge.Plan.Steps;
+
+public enum StepKind
+{
+    EtcdSnapshot,
+    MarkPending,
+    WriteFile,
+    Sysctl,
+    Command,
+    DaemonReload,
+    RemoveFile,
+    Install,
+    Service,
+    Gate,
+    ClearPending,
+    DeferredGate,
+}
+
+/// <summary>
+/// One thing apply does on a node, as the plan lists it: the kind, a line for people, what it acts on (a file path,
+/// a unit, a gate) and, for a file it writes, the SHA-256 of the content with secrets masked. Apply runs exactly the
+/// steps the plan lists, in this order.
+/// </summary>
+public sealed record PlannedStep(StepKind Kind, string Description, string Target, string? Sha256 = null)
+{
+    /// <summary>The kind as written in JSON and saved plans (kebab-case: <c>write-file</c>).</summary>
+    [JsonIgnore]
+    public string KindName => JsonNamingPolicy.KebabCaseLower.ConvertName(Kind.ToString());
+
+    public override string ToString() => Sha256 is null ? Description : $"{Description} (sha256 {Sha256[..12]})";
+
+    public static string Hash(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+}

@@ -1,0 +1,93 @@
+using Rke2Converge.Gates;
+using Rke2Converge.Model;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
+using Rke2Converge.Rollout.Operations;
+using Rke2Converge.Rollout.Phases;
+
+namespace Rke2Converge.Rollout;
+
+/// <summary>
+/// The plan as apply runs it: each node's steps, in order, and the waves nodes converge in. Built once from the plan;
+/// the plan shown (and saved) carries exactly these steps, and the runner runs exactly these.
+/// </summary>
+public sealed class RolloutProgram
+{
+    private static readonly INodePhase[] Phases =
+    [
+        new MarkPendingPhase(),
+        new ApplySysctlsPhase(),
+        new ApplyResourcesPhase(),
+        new WriteConfigPhase(),
+        new RemoveConfigDropInsPhase(),
+        new InstallRke2Phase(),
+        new StartServicePhase(),
+        new AwaitReadinessPhase(),
+    ];
+
+    public const string SnapshotPhase = "etcd snapshot before the upgrade";
+
+    private RolloutProgram(ClusterPlan plan, IReadOnlyDictionary<string, IReadOnlyList<RolloutStep>> steps, IReadOnlyList<IReadOnlyList<string>> waves)
+    {
+        Plan = plan;
+        Steps = steps;
+        Waves = waves;
+    }
+
+    /// <summary>The plan with each host's <see cref="HostPlan.Steps"/> and the rollout order filled in.</summary>
+    public ClusterPlan Plan { get; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<RolloutStep>> Steps { get; }
+
+    public IReadOnlyList<IReadOnlyList<string>> Waves { get; }
+
+    /// <param name="plan">The plan.</param>
+    /// <param name="planner">Renders config.yaml (masked for the hash, real when the step runs).</param>
+    /// <param name="artifacts">Where the release comes from.</param>
+    /// <param name="gates">Gate settings, custom gates included.</param>
+    /// <param name="batching">How agents are batched.</param>
+    /// <param name="redact">Masks known secret values in file content before it is hashed.</param>
+    public static RolloutProgram Build(
+        ClusterPlan plan, Planner planner, ArtifactSource? artifacts, GateSettings gates, AgentBatching batching, Func<string, string> redact)
+    {
+        var waves = RolloutOrder.Waves(plan, batching);
+        var steps = new Dictionary<string, IReadOnlyList<RolloutStep>>(StringComparer.Ordinal);
+        var snapshot = Snapshot(plan);
+        // Predicted as a successful rollout would find it: a failure stops the line before any later node runs.
+        var reports = new Dictionary<string, NodeReport>(StringComparer.Ordinal);
+        foreach (var wave in waves)
+        {
+            var controlPlaneUp = RolloutRunner.ControlPlaneUp(plan, reports);
+            foreach (var host in wave)
+            {
+                var context = new StepContext(host, planner, artifacts, gates, controlPlaneUp, redact);
+                List<RolloutStep> nodeSteps = host.HasChanges ? [.. Phases.SelectMany(phase => phase.Steps(context))] : [];
+                if (snapshot is { } first && first.Node == host.Node) nodeSteps.Insert(0, first.Step);
+                steps[host.Node] = nodeSteps;
+            }
+            foreach (var host in wave)
+            {
+                reports[host.Node] = new NodeReport(host.Node, host.HasChanges ? NodeOutcome.Converged : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
+            }
+        }
+        var planned = plan with
+        {
+            Hosts = [.. plan.Hosts.Select(host => host with { Steps = [.. steps[host.Node].Select(step => step.Planned)] })],
+            RolloutOrder = [.. waves.SelectMany(wave => wave.Select(host => host.Node))],
+        };
+        return new RolloutProgram(planned, steps, [.. waves.Select(wave => (IReadOnlyList<string>)[.. wave.Select(host => host.Node)])]);
+    }
+
+    /// <summary>Upgrades start with an etcd snapshot, taken on the first running etcd member, so a bad upgrade can be rolled back.</summary>
+    private static (string Node, RolloutStep Step)? Snapshot(ClusterPlan plan)
+    {
+        if (!plan.Hosts.Any(host => host.Find<InstallChange>() is { From: not null })) return null;
+        var member = plan.Hosts.FirstOrDefault(host => host.Desired.Role.CarriesEtcd() && host.Facts.ServerService.IsActive);
+        if (member is null) return null;
+        var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
+        var command = EtcdSnapshotOperations.Save(name);
+        return (member.Node, new RolloutStep(SnapshotPhase, new PlannedStep(StepKind.EtcdSnapshot, $"etcd snapshot {name}, before any node changes", name),
+            async (node, token) => node.SnapshotOutput = (await node.ExecuteAsync(command, token).ConfigureAwait(false)).Stdout));
+    }
+}

@@ -1,0 +1,109 @@
+using Rke2Converge.Model;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Desired;
+using Rke2Converge.Plan.Saved;
+using Rke2Converge.Rollout;
+using Xunit;
+
+namespace Rke2Converge.Tests.Plan;
+
+/// <summary>A saved plan: written and read back unchanged, and refused with the host named when anything it was made from changed.</summary>
+public sealed class SavedPlanTests
+{
+    private static readonly ClusterModel Model = TestModels.Cluster(
+        [TestModels.Node("s1", "10.0.0.1", NodeRole.Server), TestModels.Node("a1", "10.0.0.2", NodeRole.Agent)],
+        config: new ConfigMap { ["node-label"] = new[] { "tier=a" } });
+
+    private static ClusterPlan PlanWith(Func<string, Rke2Converge.Facts.HostFacts, Rke2Converge.Facts.HostFacts>? change = null, ClusterModel? model = null)
+    {
+        var planner = new Planner("test", TestModels.Templates(), TestModels.Reveal);
+        var desired = DesiredStateBuilder.Build(model ?? Model);
+        var facts = desired.ToDictionary(n => n.Name, n => TestModels.Converged(planner, n) with { ConfigYaml = "node-label:\n- tier=old\n" });
+        if (change is not null) foreach (var name in facts.Keys.ToList()) facts[name] = change(name, facts[name]);
+        var plan = planner.Plan(desired, facts);
+        return RolloutProgram.Build(plan, planner, null, new GateSettings(), new AgentBatching(), text => text).Plan;
+    }
+
+    private static SavedPlan Save(ClusterPlan plan) => SavedPlan.From("/work/site.csx", [new SavedSource("/work/site.csx", new string('a', 64))], plan);
+
+    [Fact]
+    public void Round_trips_through_json_and_carries_no_secret()
+    {
+        var saved = Save(PlanWith());
+
+        var json = saved.ToJson();
+        var read = SavedPlan.Parse(json, "plan.json");
+
+        Assert.Equal(saved.Playbook, read.Playbook);
+        Assert.Equal(saved.Sources, read.Sources);
+        Assert.Equal(saved.Hosts.Select(h => (h.Node, h.Facts)), read.Hosts.Select(h => (h.Node, h.Facts)));
+        Assert.All(saved.Hosts.Zip(read.Hosts), pair => Assert.Equal(pair.First.Steps, pair.Second.Steps));
+        Assert.NotEmpty(read.Hosts[0].Steps);
+        Assert.Contains("\"kind\": \"write-file\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"version\": 1", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestModels.Token, json, StringComparison.Ordinal);
+        Assert.Empty(read.Differences(PlanWith()));
+    }
+
+    [Fact]
+    public void A_host_whose_facts_changed_is_named_and_the_others_are_not()
+    {
+        var saved = Save(PlanWith());
+
+        var differences = saved.Differences(PlanWith((name, facts) => name == "a1" ? facts with { Sysctls = new Dictionary<string, string?> { ["vm.swappiness"] = "60" } } : facts));
+
+        var line = Assert.Single(differences);
+        Assert.StartsWith("a1: the host changed since the plan was saved", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Steps_that_differ_with_the_same_facts_are_refused_with_the_host_and_step_named()
+    {
+        var saved = Save(PlanWith());
+        var other = Model with { Config = new ConfigMap { ["node-label"] = new[] { "tier=b" } } };
+
+        var differences = saved.Differences(PlanWith(model: other));
+
+        Assert.Equal(2, differences.Count);
+        Assert.Contains(differences, line => line.StartsWith("s1: the steps differ from the saved plan at step 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_changed_loaded_file_or_template_is_named()
+    {
+        var directory = Directory.CreateTempSubdirectory("rke2c-saved-plan-").FullName;
+        try
+        {
+            var playbook = Path.Combine(directory, "site.csx");
+            await File.WriteAllTextAsync(playbook, "#load \"nodes.csx\"\nCluster(\"x\");\n");
+            await File.WriteAllTextAsync(Path.Combine(directory, "nodes.csx"), "// nodes\n");
+            Directory.CreateDirectory(Path.Combine(directory, "templates"));
+            var template = Path.Combine(directory, "templates", "sysctl.conf.scriban");
+            await File.WriteAllTextAsync(template, "# {{ cluster }}\n");
+            var sources = await SavedPlan.HashSourcesAsync(playbook, default);
+            var saved = SavedPlan.From(playbook, sources, PlanWith());
+            Assert.Equal(3, sources.Count);
+            Assert.Empty(saved.ChangedSources(await SavedPlan.HashSourcesAsync(playbook, default)));
+
+            await File.WriteAllTextAsync(Path.Combine(directory, "nodes.csx"), "// nodes, edited\n");
+            await File.WriteAllTextAsync(template, "# {{ node }}\n");
+
+            var changed = saved.ChangedSources(await SavedPlan.HashSourcesAsync(playbook, default));
+            Assert.Equal([$"{Path.Combine(directory, "nodes.csx")}: changed since the plan was saved", $"{template}: changed since the plan was saved"], changed);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{}", "not a saved rke2c plan")]
+    [InlineData("{\"format\":\"rke2c-saved-plan\",\"version\":99,\"playbook\":\"x\",\"sources\":[],\"hosts\":[]}", "saved plan version 99")]
+    [InlineData("not json", "not a saved rke2c plan")]
+    public void Anything_else_is_refused(string json, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => SavedPlan.Parse(json, "plan.json"));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
