@@ -8,7 +8,7 @@ namespace Rke2Converge.IntegrationTests.Converge;
 public sealed class DryRunTests
 {
     /// <summary>Everything apply could change on a host: the files it writes, the binary it installs, live sysctls, service PIDs.</summary>
-    private const string HostState = """
+    internal const string HostState = """
         find /etc/rancher/rke2 /etc/sysctl.d /var/lib/rancher/rke2c /usr/local/bin/rke2 /usr/local/lib/systemd/system \
           \( -type f -o -type l \) -exec stat -c '%n %s %a %Y' {} + -exec sha256sum {} + 2>&1 | sort
         find /etc/rancher/rke2 /var/lib/rancher/rke2c -type d | sort

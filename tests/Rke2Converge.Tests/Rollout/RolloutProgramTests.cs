@@ -3,11 +3,13 @@ using Rke2Converge.Logging;
 using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Desired;
+using Rke2Converge.Plan.Rendering;
 using Rke2Converge.Plan.Steps;
 using Rke2Converge.Remote;
 using Rke2Converge.Rollout;
 using Rke2Converge.Rollout.Observers;
 using Serilog.Core;
+using Spectre.Console;
 using Xunit;
 
 namespace Rke2Converge.Tests.Rollout;
@@ -126,6 +128,30 @@ public sealed class RolloutProgramTests
             Assert.Equal(planned, ran);
             Assert.True(ran.Count >= 8, string.Join("\n", ran));
         }
+    }
+
+    [Fact]
+    public void Plan_text_lists_hosts_in_rollout_order_with_their_numbered_steps()
+    {
+        var planner = new Planner("test", TestModels.Templates(), TestModels.Reveal);
+        // On a release with the startup race, restarts go control-plane-only nodes first, whatever the join order.
+        var model = TestModels.Cluster([TestModels.Node("s1", "10.0.0.1", NodeRole.Server), TestModels.Node("c1", "10.0.0.2", NodeRole.ControlPlaneOnly)],
+            version: "v1.32.4+rke2r1");
+        var desired = DesiredStateBuilder.Build(model);
+        var plan = Build(planner, planner.Plan(desired, desired.ToDictionary(n => n.Name, n => TestModels.Converged(planner, n) with { ConfigYaml = "token: x\n" }))).Plan;
+        var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 400;
+
+        new PlanTextRenderer(console).Render(plan);
+
+        var output = text.ToString();
+        Assert.Equal(["s1", "c1"], plan.Hosts.Select(h => h.Node));
+        Assert.Contains("rollout order: c1 → s1", output, StringComparison.Ordinal);
+        Assert.True(output.IndexOf("c1 (control-plane", StringComparison.Ordinal) < output.IndexOf("s1 (server", StringComparison.Ordinal), output);
+        Assert.Contains("  1. mark restart pending\n", output, StringComparison.Ordinal);
+        Assert.Matches(@"\d+\. write /etc/rancher/rke2/config\.yaml \(sha256 [0-9a-f]{12}\)", output);
+        Assert.Contains(". gate node Ready\n", output, StringComparison.Ordinal);
     }
 
     /// <summary>A fresh host: every file a dry run reads is absent.</summary>
