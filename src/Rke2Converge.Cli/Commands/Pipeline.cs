@@ -195,7 +195,12 @@ public sealed class Pipeline : IAsyncDisposable
     {
         var model = cluster.Model;
         OpenShells(model);
-        var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys]) { Resources = d.Resources });
+        var clusterNodesFrom = Kubeconfig.AdminKubeconfig.Source(model)?.Name;
+        var requests = cluster.Desired.Select(d => new FactRequest(d.Node, _shells[d.Name], [.. d.Sysctls.Keys])
+        {
+            Resources = d.Resources,
+            ReadClusterNodes = d.Name == clusterNodesFrom,
+        });
         var gathered = await Timings.MeasureAsync("facts", () => new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken)).ConfigureAwait(false);
         Timings.Record(gathered.Timings);
         foreach (var host in gathered.Timings)
@@ -206,6 +211,8 @@ public sealed class Pipeline : IAsyncDisposable
         if (gathered.Failures.Count > 0) Error(FactGatheringException.Describe(gathered.Failures, cluster.Desired.Count));
         var planning = System.Diagnostics.Stopwatch.GetTimestamp();
         var plan = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
+        var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts);
+        if (unmanaged.Count > 0) plan = plan with { Notes = [.. plan.Notes, .. unmanaged] };
         Timings.Record("plan", System.Diagnostics.Stopwatch.GetElapsedTime(planning));
         var artifactProblems = await Timings.MeasureAsync("artifact check", () => ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken)).ConfigureAwait(false);
         return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };

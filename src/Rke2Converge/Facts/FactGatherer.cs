@@ -9,6 +9,9 @@ public sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCol
 {
     /// <summary>Resources whose state is read in the same round trip.</summary>
     public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
+
+    /// <summary>Also list the cluster's nodes through this server's admin kubeconfig (asked of one server per plan).</summary>
+    public bool ReadClusterNodes { get; init; }
 }
 
 /// <summary>
@@ -79,7 +82,7 @@ public sealed class FactGatherer
 
     private async Task<HostFacts> GatherOneAsync(FactRequest request, HostClock clock, CancellationToken cancellationToken)
     {
-        var command = FactScript.Build(request.SysctlKeys, [.. request.Resources.Select(r => r.FactFragment(request.Node))], Timeout);
+        var command = FactScript.Build(request.SysctlKeys, [.. request.Resources.Select(r => r.FactFragment(request.Node))], Timeout, request.ReadClusterNodes);
         var result = await request.Shell.RunCheckedAsync(command, cancellationToken).ConfigureAwait(false);
         clock.Answered();
         return FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments, request.Resources);

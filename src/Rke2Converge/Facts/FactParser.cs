@@ -118,6 +118,7 @@ public static partial class FactParser
         private string? _osRelease;
         private string? _arch;
         private string? _hostname;
+        private IReadOnlyList<string>? _clusterNodes;
         private int _lineNumber;
 
         public FactParseException Error(string problem) =>
@@ -177,6 +178,10 @@ public static partial class FactParser
                     break;
                 case "arch": _arch = Text(ExactFields(fields, 2)[1]); break;
                 case "hostname": _hostname = Text(ExactFields(fields, 2)[1]); break;
+                case "cluster-nodes":
+                    _clusterNodes = [.. Text(ExactFields(fields, 2)[1]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(name => name.StartsWith("node/", StringComparison.Ordinal) ? name[5..] : name)];
+                    break;
                 default: throw Error($"unknown record '{Truncate(tag)}'");
             }
         }
@@ -231,6 +236,7 @@ public static partial class FactParser
                 OsVersion = osRelease.GetValueOrDefault("VERSION_ID", ""),
                 Arch = MapArchitecture(_arch!),
                 Hostname = _hostname!.Trim(),
+                ClusterNodes = _clusterNodes,
                 Resources = states,
             };
         }

@@ -84,13 +84,27 @@ public static class FactScript
     /// <summary>The fact-gathering command for the given sysctl keys (dotted, or slash-separated like sysctl(8) allows).</summary>
     public static RemoteCommand Build(IEnumerable<string> sysctlKeys, TimeSpan? timeout = null) => Build(sysctlKeys, [], timeout);
 
+    /// <summary>
+    /// Asked of one server only: the nodes the cluster has, from its admin kubeconfig (record <c>cluster-nodes</c>,
+    /// absent when RKE2 is not up there). Bounded: a hung API server costs the plan seconds, not its whole timeout.
+    /// </summary>
+    private static readonly string ClusterNodesFragment = $$"""
+        if [ -f {{ShellQuote.Quote(Rke2Paths.AdminKubeconfig)}} ] && [ -x {{ShellQuote.Quote(Rke2Paths.Kubectl)}} ]; then
+          if nodes=$(timeout 10 {{ShellQuote.Quote(Rke2Paths.Kubectl)}} --kubeconfig {{ShellQuote.Quote(Rke2Paths.AdminKubeconfig)}} get nodes -o name 2>/dev/null); then
+            printf 'cluster-nodes %s\n' "$(b64 "$nodes")"
+          fi
+        fi
+
+        """;
+
     /// <summary>The same, with each resource's fragment appended (record <c>res i ...</c> for fragment i).</summary>
-    public static RemoteCommand Build(IEnumerable<string> sysctlKeys, IReadOnlyList<string> resourceFragments, TimeSpan? timeout = null)
+    public static RemoteCommand Build(IEnumerable<string> sysctlKeys, IReadOnlyList<string> resourceFragments, TimeSpan? timeout = null, bool readClusterNodes = false)
     {
         ArgumentNullException.ThrowIfNull(sysctlKeys);
         var keys = sysctlKeys.Distinct(StringComparer.Ordinal).ToList();
         foreach (var key in keys) ValidateSysctlKey(key);
-        var script = BaseScript + Resources.ResourceFactScript.Compose(resourceFragments) + $"echo '{Trailer}'\n";
+        var script = BaseScript + (readClusterNodes ? ClusterNodesFragment : "")
+            + Resources.ResourceFactScript.Compose(resourceFragments) + $"echo '{Trailer}'\n";
         return new RemoteCommand("gather facts", script)
         {
             Arguments = keys,

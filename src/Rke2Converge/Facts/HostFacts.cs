@@ -44,6 +44,9 @@ public sealed record HostFacts
 
     public string Hostname { get; init; } = "";
 
+    /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
+    public IReadOnlyList<string>? ClusterNodes { get; init; }
+
     /// <summary>Each requested resource's parsed state, by resource key.</summary>
     public IReadOnlyDictionary<string, object> Resources { get; init; } = new Dictionary<string, object>();
 }

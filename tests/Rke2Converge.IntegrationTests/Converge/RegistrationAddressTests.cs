@@ -53,5 +53,13 @@ public sealed class RegistrationAddressTests
         var toStdout = await rke2c.RunAsync("kubeconfig", playbook);
         Assert.True(toStdout.Exit == 0, toStdout.ToString());
         Assert.Equal(fetched, toStdout.Stdout);
+
+        // A node the playbook no longer declares is reported, never touched.
+        var withoutAgent = rke2c.WritePlaybook("server-only.csx", Header(lab)
+            + $"Cluster(\"it-{lab.Name}\").RegistrationAddress(\"{registration}\");\n" + Node(lab, "Server", "server-1", 1));
+        var planWithout = await rke2c.RunAsync("plan", withoutAgent);
+        Assert.True(planWithout.Exit == 0, planWithout.ToString());
+        Assert.Contains("node agent-1 is in the cluster (kubectl get nodes on server-1) but not in the playbook: rke2c leaves it alone.",
+            planWithout.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
 }

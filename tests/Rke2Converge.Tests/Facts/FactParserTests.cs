@@ -42,6 +42,26 @@ public sealed class FactParserTests
         Assert.Equal("vm1", facts.Hostname);
     }
 
+    [Fact]
+    public void Cluster_nodes_are_read_only_when_the_host_was_asked_and_answered()
+    {
+        Assert.Null(FactParser.Parse("n1", Output()).ClusterNodes);
+
+        var facts = FactParser.Parse("n1", Output($"cluster-nodes {B64("node/server-1\nnode/agent-1\nnode/old-agent\n")}"));
+
+        Assert.Equal(["server-1", "agent-1", "old-agent"], facts.ClusterNodes);
+        var note = Assert.Single(Rke2Converge.Plan.UnmanagedNodes.Notes(["server-1", "agent-1"], new Dictionary<string, HostFacts> { ["n1"] = facts }));
+        Assert.StartsWith("node old-agent is in the cluster (kubectl get nodes on n1) but not in the playbook: rke2c leaves it alone.", note, StringComparison.Ordinal);
+        Assert.Empty(Rke2Converge.Plan.UnmanagedNodes.Notes(["server-1", "agent-1", "old-agent"], new Dictionary<string, HostFacts> { ["n1"] = facts }));
+    }
+
+    [Fact]
+    public void The_cluster_nodes_fragment_is_only_in_the_script_of_the_host_asked()
+    {
+        Assert.DoesNotContain("cluster-nodes", FactScript.Build([], [], readClusterNodes: false).Script, StringComparison.Ordinal);
+        Assert.Contains("get nodes -o name", FactScript.Build([], [], readClusterNodes: true).Script, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("pending missing", PendingWork.None)]
     [InlineData("pending present cmVzdGFydAo=", PendingWork.Restart)]
