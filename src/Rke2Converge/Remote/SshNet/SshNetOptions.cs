@@ -13,6 +13,9 @@ public sealed record SshNetOptions
     /// <summary>Where the user's keys and known_hosts are looked for when the playbook names none.</summary>
     public string SshDirectory { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
 
+    /// <summary>The ssh_config read for host aliases, users, ports, keys and ProxyJump; null: <c>config</c> in <see cref="SshDirectory"/>.</summary>
+    public string? ConfigFile { get; init; }
+
     /// <summary>The system-wide known_hosts, read after the user's as ssh does.</summary>
     public string GlobalKnownHostsFile { get; init; } = "/etc/ssh/ssh_known_hosts";
 }

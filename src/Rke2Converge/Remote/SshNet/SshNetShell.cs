@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -8,28 +9,46 @@ namespace Rke2Converge.Remote.SshNet;
 /// <summary>
 /// Runs commands on one node over an in-process SSH.NET connection, opened on first use and shared by every command
 /// (one channel each). The remote command line, timeouts, sudo and error messages are the OpenSSH transport's; host
-/// keys are checked against the same known_hosts. What it cannot give: ssh_config, the agent and ProxyJump.
+/// keys are checked against the same known_hosts. The user's ssh_config supplies HostName, User, Port, IdentityFile
+/// and one ProxyJump hop (see <see cref="SshConfigFile"/>); there is no agent.
 /// </summary>
-public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemoteShell
+public sealed class SshNetShell : IRemoteShell
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
-    private SshClient? _client;
+    private readonly SshTarget _target;
+    private readonly SshNetOptions _options;
+    private readonly Lazy<SshConfigFile> _config;
+    private Connection? _connection;
 
-    public string NodeName => target.NodeName;
+    public SshNetShell(SshTarget target, SshNetOptions options)
+        : this(target, options, new Lazy<SshConfigFile>(() => SshConfigFile.Load(ConfigPath(options))))
+    {
+    }
 
-    private int Port => target.Ssh.Port ?? 22;
+    internal SshNetShell(SshTarget target, SshNetOptions options, Lazy<SshConfigFile> config)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        _target = target;
+        _options = options;
+        _config = config;
+    }
 
-    private string KnownHostsForDisplay => target.KnownHostsFile ?? "~/.ssh/known_hosts";
+    public string NodeName => _target.NodeName;
+
+    private string KnownHostsForDisplay => _target.KnownHostsFile ?? "~/.ssh/known_hosts";
+
+    internal static string ConfigPath(SshNetOptions options) => options.ConfigFile ?? Path.Combine(options.SshDirectory, "config");
 
     public async Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var client = await ConnectedAsync(command.Description, cancellationToken).ConfigureAwait(false);
+        var (client, shown) = await ConnectedAsync(command.Description, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var commandLine = CommandLineFor(command);
+        var commandLine = SshCommandLine.RemoteCommandLine(command, SshCommandLine.NeedsSudo(shown));
         // Without input, stdin is /dev/null so a script that reads it sees end of file at once.
         using var channel = client.CreateCommand(command.Stdin is null ? commandLine + " </dev/null" : commandLine);
-        channel.CommandTimeout = command.Timeout + options.LocalGrace;
+        channel.CommandTimeout = command.Timeout + _options.LocalGrace;
         try
         {
             var execution = channel.ExecuteAsync(cancellationToken);
@@ -43,46 +62,87 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
         }
         catch (SshOperationTimeoutException)
         {
-            throw SshFailure.TimedOut(target, command, "");
+            throw SshFailure.TimedOut(_target, command, "");
         }
         catch (Exception error) when (error is SshConnectionException or SocketException or ObjectDisposedException)
         {
-            throw new RemoteConnectionException(SshFailure.Describe(target, Port, command.Description, $"connection lost: {error.Message}"));
+            throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, command.Description, $"connection lost: {error.Message}"));
         }
         var exitCode = channel.ExitStatus ?? 128 + SignalNumber(channel.ExitSignal);
-        if (SshFailure.IsRemoteTimeout(exitCode, clock.Elapsed, command.Timeout)) throw SshFailure.TimedOut(target, command, channel.Error);
+        if (SshFailure.IsRemoteTimeout(exitCode, clock.Elapsed, command.Timeout)) throw SshFailure.TimedOut(_target, command, channel.Error);
         return new RemoteResult(exitCode, channel.Result, channel.Error, clock.Elapsed);
     }
 
-    public string CommandLineFor(RemoteCommand command) => SshCommandLine.RemoteCommandLine(command, SshCommandLine.NeedsSudo(target));
+    /// <summary>With sudo when the login user, from the playbook or ssh_config, is named and is not root.</summary>
+    public string CommandLineFor(RemoteCommand command)
+    {
+        var shown = _target;
+        try
+        {
+            shown = Shown(Endpoint());
+        }
+        catch (FormatException)
+        {
+            // RunAsync reports the broken ssh_config; a dry run shows what the playbook alone says.
+        }
+        return SshCommandLine.RemoteCommandLine(command, SshCommandLine.NeedsSudo(shown));
+    }
 
     public ValueTask DisposeAsync()
     {
-        _client?.Dispose();
+        _connection?.Dispose();
         _connecting.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private async Task<SshClient> ConnectedAsync(string description, CancellationToken cancellationToken)
+    private SshNetEndpoint Endpoint() => SshNetEndpoint.ForTarget(_target, _config.Value, _options);
+
+    // The target as ssh_config resolved it, for messages and the sudo decision.
+    private SshTarget Shown(SshNetEndpoint endpoint) =>
+        _target with { Address = endpoint.HostName, Ssh = _target.Ssh with { User = endpoint.NamedUser, Port = endpoint.Port } };
+
+    private async Task<(SshClient Client, SshTarget Shown)> ConnectedAsync(string description, CancellationToken cancellationToken)
     {
         await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_client is { IsConnected: true } connected) return connected;
-            _client?.Dispose();
-            _client = null;
-            var client = NewClient(description, out var hostKeyProblem);
+            if (_connection is { Client.IsConnected: true } connected) return (connected.Client, connected.Shown);
+            _connection?.Dispose();
+            _connection = null;
+            SshNetEndpoint endpoint;
             try
             {
-                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                endpoint = Endpoint();
             }
-            catch (Exception error) when (error is SshException or SocketException or ProxyException or TimeoutException)
+            catch (FormatException error)
             {
-                client.Dispose();
-                var detail = hostKeyProblem() ?? (error is SshOperationTimeoutException ? "Connection timed out" : error.Message);
-                throw new RemoteConnectionException(SshFailure.Describe(target, Port, description, detail));
+                throw new RemoteConnectionException(SshFailure.Describe(_target, _target.Ssh.Port ?? 22, description,
+                    $"{ConfigPath(_options)}: {error.Message}"));
             }
-            return _client = client;
+            var shown = Shown(endpoint);
+            var connection = new Connection(shown);
+            try
+            {
+                var (host, port) = (endpoint.HostName, endpoint.Port);
+                if (endpoint.Jump is { } jump)
+                {
+                    connection.Jump = await ConnectAsync(jump, jump.HostName, jump.Port, description, $"ProxyJump {jump.Name}: ", cancellationToken)
+                        .ConfigureAwait(false);
+                    // ssh -W asks the jump host for the target by name, as the target's ssh_config resolved it.
+                    connection.Forward = new ForwardedPortLocal(IPAddress.Loopback.ToString(), endpoint.HostName, (uint)endpoint.Port);
+                    connection.Jump.AddForwardedPort(connection.Forward);
+                    connection.Forward.Start();
+                    (host, port) = (IPAddress.Loopback.ToString(), (int)connection.Forward.BoundPort);
+                }
+                connection.Client = await ConnectAsync(endpoint, host, port, description, "", cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+            _connection = connection;
+            return (connection.Client, shown);
         }
         finally
         {
@@ -90,49 +150,60 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
         }
     }
 
-    private SshClient NewClient(string description, out Func<string?> hostKeyProblem)
+    /// <summary>Logs in to <paramref name="endpoint"/> at <paramref name="host"/>:<paramref name="port"/> (a forwarded port when jumping).</summary>
+    private async Task<SshClient> ConnectAsync(
+        SshNetEndpoint endpoint, string host, int port, string description, string prefix, CancellationToken cancellationToken)
     {
-        var user = target.Ssh.User ?? Environment.UserName;
-        var keyFiles = KeyFiles(description);
-        var connection = new ConnectionInfo(target.Address, Port, user, new PrivateKeyAuthenticationMethod(user, keyFiles))
+        var shown = Shown(endpoint);
+        var keyFiles = KeyFiles(endpoint, shown, description, prefix);
+        var connection = new ConnectionInfo(host, port, endpoint.User, new PrivateKeyAuthenticationMethod(endpoint.User, keyFiles))
         {
-            Timeout = options.ConnectTimeout,
+            Timeout = _options.ConnectTimeout,
         };
-        var knownHosts = KnownHosts.Load(target.KnownHostsFile is { } file
+        var knownHosts = KnownHosts.Load(_target.KnownHostsFile is { } file
             ? [file]
-            : [Path.Combine(options.SshDirectory, "known_hosts"), options.GlobalKnownHostsFile]);
-        PreferKnownKeyTypes(connection, knownHosts.KeyTypesFor(target.Address, Port));
+            : [Path.Combine(_options.SshDirectory, "known_hosts"), _options.GlobalKnownHostsFile]);
+        // Keys are checked under the host's own name and port, never the forwarded 127.0.0.1 port.
+        PreferKnownKeyTypes(connection, knownHosts.KeyTypesFor(endpoint.HostName, endpoint.Port));
 
         string? problem = null;
-        var client = new SshClient(connection) { KeepAliveInterval = options.KeepAliveInterval };
+        var client = new SshClient(connection) { KeepAliveInterval = _options.KeepAliveInterval };
         client.HostKeyReceived += (_, presented) =>
         {
-            var verdict = knownHosts.Check(target.Address, Port, presented.HostKey);
+            var verdict = knownHosts.Check(endpoint.HostName, endpoint.Port, presented.HostKey);
             presented.CanTrust = verdict == HostKeyVerdict.Trusted;
-            problem = HostKeyMessage(verdict, KnownHosts.KeyType(presented.HostKey), presented.FingerPrintSHA256);
+            problem = HostKeyMessage(verdict, KnownHosts.HostName(endpoint.HostName, endpoint.Port), KnownHosts.KeyType(presented.HostKey),
+                presented.FingerPrintSHA256);
         };
-        hostKeyProblem = () => problem;
-        return client;
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch (Exception error) when (error is SshException or SocketException or ProxyException or TimeoutException)
+        {
+            client.Dispose();
+            var detail = problem ?? (error is SshOperationTimeoutException ? "Connection timed out" : error.Message);
+            throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, description, prefix + detail));
+        }
     }
 
-    /// <summary>The playbook's key, or the user's default keys as ssh would try them. No agent: SSH.NET has none.</summary>
-    private PrivateKeyFile[] KeyFiles(string description)
+    /// <summary>The playbook's key, else ssh_config's IdentityFile, else the user's default keys. No agent: SSH.NET has none.</summary>
+    private PrivateKeyFile[] KeyFiles(SshNetEndpoint endpoint, SshTarget shown, string description, string prefix)
     {
-        string[] candidates = target.Ssh.IdentityFile is { } identity
-            ? [identity]
-            : [.. new[] { "id_ed25519", "id_ecdsa", "id_rsa" }.Select(name => Path.Combine(options.SshDirectory, name)).Where(File.Exists)];
-        if (candidates.Length == 0)
+        if (endpoint.IdentityFiles.Count == 0)
         {
-            throw new RemoteConnectionException(SshFailure.Describe(target, Port, description,
-                $"no private key: name one with Ssh(key: ...) (the SSH.NET transport cannot use an agent), or add one to {options.SshDirectory}"));
+            throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, description,
+                $"{prefix}no private key: name one with Ssh(key: ...) or IdentityFile in ssh_config (the SSH.NET transport " +
+                $"cannot use an agent), or add one to {_options.SshDirectory} (looked in {endpoint.IdentitySource})"));
         }
         try
         {
-            return [.. candidates.Select(path => new PrivateKeyFile(path))];
+            return [.. endpoint.IdentityFiles.Select(path => new PrivateKeyFile(path))];
         }
         catch (Exception error) when (error is IOException or SshException or UnauthorizedAccessException)
         {
-            throw new RemoteConnectionException(SshFailure.Describe(target, Port, description, $"Load key: {error.Message}"));
+            throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, description, $"{prefix}Load key: {error.Message}"));
         }
     }
 
@@ -147,7 +218,7 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
     }
 
     /// <summary>OpenSSH's wording, so the advice that follows (and scripts that grep for it) is the same for both transports.</summary>
-    private string? HostKeyMessage(HostKeyVerdict verdict, string keyType, string fingerprint)
+    private string? HostKeyMessage(HostKeyVerdict verdict, string host, string keyType, string fingerprint)
     {
         var kind = keyType switch
         {
@@ -156,7 +227,6 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
             _ when keyType.StartsWith("ecdsa-", StringComparison.Ordinal) => "ECDSA",
             _ => keyType,
         };
-        var host = KnownHosts.HostName(target.Address, Port);
         return verdict switch
         {
             HostKeyVerdict.Trusted => null,
@@ -177,4 +247,23 @@ public sealed class SshNetShell(SshTarget target, SshNetOptions options) : IRemo
         "TERM" => 15,
         _ => 127,
     };
+
+    /// <summary>The target's client and, when jumping, the jump host's client and the forwarded port between them.</summary>
+    private sealed class Connection(SshTarget shown) : IDisposable
+    {
+        public SshTarget Shown { get; } = shown;
+
+        public SshClient Client { get; set; } = null!;
+
+        public SshClient? Jump { get; set; }
+
+        public ForwardedPortLocal? Forward { get; set; }
+
+        public void Dispose()
+        {
+            Client?.Dispose();
+            Forward?.Dispose();
+            Jump?.Dispose();
+        }
+    }
 }
