@@ -7,9 +7,9 @@ using Xunit;
 namespace Rke2Converge.Tests.Remote;
 
 /// <summary>
-/// A throwaway OpenSSH server on 127.0.77.1:22 with its own host key, a generated client key and a pinned
-/// known_hosts file. It runs in a private mount namespace with a tmpfs on /run, because sshd insists on its
-/// privilege-separation directory /run/sshd and the real machine must stay untouched.
+/// A throwaway OpenSSH server on 127.0.77.1:22 (and <see cref="JumpPort"/>, for ProxyJump tests) with its own host
+/// key, a generated client key and a pinned known_hosts file. It runs in a private mount namespace with a tmpfs on
+/// /run, because sshd insists on its privilege-separation directory /run/sshd and the real machine must stay untouched.
 /// </summary>
 public sealed class SshdLab : IAsyncLifetime
 {
@@ -17,6 +17,9 @@ public sealed class SshdLab : IAsyncLifetime
 
     /// <summary>Nothing listens here.</summary>
     public const string DeadAddress = "127.0.77.9";
+
+    /// <summary>A second port of the same sshd, so a jump host and its target can be told apart in known_hosts.</summary>
+    public const int JumpPort = 2222;
 
     private const int Port = 22;
     private readonly List<OpenSshShellFactory> _factories = [];
@@ -43,6 +46,8 @@ public sealed class SshdLab : IAsyncLifetime
         var config = Path.Combine(Directory, "sshd_config");
         File.WriteAllText(config, $"""
             ListenAddress {Address}:{Port}
+            ListenAddress {Address}:{JumpPort}
+            AllowTcpForwarding yes
             HostKey {HostKey}
             PidFile none
             UsePAM no

@@ -116,8 +116,9 @@ public sealed class SshNetShell : IRemoteShell
             }
             catch (FormatException error)
             {
+                var path = ConfigPath(_options);
                 throw new RemoteConnectionException(SshFailure.Describe(_target, _target.Ssh.Port ?? 22, description,
-                    $"{ConfigPath(_options)}: {error.Message}"));
+                    error.Message.StartsWith(path, StringComparison.Ordinal) ? error.Message : $"{path}: {error.Message}"));
             }
             var shown = Shown(endpoint);
             var connection = new Connection(shown);
