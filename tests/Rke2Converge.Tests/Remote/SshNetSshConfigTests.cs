@@ -116,6 +116,19 @@ public sealed class SshNetSshConfigTests(SshdLab lab)
     }
 
     [Fact]
+    public async Task A_target_the_jump_host_cannot_reach_names_the_jump()
+    {
+        var factory = Factory(NewSshDirectory("jump-deadtarget"), JumpConfig().Replace(
+            $"HostName {SshdLab.Address}\n  ProxyJump", $"HostName {SshdLab.DeadAddress}\n  ProxyJump", StringComparison.Ordinal));
+        await using var shell = factory.Open(SshdLab.Node("node-jumpgone", "behind"), new SshSettings(), JumpKnownHosts(SshdLab.PublicKey(lab.HostKey)));
+
+        var error = await Assert.ThrowsAsync<RemoteConnectionException>(() => shell.RunAsync(WhoAmI, default));
+
+        Assert.Contains($"cannot reach root@{SshdLab.DeadAddress} port 22", error.Message);
+        Assert.Contains("(through ProxyJump jumper", error.Message);
+    }
+
+    [Fact]
     public async Task A_broken_ssh_config_is_reported_with_file_and_line()
     {
         var directory = NewSshDirectory("broken");

@@ -125,17 +125,29 @@ public sealed class SshNetShell : IRemoteShell
             try
             {
                 var (host, port) = (endpoint.HostName, endpoint.Port);
+                Func<string> through = () => "";
                 if (endpoint.Jump is { } jump)
                 {
                     connection.Jump = await ConnectAsync(jump, jump.HostName, jump.Port, description, $"ProxyJump {jump.Name}: ", cancellationToken)
                         .ConfigureAwait(false);
                     // ssh -W asks the jump host for the target by name, as the target's ssh_config resolved it.
                     connection.Forward = new ForwardedPortLocal(IPAddress.Loopback.ToString(), endpoint.HostName, (uint)endpoint.Port);
+                    string? forwardProblem = null;
+                    connection.Forward.Exception += (_, failure) => forwardProblem ??= failure.Exception.Message;
                     connection.Jump.AddForwardedPort(connection.Forward);
-                    connection.Forward.Start();
+                    try
+                    {
+                        connection.Forward.Start();
+                    }
+                    catch (Exception error) when (error is SshException or SocketException)
+                    {
+                        throw new RemoteConnectionException(SshFailure.Describe(shown, endpoint.Port, description,
+                            $"ProxyJump {jump.Name}: cannot forward a local port: {error.Message}"));
+                    }
                     (host, port) = (IPAddress.Loopback.ToString(), (int)connection.Forward.BoundPort);
+                    through = () => $"\n(through ProxyJump {jump.Name}{(forwardProblem is null ? "" : ": " + forwardProblem)})";
                 }
-                connection.Client = await ConnectAsync(endpoint, host, port, description, "", cancellationToken).ConfigureAwait(false);
+                connection.Client = await ConnectAsync(endpoint, host, port, description, "", cancellationToken, through).ConfigureAwait(false);
             }
             catch
             {
@@ -153,7 +165,8 @@ public sealed class SshNetShell : IRemoteShell
 
     /// <summary>Logs in to <paramref name="endpoint"/> at <paramref name="host"/>:<paramref name="port"/> (a forwarded port when jumping).</summary>
     private async Task<SshClient> ConnectAsync(
-        SshNetEndpoint endpoint, string host, int port, string description, string prefix, CancellationToken cancellationToken)
+        SshNetEndpoint endpoint, string host, int port, string description, string prefix, CancellationToken cancellationToken,
+        Func<string>? through = null)
     {
         var shown = Shown(endpoint);
         var keyFiles = KeyFiles(endpoint, shown, description, prefix);
@@ -184,7 +197,8 @@ public sealed class SshNetShell : IRemoteShell
         catch (Exception error) when (error is SshException or SocketException or ProxyException or TimeoutException)
         {
             client.Dispose();
-            var detail = problem ?? (error is SshOperationTimeoutException ? "Connection timed out" : error.Message);
+            // A refused host key is the target's own verdict; other failures behind a jump may be the jump's doing.
+            var detail = problem ?? (error is SshOperationTimeoutException ? "Connection timed out" : error.Message) + through?.Invoke();
             throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, description, prefix + detail));
         }
     }
