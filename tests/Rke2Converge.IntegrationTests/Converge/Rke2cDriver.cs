@@ -61,9 +61,14 @@ public sealed class Rke2cDriver
     public Task<Rke2cResult> RunAsync(params string[] arguments) => RunWithTokenAsync(Token, arguments);
 
     /// <summary>Runs rke2c with another token in RKE2_TOKEN, as an operator who changed the playbook's token would.</summary>
-    public async Task<Rke2cResult> RunWithTokenAsync(string token, params string[] arguments)
+    public Task<Rke2cResult> RunWithTokenAsync(string token, params string[] arguments) => RunProcessAsync(token, "dotnet", [Rke2cDll, .. arguments], null);
+
+    /// <summary>Runs rke2c on a pseudo-terminal (through script(1)) and types <paramref name="typed"/> at it, as a person at a terminal would.</summary>
+    public Task<Rke2cResult> RunOnTerminalAsync(string typed, params string[] arguments) =>
+        RunProcessAsync(Token, "script", ["-qec", string.Join(' ', new[] { "dotnet", Rke2cDll }.Concat(arguments).Select(a => $"'{a}'")), "/dev/null"], typed);
+
+    private async Task<Rke2cResult> RunProcessAsync(string token, string fileName, IReadOnlyList<string> arguments, string? stdin)
     {
-        var rke2c = Rke2cDll;
         var environment = new Dictionary<string, string?>
         {
             ["RKE2_TOKEN"] = token,
@@ -72,8 +77,7 @@ public sealed class Rke2cDriver
             ["RKE2C_TEMPLATES"] = null, // the built-in templates, or templates/ next to the test's playbook
         };
         foreach (var (name, value) in ExtraEnvironment) environment[name] = value;
-        var (exit, stdout, stderr) = await ProcessRunner.RunAsync("dotnet", [rke2c, .. arguments], RunTimeout, environment: environment,
-            workingDirectory: WorkDirectory).ConfigureAwait(false);
+        var (exit, stdout, stderr) = await ProcessRunner.RunAsync(fileName, arguments, RunTimeout, stdin, environment, WorkDirectory).ConfigureAwait(false);
         var result = new Rke2cResult(exit, stdout, stderr);
         lock (_runs) _runs.Add(result);
         return result;

@@ -4,8 +4,8 @@ using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
 namespace Rke2Converge.IntegrationTests.Converge;
 
 /// <summary>
-/// A saved plan is applied exactly, or refused with the changed host named and nothing touched; apply on a
-/// non-terminal without --yes changes nothing and says why.
+/// A saved plan is applied exactly, or refused with the changed host named and nothing touched; apply asks on a
+/// terminal, and on a non-terminal without --yes changes nothing and says why.
 /// </summary>
 [Collection(Clusters.Name)]
 public sealed class SavedPlanTests
@@ -28,6 +28,14 @@ public sealed class SavedPlanTests
 
         Assert.True(unasked.Exit == 1, unasked.ToString());
         Assert.Contains("stdin is not a terminal; pass --yes to apply without asking", unasked.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before[0], await lab.ExecOkAsync(1, DryRunTests.HostState));
+        Assert.Equal(before[1], await lab.ExecOkAsync(2, DryRunTests.HostState));
+
+        var declined = await rke2c.RunOnTerminalAsync("n\n", "apply", playbook);
+
+        Assert.True(declined.Exit == 1, declined.ToString());
+        Assert.Contains("Apply these changes? [y/N]", declined.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed.", declined.Stdout, StringComparison.Ordinal);
         Assert.Equal(before[0], await lab.ExecOkAsync(1, DryRunTests.HostState));
         Assert.Equal(before[1], await lab.ExecOkAsync(2, DryRunTests.HostState));
 
