@@ -57,6 +57,14 @@ public sealed class SavedPlanTests
     }
 
     [Fact]
+    public void The_cluster_node_list_is_not_part_of_the_fingerprint()
+    {
+        var saved = Save(PlanWith());
+
+        Assert.Empty(saved.Differences(PlanWith((name, facts) => name == "s1" ? facts with { ClusterNodes = ["s1", "a1", "stray"] } : facts)));
+    }
+
+    [Fact]
     public void Steps_that_differ_with_the_same_facts_are_refused_with_the_host_and_step_named()
     {
         var saved = Save(PlanWith());

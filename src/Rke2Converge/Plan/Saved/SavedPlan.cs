@@ -37,8 +37,12 @@ public sealed record SavedPlan(string Format, int Version, string Playbook, IRea
     public static SavedPlan From(string playbook, IReadOnlyList<SavedSource> sources, ClusterPlan plan) =>
         new(FormatName, CurrentVersion, playbook, sources, [.. plan.Hosts.Select(host => new SavedHost(host.Node, Fingerprint(host.Facts), host.Steps))]);
 
-    /// <summary>SHA-256 of the parsed facts: any difference on the host that rke2c reads changes it.</summary>
-    public static string Fingerprint(HostFacts facts) => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(facts, FactOptions)));
+    /// <summary>
+    /// SHA-256 of the parsed facts: any difference on the host that rke2c reads changes it. The cluster's node list is
+    /// left out: it only feeds a note, and an API server slow to answer must not void a plan.
+    /// </summary>
+    public static string Fingerprint(HostFacts facts) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(facts with { ClusterNodes = null }, FactOptions)));
 
     /// <summary>The playbook, every <c>#load</c>ed file and every template file read from disk, each with its SHA-256.</summary>
     public static async Task<IReadOnlyList<SavedSource>> HashSourcesAsync(string playbook, CancellationToken cancellationToken)
