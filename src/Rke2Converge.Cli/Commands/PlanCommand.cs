@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rke2Converge.Cli.Output;
 using Rke2Converge.Plan.Rendering;
+using Rke2Converge.Rollout;
 using Rke2Converge.Plan.Saved;
 
 namespace Rke2Converge.Cli.Commands;
@@ -32,6 +33,9 @@ public static class PlanCommand
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
         var plan = await pipeline.PlanAsync(cluster, cancellationToken).ConfigureAwait(false);
+        // apply reads facts under its own lock; only plan reports another run's.
+        var locked = ClusterLock.PlanNotes(plan.Hosts.Select(h => h.Facts));
+        if (locked.Count > 0) plan = plan with { Notes = [.. plan.Notes, .. locked] };
         if (options.Output == OutputFormat.Json) Console.Out.WriteLine(PlanJsonWriter.ToJson(plan));
         else new PlanTextRenderer(pipeline.Human).Render(plan);
         if (savedPlanFile is not null)

@@ -119,6 +119,7 @@ public static partial class FactParser
         private string? _arch;
         private string? _hostname;
         private IReadOnlyList<string>? _clusterNodes;
+        private HeldLock? _lock;
         private int _lineNumber;
 
         public FactParseException Error(string problem) =>
@@ -178,6 +179,14 @@ public static partial class FactParser
                     break;
                 case "arch": _arch = Text(ExactFields(fields, 2)[1]); break;
                 case "hostname": _hostname = Text(ExactFields(fields, 2)[1]); break;
+                case "lock":
+                    ExactFields(fields, 3);
+                    if (!long.TryParse(fields[1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var ageSeconds))
+                    {
+                        throw Error($"lock age '{Truncate(fields[1])}' is not a number");
+                    }
+                    _lock = new HeldLock(Text(fields[2]), TimeSpan.FromSeconds(Math.Max(0, ageSeconds)));
+                    break;
                 case "cluster-nodes":
                     _clusterNodes = [.. Text(ExactFields(fields, 2)[1]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                         .Select(name => name.StartsWith("node/", StringComparison.Ordinal) ? name[5..] : name)];
@@ -237,6 +246,7 @@ public static partial class FactParser
                 Arch = MapArchitecture(_arch!),
                 Hostname = _hostname!.Trim(),
                 ClusterNodes = _clusterNodes,
+                Lock = _lock,
                 Resources = states,
             };
         }

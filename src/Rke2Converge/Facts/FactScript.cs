@@ -78,6 +78,10 @@ public static class FactScript
         else file_record os-release /usr/lib/os-release; fi
         printf 'arch %s\n' "$(b64 "$(uname -m)")"
         printf 'hostname %s\n' "$(b64 "$(uname -n)")"
+        lock={{ShellQuote.Quote(Rke2Paths.LockFile)}}
+        if [ -f "$lock" ] && mtime=$(stat -c %Y "$lock" 2>/dev/null) && holder=$(cat "$lock" 2>/dev/null); then
+          printf 'lock %s %s\n' "$(( $(date +%s) - mtime ))" "$(b64 "$holder")"
+        fi
 
         """;
 

@@ -44,9 +44,17 @@ public sealed record HostFacts
 
     public string Hostname { get; init; } = "";
 
+    /// <summary>The rke2c lock file found on the host (another run's, when read by plan), or null.</summary>
+    /// <remarks>Not part of a saved plan's fingerprint: apply reads facts under its own lock.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public HeldLock? Lock { get; init; }
+
     /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
     public IReadOnlyList<string>? ClusterNodes { get; init; }
 
     /// <summary>Each requested resource's parsed state, by resource key.</summary>
     public IReadOnlyDictionary<string, object> Resources { get; init; } = new Dictionary<string, object>();
 }
+
+/// <summary>A host's lock file as read: its content (the holder) and its age on the host's own clock.</summary>
+public sealed record HeldLock(string Holder, TimeSpan Age);

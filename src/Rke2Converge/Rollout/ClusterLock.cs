@@ -81,10 +81,23 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
     }
 
     /// <summary>Why a host cannot be locked, naming the holder and what to do: wait, or remove a stale lock.</summary>
-    public string Refusal(string node, LockHolder other, TimeSpan age)
+    public string Refusal(string node, LockHolder other, TimeSpan age) => Describe(node, other, age, ThisMachine, ProcessStartTime);
+
+    /// <summary>
+    /// What plan says of locks it found in the facts: the same words apply would refuse with, so the user knows before
+    /// running it. Plan reads the lock inside its one fact round trip and never takes it.
+    /// </summary>
+    public static IReadOnlyList<string> PlanNotes(IEnumerable<Facts.HostFacts> hosts)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        return [.. hosts.Where(h => h.Lock is not null).Select(h =>
+            $"apply would be refused: {Describe(h.Node, LockHolder.Parse(h.Lock!.Holder), h.Lock.Age, Environment.MachineName, LocalProcessStartTime)}")];
+    }
+
+    private static string Describe(string node, LockHolder other, TimeSpan age, string thisMachine, Func<int, DateTimeOffset?> processStartTime)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var stale = other.StaleReason(age, ThisMachine, ProcessStartTime);
+        var stale = other.StaleReason(age, thisMachine, processStartTime);
         var head = $"{node} is locked by another rke2c run: {other.Describe()} (taken {LockHolder.FormatAge(age)} ago).";
         return stale is null
             ? $"{head} Wait for that run to finish; if it is no longer running, run again with --force-unlock to remove its lock."

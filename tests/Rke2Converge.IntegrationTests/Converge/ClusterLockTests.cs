@@ -58,6 +58,12 @@ public sealed partial class ClusterLockTests
         var stale = $"run=0123abcd\nuser=ghost\nmachine={Environment.MachineName}\npid={pid}\nsince=2026-01-02T03:04:05.000Z\ncommand=rke2c apply old.csx\n";
         await lab.ExecOkAsync(1, $"mkdir -p {LockDirectory} && printf '%s' '{stale}' > {LockFile}");
 
+        var planned = await rke2c.RunAsync("plan", playbook);
+
+        Assert.True(planned.Exit == 2, planned.ToString()); // a note, not a problem: the drift is still shown
+        Assert.Contains($"note: apply would be refused: server-1 is locked by another rke2c run: ghost@{Environment.MachineName}, pid {pid}",
+            planned.Stdout.ReplaceLineEndings(" "), StringComparison.Ordinal);
+
         var refused = await rke2c.RunAsync("apply", "--yes", playbook);
 
         Assert.True(refused.Exit == 1, refused.ToString());

@@ -56,6 +56,21 @@ public sealed class FactParserTests
     }
 
     [Fact]
+    public void A_lock_file_is_read_with_its_age_and_plan_names_its_holder()
+    {
+        Assert.Null(FactParser.Parse("n1", Output()).Lock);
+        var holder = "run=abc\nuser=ops\nmachine=elsewhere\npid=4242\nsince=2026-01-02T03:04:05.000Z\ncommand=rke2c apply site.csx";
+
+        var facts = FactParser.Parse("n1", Output($"lock 90 {B64(holder)}"));
+
+        Assert.Equal(new HeldLock(holder, TimeSpan.FromSeconds(90)), facts.Lock);
+        var note = Assert.Single(Rke2Converge.Rollout.ClusterLock.PlanNotes([facts]));
+        Assert.StartsWith("apply would be refused: n1 is locked by another rke2c run: ops@elsewhere, pid 4242", note, StringComparison.Ordinal);
+        Assert.Throws<FactParseException>(() => FactParser.Parse("n1", Output($"lock soon {B64(holder)}")));
+        Assert.DoesNotContain("Lock", System.Text.Json.JsonSerializer.Serialize(facts), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_cluster_nodes_fragment_is_only_in_the_script_of_the_host_asked()
     {
         Assert.DoesNotContain("cluster-nodes", FactScript.Build([], [], readClusterNodes: false).Script, StringComparison.Ordinal);
