@@ -31,7 +31,7 @@ public sealed class CommonOptions(bool contactsHosts = true)
 
     public Option<string> Transport { get; } = LowerCaseChoice(
         "--transport",
-        "openssh (default: the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET)",
+        "openssh (default: the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET: ssh_config and one ProxyJump hop, no agent)",
         "openssh", "sshnet");
 
     public Option<double?> EvalTimeout { get; } = new("--eval-timeout")

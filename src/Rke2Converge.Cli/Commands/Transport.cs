@@ -6,6 +6,6 @@ public enum Transport
     /// <summary>The system ssh client, multiplexed: the user's ssh_config, agent, ProxyJump and known_hosts apply.</summary>
     OpenSsh,
 
-    /// <summary>In-process SSH.NET: no ssh client needed, but no ssh_config, agent or ProxyJump either.</summary>
+    /// <summary>In-process SSH.NET: no ssh client needed; reads ~/.ssh/config (HostName, User, Port, IdentityFile, one ProxyJump hop), no agent.</summary>
     SshNet,
 }
