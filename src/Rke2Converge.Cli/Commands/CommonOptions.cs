@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rke2Converge.Cli.Output;
+using Rke2Converge.Model;
 
 namespace Rke2Converge.Cli.Commands;
 
@@ -31,7 +32,7 @@ public sealed class CommonOptions(bool contactsHosts = true)
 
     public Option<string> Transport { get; } = LowerCaseChoice(
         "--transport",
-        "openssh (default: the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET: ssh_config and one ProxyJump hop, no agent)",
+        "openssh (default, unless the playbook says Ssh(transport: ...): the system ssh client, with your ssh_config, agent and ProxyJump) or sshnet (in-process SSH.NET: ssh_config and one ProxyJump hop, no agent)",
         "openssh", "sshnet");
 
     public Option<double?> EvalTimeout { get; } = new("--eval-timeout")
@@ -79,7 +80,7 @@ public sealed class CommonOptions(bool contactsHosts = true)
         contactsHosts ? result.GetValue(KnownHosts)?.FullName : null,
         result.GetValue(LogDirectory)?.FullName,
         contactsHosts ? Math.Clamp(result.GetValue(Parallel), 1, 256) : 1,
-        contactsHosts && result.GetValue(Transport) == "sshnet" ? Commands.Transport.SshNet : Commands.Transport.OpenSsh,
+        contactsHosts ? ExplicitTransport(result) : null,
         result.GetValue(Verbose))
     {
         EvalTimeout = result.GetValue(EvalTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
@@ -87,6 +88,12 @@ public sealed class CommonOptions(bool contactsHosts = true)
         NoColor = result.GetValue(NoColor),
         KeepLogs = result.GetValue(KeepLogs),
     };
+
+    /// <summary>--transport as given on the command line; null when it was left out, so the playbook's choice applies.</summary>
+    private SshTransport? ExplicitTransport(ParseResult result) =>
+        result.GetResult(Transport) is { Implicit: false }
+            ? result.GetValue(Transport) == "sshnet" ? SshTransport.SshNet : SshTransport.OpenSsh
+            : null;
 
     /// <summary>An option taking one of a few lower-case words; help shows them and a bad value names them.</summary>
     private static Option<string> LowerCaseChoice(string name, string description, string defaultValue, string other, params string[] aliases)
@@ -107,7 +114,7 @@ public sealed class CommonOptions(bool contactsHosts = true)
     }
 }
 
-public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, Transport Transport, bool Verbose)
+public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, SshTransport? Transport, bool Verbose)
 {
     /// <summary>--eval-timeout; null leaves the loader's default ($RKE2C_EVAL_TIMEOUT, else 30 s).</summary>
     public TimeSpan? EvalTimeout { get; init; }

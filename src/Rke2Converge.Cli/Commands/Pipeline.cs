@@ -35,12 +35,11 @@ public sealed record PlaybookCheck(ClusterModel? Model, IReadOnlyList<string> Er
 public sealed class Pipeline : IAsyncDisposable
 {
     private readonly Dictionary<string, IRemoteShell> _shells = new(StringComparer.Ordinal);
-    private readonly IRemoteShellFactory _shellFactory;
+    private IRemoteShellFactory? _shellFactory;
 
     private Pipeline(RunOptions options, Serilog.Core.Logger log, string logFile, SecretRedactor redactor)
     {
         Options = options;
-        _shellFactory = options.Transport == Transport.SshNet ? new SshNetShellFactory() : new OpenSshShellFactory();
         Log = log;
         LogFile = logFile;
         Redactor = redactor;
@@ -171,10 +170,19 @@ public sealed class Pipeline : IAsyncDisposable
     public void OpenShells(ClusterModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        _shellFactory ??= ShellFactory(model);
         foreach (var node in model.Nodes.Where(node => !_shells.ContainsKey(node.Name)))
         {
             _shells[node.Name] = _shellFactory.Open(node, model.SshDefaults, model.KnownHostsFile);
         }
+    }
+
+    private IRemoteShellFactory ShellFactory(ClusterModel model)
+    {
+        var transport = SshTransportChoice.Resolve(Options.Transport, model.Transport);
+        var source = Options.Transport is not null ? "--transport" : model.Transport is not null ? "playbook" : "default";
+        Log.Information("Transport {Transport} ({Source})", transport, source);
+        return transport == SshTransport.SshNet ? new SshNetShellFactory() : new OpenSshShellFactory();
     }
 
     /// <summary>

@@ -59,6 +59,9 @@ public sealed record ClusterModel
     public IReadOnlyList<string> JoinOrder { get; init; } = [];
     public SourceLocation? JoinOrderDeclaredAt { get; init; }
     public SshSettings SshDefaults { get; init; } = new();
+
+    /// <summary>The playbook's <c>Ssh(transport: ...)</c>; null when it leaves the choice to the command line.</summary>
+    public SshTransport? Transport { get; init; }
     public string? KnownHostsFile { get; init; }
     public ArtifactSource? Artifacts { get; init; }
     public GateSettings Gates { get; init; } = new();

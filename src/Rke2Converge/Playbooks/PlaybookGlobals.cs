@@ -18,6 +18,7 @@ public sealed class PlaybookGlobals : ResourceScope
     private List<string> _joinOrder = [];
     private SourceLocation? _joinOrderAt;
     private SshSettings _sshDefaults = new();
+    private SshTransport? _transport;
     private string? _knownHostsFile;
     private AgentBatching _agentBatching = new();
 
@@ -109,11 +110,15 @@ public sealed class PlaybookGlobals : ResourceScope
         _joinOrder = [.. nodes];
     }
 
-    /// <summary>SSH defaults for every node; a key path may start with <c>~</c> or be relative to the playbook.</summary>
-    public void Ssh(string? user = null, int? port = null, string? key = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    /// <summary>
+    /// SSH defaults for every node; a key path may start with <c>~</c> or be relative to the playbook. The transport
+    /// (default <see cref="SshTransport.OpenSsh"/>) applies to every node; an explicit <c>--transport</c> overrides it.
+    /// </summary>
+    public void Ssh(string? user = null, int? port = null, string? key = null, SshTransport? transport = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var at = _context.At(file, line);
         _sshDefaults = new SshSettings(user, port, key is null ? null : _context.ResolvePath(key, at)).Over(_sshDefaults);
+        _transport = transport ?? _transport;
         _context.Record(DeclarationSites.SshDefaultsKey, at);
     }
 
@@ -165,6 +170,7 @@ public sealed class PlaybookGlobals : ResourceScope
         JoinOrder = [.. _joinOrder.Count > 0 ? _joinOrder : ImpliedJoinOrder()],
         JoinOrderDeclaredAt = _joinOrderAt,
         SshDefaults = _sshDefaults,
+        Transport = _transport,
         KnownHostsFile = _knownHostsFile,
         Artifacts = Artifacts.Source,
         Gates = Gates.Settings,

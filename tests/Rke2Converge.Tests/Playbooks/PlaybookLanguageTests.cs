@@ -28,7 +28,7 @@ public sealed class PlaybookLanguageTests : IDisposable
     {
         const string Playbook = """
             Cluster("lab").Version(Env("RKE2C_TEST_UNSET_VERSION", "v1.31.9+rke2r1")).Token(Secret.FromFile("secrets/token"));
-            Ssh(user: "root", port: 2222, key: "~/.ssh/id_ed25519");
+            Ssh(user: "root", port: 2222, key: "~/.ssh/id_ed25519", transport: SshTransport.SshNet);
             KnownHosts("state/known_hosts");
             Artifacts.FromDirectory("artifacts");
             Gates.All(timeout: TimeSpan.FromMinutes(1), poll: TimeSpan.FromMilliseconds(250));
@@ -57,6 +57,7 @@ public sealed class PlaybookLanguageTests : IDisposable
         Assert.Equal("v1.31.9+rke2r1", model.VersionText);
         Assert.Equal($"file:{Path.Join(_workspace.Root, "secrets", "token")}", model.Token?.Describe());
         Assert.Equal(new SshSettings("root", 2222, Path.Join(home, ".ssh", "id_ed25519")), model.SshDefaults);
+        Assert.Equal(SshTransport.SshNet, model.Transport);
         Assert.Equal(Path.Join(_workspace.Root, "state", "known_hosts"), model.KnownHostsFile);
         Assert.Equal(new ArtifactSource.LocalDirectory(Path.Join(_workspace.Root, "artifacts")), model.Artifacts);
         Assert.Equal(new GateTiming(TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(250)), model.Gates.EtcdHealth);
