@@ -43,7 +43,7 @@ public sealed class PlanProblemsTests : IDisposable
         Assert.False(a2.HasChanges);
         Assert.Equal(["unreachable, not planned: ssh: connect to host 10.0.0.2 port 22: Connection refused"], a2.Problems);
         Assert.True(plan.HasProblems);
-        Assert.Contains("1 with problems", PlanTextRenderer.SummaryText(plan), StringComparison.Ordinal);
+        Assert.Contains("1 with problems", PlanSummary.Text(plan), StringComparison.Ordinal);
     }
 
     [Fact]

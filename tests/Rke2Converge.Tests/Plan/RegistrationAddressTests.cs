@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
+using Rke2Converge.Cli.Output;
 using Rke2Converge.Model;
 using Rke2Converge.Model.Validation;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Desired;
-using Rke2Converge.Plan.Rendering;
 using Rke2Converge.Playbooks;
 using Spectre.Console;
 

@@ -1,9 +1,9 @@
 using Rke2Converge.Facts;
 using Rke2Converge.Logging;
+using Rke2Converge.Cli.Output;
 using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Desired;
-using Rke2Converge.Plan.Rendering;
 using Rke2Converge.Plan.Steps;
 using Rke2Converge.Remote;
 using Rke2Converge.Rollout;

@@ -27,7 +27,7 @@ public static class PlanJsonWriter
         cluster = plan.Cluster,
         version = plan.Version.ToString(),
         drift = plan.HasDrift,
-        summary = new { changed = plan.ChangedHosts, unchanged = plan.UnchangedHosts, text = PlanTextRenderer.SummaryText(plan) },
+        summary = new { changed = plan.ChangedHosts, unchanged = plan.UnchangedHosts, text = PlanSummary.Text(plan) },
         notes = plan.Notes,
         problems = plan.Problems,
         rolloutOrder = plan.RolloutOrder,

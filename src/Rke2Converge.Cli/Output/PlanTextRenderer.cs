@@ -1,7 +1,9 @@
 using Rke2Converge.Model;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Rendering;
 using Spectre.Console;
 
-namespace Rke2Converge.Plan.Rendering;
+namespace Rke2Converge.Cli.Output;
 
 /// <summary>The plan as people read it: one block per host with every change before → after, then a summary line.</summary>
 public sealed class PlanTextRenderer(IAnsiConsole console)
@@ -17,15 +19,10 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         console.MarkupLine(Summary(plan));
     }
 
-    public static string SummaryText(ClusterPlan plan) =>
-        $"{plan.ChangedHosts} host(s) to change, {plan.UnchangedHosts} unchanged" +
-        (plan.Hosts.Any(h => h.Problems.Count > 0 || h.Unresolved.Count > 0) ? $", {plan.Hosts.Count(h => h.Problems.Count > 0 || h.Unresolved.Count > 0)} with problems" : "") +
-        (plan.Problems.Count > 0 ? $", {plan.Problems.Count} cluster problem(s)" : "");
-
     private static string Summary(ClusterPlan plan)
     {
         var colour = plan.HasProblems || plan.HasUnresolved ? "red" : plan.HasDrift ? "yellow" : "green";
-        return $"[{colour}]{Markup.Escape(SummaryText(plan))}[/]";
+        return $"[{colour}]{Markup.Escape(PlanSummary.Text(plan))}[/]";
     }
 
     /// <summary>Hosts in the order apply converges them (the plan's order when no rollout order is known).</summary>
