@@ -118,15 +118,7 @@ public sealed class Pipeline : IAsyncDisposable
         var model = loaded.Model;
         if (Options.KnownHostsFile is not null) model = model with { KnownHostsFile = Options.KnownHostsFile };
 
-        var validating = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            return Check(model);
-        }
-        finally
-        {
-            Timings.Record("validate and render", System.Diagnostics.Stopwatch.GetElapsedTime(validating));
-        }
+        return Timings.Measure("validate and render", () => Check(model));
     }
 
     private PlaybookCheck Check(ClusterModel model)
@@ -217,11 +209,12 @@ public sealed class Pipeline : IAsyncDisposable
                 host.Failed ? "failed from" : "read from", host.Node, Milliseconds(host.WaitedForSlot), Milliseconds(host.RoundTrip), Milliseconds(host.Parse));
         }
         if (gathered.Failures.Count > 0) Error(FactGatheringException.Describe(gathered.Failures, cluster.Desired.Count));
-        var planning = System.Diagnostics.Stopwatch.GetTimestamp();
-        var plan = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
-        var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts);
-        if (unmanaged.Count > 0) plan = plan with { Notes = [.. plan.Notes, .. unmanaged] };
-        Timings.Record("plan", System.Diagnostics.Stopwatch.GetElapsedTime(planning));
+        var plan = Timings.Measure("plan", () =>
+        {
+            var planned = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
+            var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts);
+            return unmanaged.Count == 0 ? planned : planned with { Notes = [.. planned.Notes, .. unmanaged] };
+        });
         var artifactProblems = await Timings.MeasureAsync("artifact check", () => ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken)).ConfigureAwait(false);
         return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };
     }

@@ -27,6 +27,21 @@ public sealed class RunTimings
         }
     }
 
+    /// <summary>Runs <paramref name="stage"/> and records how long it took, also when it throws.</summary>
+    public T Measure<T>(string stage, Func<T> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Record(stage, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
     public void Record(string stage, TimeSpan elapsed)
     {
         lock (_stages)
