@@ -14,7 +14,7 @@ public static class InitCommand
             Description = "Where to write the playbook (default: the current directory; created if missing)",
             DefaultValueFactory = _ => new DirectoryInfo("."),
         };
-        var command = new Command("init", "Scaffold a playbook: site.csx, common.csx, templates/, .gitignore and a known_hosts to fill. Never overwrites a file");
+        var command = new Command("init", "Scaffold a playbook: site.csx, common.csx, templates/, .gitignore, a known_hosts to fill and editor support. Never overwrites your files; run it again to refresh the editor's copy of the engine");
         command.Arguments.Add(directory);
         command.SetAction(result =>
         {
@@ -25,6 +25,7 @@ public static class InitCommand
                 {
                     Console.Out.WriteLine(created ? $"created {Path.Combine(target.ToString(), path)}" : $"kept    {Path.Combine(target.ToString(), path)} (exists)");
                 }
+                Console.Out.WriteLine($"wrote   {Path.Combine(target.ToString(), EditorEngineCopy.WriteTo(target.FullName))} (for editors; replaced by each init)");
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {

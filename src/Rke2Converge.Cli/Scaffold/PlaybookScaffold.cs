@@ -9,7 +9,11 @@ public static class PlaybookScaffold
         ("site.csx", """
             // The cluster. Check it with `rke2c validate site.csx`, see what would change with `rke2c plan site.csx`,
             // converge it with `rke2c apply site.csx`. Settings every node shares are in common.csx.
+            #r ".rke2c/Rke2Converge.dll"
             #load "common.csx"
+            // The #r line and these usings are for your editor (README: "Editor support"); rke2c needs neither.
+            using Rke2Converge.Model;
+            using static Rke2Converge.Playbooks.Editor.PlaybookApi;
 
             Server("server-1", "10.0.0.11");
             Server("server-2", "10.0.0.12");
@@ -20,6 +24,10 @@ public static class PlaybookScaffold
             """),
         ("common.csx", """
             // Shared by every node (and by other playbooks that #load it, e.g. a staging.csx).
+            #r ".rke2c/Rke2Converge.dll"
+            using Rke2Converge.Model;
+            using static Rke2Converge.Playbooks.Editor.PlaybookApi;
+
             Cluster("my-cluster").Version("v1.32.5+rke2r1").Token(Secret.FromEnv("RKE2_TOKEN"));
             Ssh(user: "root");                                  // or Ssh(user: "ops", key: "~/.ssh/id_ed25519"): sudo without a password
             KnownHosts("known_hosts");                          // host keys are always verified: fill this file first
@@ -40,6 +48,23 @@ public static class PlaybookScaffold
         (".gitignore", """
             # Secrets stay out of git: read them with Secret.FromEnv("NAME") or Secret.FromFile("secrets/NAME").
             secrets/
+            # The engine's copy for editors; `rke2c init` writes it again for the installed version.
+            .rke2c/
+
+            """),
+        ("omnisharp.json", """
+            {
+              "script": {
+                "enabled": true,
+                "defaultTargetFramework": "net10.0"
+              }
+            }
+
+            """),
+        (".vscode/settings.json", """
+            {
+              "dotnet.server.useOmnisharp": true
+            }
 
             """),
         ("templates/README.md", """

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Scripting;
+using Rke2Converge.Playbooks.Editor;
 
 namespace Rke2Converge.Playbooks;
 
@@ -29,7 +30,7 @@ internal static class PlaybookCompiler
             .WithFilePath(mainFile)
             .WithFileEncoding(Encoding.UTF8)
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, directory))
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory))
+            .WithMetadataResolver(new EngineReferenceResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory)))
             .WithImports(DefaultImports)
             .AddReferences(typeof(PlaybookGlobals).Assembly, typeof(Enumerable).Assembly, typeof(List<>).Assembly)
             .WithEmitDebugInformation(true);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using Rke2Converge.Playbooks.Editor;
 
 namespace Rke2Converge.Playbooks;
 
@@ -26,7 +27,11 @@ internal static class PlaybookRunner
                 ?? throw new MissingMethodException(compiled.EntryPoint.TypeName, compiled.EntryPoint.MethodName);
             // Roslyn's submission array: slot 0 holds the globals, slot 1 receives this submission's state.
             object?[] submissionArray = [globals, null];
-            var run = OnOwnThread(() => (Task<object>)factory.Invoke(null, [submissionArray])!);
+            var run = OnOwnThread(() =>
+            {
+                PlaybookApi.RunWith(globals);
+                return (Task<object>)factory.Invoke(null, [submissionArray])!;
+            });
             try
             {
                 // A playbook cannot observe cancellation itself; stop waiting for it (the context unloads once it ends).

@@ -1,3 +1,7 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Scripting.Hosting;
 using Rke2Converge.IntegrationTests.Converge;
 using Rke2Converge.IntegrationTests.Lab;
 
@@ -36,6 +40,58 @@ public sealed class InitAndCompletionTests
         Assert.True(beside.Exit == 0, beside.ToString());
         Assert.Contains("kept    kept/common.csx (exists)", beside.Stdout, StringComparison.Ordinal);
         Assert.Equal(mine, File.ReadAllText(Path.Combine(rke2c.WorkDirectory, "kept", "common.csx")));
+    }
+
+    [Fact]
+    public async Task Init_gives_editors_the_playbook_language_and_the_errors_validate_reports()
+    {
+        var rke2c = new Rke2cDriver("init-editor");
+        var init = await rke2c.RunAsync("init", "cluster");
+        var directory = Path.Combine(rke2c.WorkDirectory, "cluster");
+        var site = Path.Combine(directory, "site.csx");
+        File.AppendAllText(Path.Combine(directory, "common.csx"), """
+            Role(NodeRole.Server).Config["tls-san"] = new[] { "k8s.example.com" };
+            File("/etc/motd", "managed by rke2c\n");
+            Directory("/srv/data");
+
+            """);
+
+        var clean = EditorErrors(site);
+        File.WriteAllText(site, File.ReadAllText(site).Replace("Agent(\"agent-1\"", "Agnet(\"agent-1\"", StringComparison.Ordinal));
+        var typo = EditorErrors(site);
+        var validate = await rke2c.RunAsync("validate", "cluster/site.csx");
+
+        Assert.True(init.Exit == 0, init.ToString());
+        Assert.Contains("wrote   cluster/.rke2c/Rke2Converge.dll", init.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(directory, "omnisharp.json")));
+        Assert.Contains("useOmnisharp", File.ReadAllText(Path.Combine(directory, ".vscode", "settings.json")), StringComparison.Ordinal);
+        Assert.Empty(clean);
+        var error = Assert.Single(typo);
+        var line = error.Location.GetLineSpan().StartLinePosition;
+        Assert.Equal("CS0103", error.Id);
+        Assert.Contains($"site.csx({line.Line + 1},{line.Character + 1}): error CS0103: The name 'Agnet' does not exist in the current context",
+            validate.Stderr + validate.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The playbook checked the way an editor's script support (OmniSharp) checks a .csx: its own default imports and
+    /// host object, references from the file's #r lines (here the engine copy init wrote), nothing from rke2c.
+    /// </summary>
+    private static List<Diagnostic> EditorErrors(string playbook)
+    {
+        string[] omniSharpImports =
+        [
+            "System", "System.IO", "System.Collections.Generic", "System.Console", "System.Diagnostics", "System.Dynamic",
+            "System.Linq", "System.Linq.Expressions", "System.Net.Http", "System.Text", "System.Threading.Tasks",
+        ];
+        var directory = Path.GetDirectoryName(playbook)!;
+        var options = ScriptOptions.Default
+            .WithFilePath(playbook)
+            .WithImports(omniSharpImports)
+            .WithSourceResolver(new SourceFileResolver([], directory))
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory));
+        var script = CSharpScript.Create(File.ReadAllText(playbook), options, typeof(CommandLineScriptGlobals));
+        return [.. script.Compile().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error)];
     }
 
     [Theory]

@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using Rke2Converge.Model;
+using Rke2Converge.Resources;
+
+namespace Rke2Converge.Playbooks.Editor;
+
+/// <summary>
+/// The playbook language as static members, for editors. rke2c runs a playbook with <see cref="PlaybookGlobals"/> as
+/// its host object, which an editor's script support (OmniSharp) cannot know about; a playbook that starts with
+/// <c>#r ".rke2c/Rke2Converge.dll"</c> and <c>using static Rke2Converge.Playbooks.Editor.PlaybookApi;</c> type-checks
+/// there against these members. Under rke2c the host object's members win over these, so both name the same calls.
+/// Each member forwards to the playbook rke2c is running; a unit test keeps this list equal to the host object's.
+/// </summary>
+public static class PlaybookApi
+{
+    private static readonly AsyncLocal<PlaybookGlobals?> Running = new();
+
+    private static PlaybookGlobals Current => Running.Value
+        ?? throw new InvalidOperationException("the playbook language works only while rke2c runs a playbook");
+
+    public static string PlaybookDirectory => Current.PlaybookDirectory;
+
+    public static PlaybookConfig Config => Current.Config;
+
+    public static PlaybookSecrets Secret => Current.Secret;
+
+    public static PlaybookArtifacts Artifacts => Current.Artifacts;
+
+    public static PlaybookGates Gates => Current.Gates;
+
+    public static PlaybookConfigDropIns ConfigDropIns => Current.ConfigDropIns;
+
+    public static ClusterDeclaration Cluster(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Cluster(name, file, line);
+
+    public static void Sysctl(string key, object value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Sysctl(key, value, file, line);
+
+    public static NodeDeclaration Server(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Server(name, address, file, line);
+
+    public static NodeDeclaration Etcd(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Etcd(name, address, file, line);
+
+    public static NodeDeclaration ControlPlane(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.ControlPlane(name, address, file, line);
+
+    public static NodeDeclaration Agent(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Agent(name, address, file, line);
+
+    public static NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Node(name, file, line);
+
+    public static RoleDeclaration Role(NodeRole role) => Current.Role(role);
+
+    public static void JoinOrder(params string[] nodes) => Current.JoinOrder(nodes);
+
+    public static void Ssh(string? user = null, int? port = null, string? key = null, SshTransport? transport = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Ssh(user, port, key, transport, file, line);
+
+    public static void KnownHosts(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.KnownHosts(path, file, line);
+
+    public static void AgentBatch(int count, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.AgentBatch(count, file, line);
+
+    public static void AgentBatchPercent(int percent, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.AgentBatchPercent(percent, file, line);
+
+    public static string Env(string name, string? defaultValue = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Env(name, defaultValue, file, line);
+
+    public static FileResource File(string path, object? content = null, string mode = "0644", string? owner = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.File(path, content, mode, owner, file, line);
+
+    public static DirectoryResource Directory(string path, string mode = "0755", string? owner = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Directory(path, mode, owner, file, line);
+
+    public static RegistriesResource Registries([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Registries(file, line);
+
+    public static ManifestResource Manifest(string name, string yaml = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Manifest(name, yaml, file, line);
+
+    public static EnvFileResource EnvFile([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.EnvFile(file, line);
+
+    public static SystemdDropInResource SystemdDropIn(string name, string content = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.SystemdDropIn(name, content, file, line);
+
+    public static KernelModuleResource KernelModule(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.KernelModule(name, file, line);
+
+    public static PackageResource Package(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Package(name, file, line);
+
+    public static CommandResource Command(string command, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Command(command, name, file, line);
+
+    /// <summary>Makes <paramref name="globals"/> the playbook these members act on, for the calling flow.</summary>
+    internal static void RunWith(PlaybookGlobals globals) => Running.Value = globals;
+}
