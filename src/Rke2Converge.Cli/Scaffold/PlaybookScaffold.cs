@@ -30,6 +30,7 @@ public static class PlaybookScaffold
 
             Cluster("my-cluster").Version("v1.32.5+rke2r1").Token(Secret.FromEnv("RKE2_TOKEN"));
             Ssh(user: "root");                                  // or Ssh(user: "ops", key: "~/.ssh/id_ed25519"): sudo without a password
+            // Ssh(transport: SshTransport.SshNet);             // in-process SSH.NET instead of the ssh client (README: "SSH")
             KnownHosts("known_hosts");                          // host keys are always verified: fill this file first
             Artifacts.FromMirror("https://github.com/rancher/rke2/releases/download");   // or Artifacts.FromDirectory("/srv/rke2")
 
