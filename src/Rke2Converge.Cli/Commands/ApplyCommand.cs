@@ -28,11 +28,13 @@ public static class ApplyCommand
         var command = new Command("apply", "Converge every host to the playbook (or to a plan saved with plan --out PLAN.json), one node at a time "
             + "behind readiness gates. Shows the plan and asks before changing anything (--yes skips the question). "
             + "Locks every host first (/var/lib/rancher/rke2c/lock): a second apply at the same time is refused, naming the holder");
+        var limit = new LimitOption();
         options.AddTo(command);
+        limit.AddTo(command);
         command.Options.Add(dryRun);
         command.Options.Add(forceUnlock);
         command.Options.Add(yes);
-        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes), token));
+        command.SetAction((result, token) => RunAsync(options.Read(result) with { Limit = limit.Read(result) }, result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes), token));
         return command;
     }
 
@@ -45,13 +47,25 @@ public static class ApplyCommand
             try
             {
                 saved = SavedPlan.Parse(await File.ReadAllTextAsync(options.PlaybookPath, cancellationToken).ConfigureAwait(false), planFile);
+                if (saved.Limit is not null) Plan.Limit.NodeLimit.Parse(saved.Limit);
             }
-            catch (Exception error) when (error is InvalidDataException or IOException)
+            catch (Exception error) when (error is InvalidDataException or IOException or FormatException)
             {
                 Console.Error.WriteLine($"error: {error.Message}");
                 return ExitCodes.Error;
             }
-            options = options with { PlaybookPath = saved.Playbook, PlaybookAsGiven = saved.Playbook };
+            if (options.Limit is not null && options.Limit.Text != saved.Limit)
+            {
+                Console.Error.WriteLine($"error: {planFile} was saved {(saved.Limit is null ? "without --limit" : $"with --limit {saved.Limit}")}; "
+                    + $"apply runs it as saved, not with --limit {options.Limit.Text}. Nothing was changed.");
+                return ExitCodes.Error;
+            }
+            options = options with
+            {
+                PlaybookPath = saved.Playbook,
+                PlaybookAsGiven = saved.Playbook,
+                Limit = saved.Limit is null ? null : Plan.Limit.NodeLimit.Parse(saved.Limit),
+            };
         }
         await using var pipeline = Pipeline.Start("apply", options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -138,7 +152,9 @@ public static class ApplyCommand
         }
         if (!plan.HasDrift)
         {
-            pipeline.Human.MarkupLine("[green]Nothing to do: every host already matches the playbook.[/]");
+            pipeline.Human.MarkupLine(plan.Limit is null
+                ? "[green]Nothing to do: every host already matches the playbook.[/]"
+                : $"[green]Nothing to do: every host in --limit {Markup.Escape(plan.Limit)} already matches the playbook.[/]");
             WriteJson(options, plan, new RolloutResult([.. plan.Hosts.Select(h => new NodeReport(h.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null))], null));
             return ExitCodes.Success;
         }

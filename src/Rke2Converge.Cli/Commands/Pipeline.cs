@@ -5,6 +5,7 @@ using Rke2Converge.Model;
 using Rke2Converge.Model.Validation;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Desired;
+using Rke2Converge.Plan.Limit;
 using Rke2Converge.Playbooks;
 using Rke2Converge.Remote;
 using Rke2Converge.Remote.SshNet;
@@ -86,6 +87,12 @@ public sealed class Pipeline : IAsyncDisposable
     {
         var check = await CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model || check.Templates is not { } templates || check.Desired is not { } desired) return null;
+
+        if (Options.Limit?.Unmatched(model.Nodes) is { Count: > 0 } unmatched)
+        {
+            foreach (var problem in unmatched) Error(problem);
+            return null;
+        }
 
         var secrets = new SecretResolver(Redactor.Register);
         var secretProblems = secrets.ResolveAll(model);
@@ -213,7 +220,8 @@ public sealed class Pipeline : IAsyncDisposable
         {
             var planned = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
             var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts);
-            return unmanaged.Count == 0 ? planned : planned with { Notes = [.. planned.Notes, .. unmanaged] };
+            if (unmanaged.Count > 0) planned = planned with { Notes = [.. planned.Notes, .. unmanaged] };
+            return Options.Limit is { } limit ? LimitedPlan.Apply(planned, limit) : planned;
         });
         var artifactProblems = await Timings.MeasureAsync("artifact check", () => ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken)).ConfigureAwait(false);
         return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };

@@ -21,9 +21,11 @@ public static class PlanCommand
             Description = "Also save the plan to this file: rke2c apply FILE runs exactly its steps, and refuses, touching nothing, "
                 + "when a host or a playbook file changed since",
         };
+        var limit = new LimitOption();
         options.AddTo(command);
+        limit.AddTo(command);
         command.Options.Add(output);
-        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(output)?.FullName, token));
+        command.SetAction((result, token) => RunAsync(options.Read(result) with { Limit = limit.Read(result) }, result.GetValue(output)?.FullName, token));
         return command;
     }
 

@@ -11,6 +11,7 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
     public void Render(ClusterPlan plan)
     {
         console.MarkupLine($"[bold]Plan for cluster {Markup.Escape(plan.Cluster)}[/] (RKE2 {Markup.Escape(plan.Version.ToString())})");
+        if (plan.Limit is not null) console.MarkupLine($"limit: only nodes matching [bold]{Markup.Escape(plan.Limit)}[/] change; every other node is read, never changed");
         foreach (var note in plan.Notes) console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         foreach (var problem in plan.Problems) console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
         if (plan.RolloutOrder.Count > 1) console.MarkupLine($"rollout order: {Markup.Escape(string.Join(" → ", plan.RolloutOrder))}");
@@ -36,7 +37,11 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         var node = host.Desired.Node;
         var header = $"{node.Name} ({node.Role.DisplayName()}, {node.Address})";
         console.WriteLine();
-        if (!host.HasDrift && host.Problems.Count == 0)
+        if (host.NotInLimit)
+        {
+            console.MarkupLine($"[grey]-[/] {Markup.Escape(header)}: not in --limit");
+        }
+        else if (!host.HasDrift && host.Problems.Count == 0)
         {
             console.MarkupLine($"[green]=[/] {Markup.Escape(header)}: no changes");
         }

@@ -23,6 +23,12 @@ public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOn
     /// <summary>What apply runs on this node, in order (set once the rollout's steps are derived from the plan).</summary>
     public IReadOnlyList<Steps.PlannedStep> Steps { get; init; } = [];
 
+    /// <summary>Outside <c>--limit</c>: read for the safety checks, never changed; its changes wait in <see cref="HeldBack"/>.</summary>
+    public bool NotInLimit { get; init; }
+
+    /// <summary>The changes a node outside <c>--limit</c> would have had: shown, not run.</summary>
+    public IReadOnlyList<Change> HeldBack { get; init; } = [];
+
     public T? Find<T>() where T : Change => Changes.OfType<T>().FirstOrDefault();
 
     /// <summary>Starting or restarting the service, which is what puts the node through the readiness gates.</summary>
@@ -48,8 +54,13 @@ public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IRea
     /// <summary>The nodes in the order apply converges them (set with the steps); empty means <see cref="Hosts"/> order.</summary>
     public IReadOnlyList<string> RolloutOrder { get; init; } = [];
 
+    /// <summary>The <c>--limit</c> the plan was made under; null when every node may change.</summary>
+    public string? Limit { get; init; }
+
     public int ChangedHosts => Hosts.Count(host => host.HasDrift);
 
+    public int NotInLimitHosts => Hosts.Count(host => host.NotInLimit);
+
     /// <summary>Hosts that were read and match: a host with a problem (an unreachable one included) is not "unchanged".</summary>
-    public int UnchangedHosts => Hosts.Count(host => !host.HasDrift && host.Problems.Count == 0);
+    public int UnchangedHosts => Hosts.Count(host => !host.HasDrift && host.Problems.Count == 0 && !host.NotInLimit);
 }

@@ -83,7 +83,8 @@ public sealed class RolloutProgram
     private static (string Node, RolloutStep Step)? Snapshot(ClusterPlan plan)
     {
         if (!plan.Hosts.Any(host => host.Find<InstallChange>() is { From: not null })) return null;
-        var member = plan.Hosts.FirstOrDefault(host => host.Desired.Role.CarriesEtcd() && host.Facts.ServerService.IsActive);
+        // Under --limit a member inside the limit takes it when one runs; a member outside only writes the snapshot file.
+        var member = plan.Hosts.OrderBy(host => host.NotInLimit).FirstOrDefault(host => host.Desired.Role.CarriesEtcd() && host.Facts.ServerService.IsActive);
         if (member is null) return null;
         var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
         var command = EtcdSnapshotOperations.Save(name);

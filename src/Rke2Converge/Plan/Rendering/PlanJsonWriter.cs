@@ -31,12 +31,14 @@ public static class PlanJsonWriter
         notes = plan.Notes,
         problems = plan.Problems,
         rolloutOrder = plan.RolloutOrder,
+        limit = plan.Limit,
         hosts = plan.Hosts.Select(host => new
         {
             node = host.Node,
             address = host.Desired.Node.Address,
             role = host.Desired.Role.DisplayName(),
             changed = host.HasDrift,
+            notInLimit = host.NotInLimit ? true : (bool?)null,
             changes = host.Changes.Select(DescribeChange),
             problems = host.Problems,
             unresolved = host.Unresolved,

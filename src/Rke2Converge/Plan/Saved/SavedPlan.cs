@@ -20,6 +20,9 @@ public sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedS
 /// </summary>
 public sealed record SavedPlan(string Format, int Version, string Playbook, IReadOnlyList<SavedSource> Sources, IReadOnlyList<SavedHost> Hosts)
 {
+    /// <summary>The <c>--limit</c> the plan was made under (null: none); apply plans again under the same limit.</summary>
+    public string? Limit { get; init; }
+
     public const string FormatName = "rke2c-saved-plan";
 
     public const int CurrentVersion = 1;
@@ -35,7 +38,10 @@ public sealed record SavedPlan(string Format, int Version, string Playbook, IRea
     private static readonly JsonSerializerOptions FactOptions = new() { Converters = { new JsonStringEnumConverter() } };
 
     public static SavedPlan From(string playbook, IReadOnlyList<SavedSource> sources, ClusterPlan plan) =>
-        new(FormatName, CurrentVersion, playbook, sources, [.. plan.Hosts.Select(host => new SavedHost(host.Node, Fingerprint(host.Facts), host.Steps))]);
+        new(FormatName, CurrentVersion, playbook, sources, [.. plan.Hosts.Select(host => new SavedHost(host.Node, Fingerprint(host.Facts), host.Steps))])
+        {
+            Limit = plan.Limit,
+        };
 
     /// <summary>
     /// SHA-256 of the parsed facts: any difference on the host that rke2c reads changes it. The cluster's node list is

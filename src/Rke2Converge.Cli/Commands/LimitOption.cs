@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Rke2Converge.Plan.Limit;
+
+namespace Rke2Converge.Cli.Commands;
+
+/// <summary><c>--limit</c>, one type for every command that changes nodes: which nodes may change; every other node is still read.</summary>
+public sealed class LimitOption
+{
+    public Option<string?> Option { get; } = new("--limit", "-l")
+    {
+        Description = "Change only these nodes: node names, roles (server, etcd, control-plane, agent, servers, agents) or globs (worker-*), "
+            + "comma-separated, !PATTERN excludes. Every other node is still read for the safety checks and never changed; "
+            + "a limit that would break the rollout order is refused",
+        HelpName = "NODE|ROLE|GLOB",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Option);
+        Option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is not { } text) return;
+            try
+            {
+                NodeLimit.Parse(text);
+            }
+            catch (FormatException error)
+            {
+                result.AddError(error.Message);
+            }
+        });
+    }
+
+    public NodeLimit? Read(ParseResult result) => result.GetValue(Option) is { } text ? NodeLimit.Parse(text) : null;
+}
