@@ -6,6 +6,7 @@ root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(KubeconfigCommand.Create());
+root.Subcommands.Add(TokenRotateCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(CompletionCommand.Create());
 var parsed = root.Parse(args);

@@ -41,6 +41,32 @@ public sealed class ClusterAuthority
     public bool TokenMatches(string? presented) =>
         presented is not null && (presented == _state.Token || (_state.CriticalConfig.GetValueOrDefault("agent-token") is { Length: > 0 } agent && presented == agent));
 
+    /// <summary>A call from a node that is already running: a token retired by a rotation still counts (see <see cref="ClusterState.RetiredTokens"/>).</summary>
+    public bool SessionTokenMatches(string? presented)
+    {
+        lock (_gate) return TokenMatches(presented) || (presented is { Length: > 0 } && _state.RetiredTokens.Contains(presented));
+    }
+
+    /// <summary>
+    /// <c>rke2 token rotate</c> (k3s pkg/server/token.go tokenRotate): only the current server token may ask; the
+    /// bootstrap data is re-encrypted with the new token, which from now on is the only one a join or a restart accepts.
+    /// </summary>
+    public AuthorityResult<string> RotateToken(string? presented, string? newToken)
+    {
+        lock (_gate)
+        {
+            if (presented != _state.Token) return AuthorityResult<string>.Fail(401, "");
+            var token = string.IsNullOrEmpty(newToken) ? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) : newToken;
+            if (token != _state.Token)
+            {
+                _state.RetiredTokens.Add(_state.Token);
+                _state.Token = token;
+                Persist();
+            }
+            return AuthorityResult<string>.Ok(token);
+        }
+    }
+
     public AuthorityResult<JoinResponse> Join(JoinRequest request)
     {
         lock (_gate)

@@ -9,6 +9,12 @@ namespace Rke2Sim.Cluster;
 public sealed class ClusterState
 {
     public string Token { get; set; } = "";
+
+    /// <summary>
+    /// Tokens replaced by <c>rke2 token rotate</c>. Nodes already running keep their established connections (RKE2's
+    /// agents use their client certificates once joined), so their calls are still accepted; a join or a restart is not.
+    /// </summary>
+    public List<string> RetiredTokens { get; set; } = [];
     public string CaCertPem { get; set; } = "";
     public string CaKeyPem { get; set; } = "";
     public Dictionary<string, string> CriticalConfig { get; set; } = [];

@@ -34,4 +34,9 @@ public sealed record SecretsEncryptResponse(string? Error, string Output);
 
 public sealed record SnapshotRequest(string Name);
 
+/// <summary>k3s pkg/server/token.go TokenRotateRequest: a null or empty new token means a random one.</summary>
+public sealed record TokenRotateRequest(string? NewToken);
+
+public sealed record TokenRotateResponse(string Token);
+
 public sealed record ErrorResponse(string Message);

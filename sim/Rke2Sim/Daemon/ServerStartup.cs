@@ -149,6 +149,12 @@ public static class ServerStartup
         {
             joined = await link.JoinAsync(new JoinRequest(daemon.NodeName, daemon.Host.NodeAddress, true, new Dictionary<string, string>(config.CriticalConfig())), daemon.Stopping);
         }
+        catch (SupervisorRefusedException e) when (e.Status == 401 && File.Exists(SimPaths.Resolve(SimPaths.NodeInitializedMarker)))
+        {
+            // A member restarting reads the bootstrap data from its own etcd, stored under the current token's key
+            // (k3s pkg/cluster/storage.go getBootstrapKeyFromStorage): with a rotated-away token it finds none.
+            throw new FatalException("starting kubernetes: preparing server: failed to bootstrap cluster data: failed to reconcile with local datastore: bootstrap data already found and encrypted with different token");
+        }
         catch (SupervisorRefusedException e) when (e.Status == 401)
         {
             throw new FatalException($"starting kubernetes: preparing server: failed to bootstrap cluster data: {server}/v1-rke2/server-bootstrap: 401 Unauthorized");

@@ -46,6 +46,7 @@ public static class SupervisorEndpoints
             return true;
         });
         MapCluster<JsonElement>(app, daemon, "state", async (link, _) => await link.ReadStateAsync(CancellationToken.None));
+        app.MapPost(Protocol.Prefix + "/token", async (HttpContext http) => await (await TokenRotation.HandleAsync(daemon, http)).ExecuteAsync(http));
 
         app.MapPost(Protocol.Prefix + "/local/etcd-snapshot", async (HttpContext http) =>
         {
@@ -63,7 +64,9 @@ public static class SupervisorEndpoints
             IClusterLink link;
             if (daemon.Authority is { } authority)
             {
-                if (!authority.TokenMatches(presented)) return Results.Text("Unauthorized", statusCode: 401);
+                // Joining (or restarting) needs the current token; a running node's calls ride its established session.
+                var accepted = name == "join" ? authority.TokenMatches(presented) : authority.SessionTokenMatches(presented);
+                if (!accepted) return Results.Text("Unauthorized", statusCode: 401);
                 link = new LocalClusterLink(authority);
             }
             else if (daemon.UpstreamUrl is { } upstream)

@@ -38,7 +38,8 @@ public static class ApplyCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, bool dryRun, bool forceUnlock, bool yes, CancellationToken cancellationToken)
+    /// <param name="command">The command as the lock and the log name it (<c>apply</c>, <c>token rotate</c>).</param>
+    internal static async Task<int> RunAsync(RunOptions options, bool dryRun, bool forceUnlock, bool yes, CancellationToken cancellationToken, string command = "apply")
     {
         SavedPlan? saved = null;
         var planFile = options.PlaybookAsGiven;
@@ -67,7 +68,7 @@ public static class ApplyCommand
                 Limit = saved.Limit is null ? null : Plan.Limit.NodeLimit.Parse(saved.Limit),
             };
         }
-        await using var pipeline = Pipeline.Start("apply", options);
+        await using var pipeline = Pipeline.Start(command, options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
         if (saved is not null)
@@ -89,7 +90,7 @@ public static class ApplyCommand
         // The lock comes before the facts: a plan read while another run was mid-change would be stale.
         IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
         pipeline.OpenShells(cluster.Model);
-        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c apply {options.PlaybookAsGiven}"));
+        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c {command} {options.PlaybookAsGiven}"));
         try
         {
             var attempt = await pipeline.Timings.MeasureAsync(
@@ -149,6 +150,15 @@ public static class ApplyCommand
             pipeline.Error($"{approval.PlanFile} no longer matches the hosts; nothing was changed. Plan again and review.");
             WriteJson(options, plan, null);
             return ExitCodes.Error;
+        }
+        if (options.RotatesToken)
+        {
+            if (await TokenRotateCommand.RotateAsync(pipeline, cluster, plan, executor, approval.Yes, cancellationToken).ConfigureAwait(false) is { } exit)
+            {
+                WriteJson(options, plan, null);
+                return exit;
+            }
+            approval = approval with { Yes = true };
         }
         if (!plan.HasDrift)
         {
@@ -212,7 +222,7 @@ public static class ApplyCommand
     }
 
     /// <summary>Asks on the terminal; anything but y or yes declines.</summary>
-    private static bool Confirm(Pipeline pipeline)
+    internal static bool Confirm(Pipeline pipeline)
     {
         pipeline.Human.WriteLine();
         pipeline.Human.Markup("[bold]Apply these changes? [[y/N]][/] ");

@@ -128,6 +128,9 @@ public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, Out
     /// <summary>--keep-logs; null leaves the default ($RKE2C_KEEP_LOGS, else 20).</summary>
     public int? KeepLogs { get; init; }
 
+    /// <summary><c>rke2c token rotate</c>: the playbook's token replaces the cluster's.</summary>
+    public bool RotatesToken { get; init; }
+
     /// <summary>--limit: only these nodes may change; null, every node.</summary>
     public Plan.Limit.NodeLimit? Limit { get; init; }
 }

@@ -99,7 +99,7 @@ public sealed class Pipeline : IAsyncDisposable
         foreach (var problem in secretProblems) Error($"{Options.PlaybookAsGiven}: {problem}");
         if (secretProblems.Count > 0) return null;
 
-        var planner = new Planner(model.Name, templates, secrets.Reveal, model.RegistrationAddress, model.Gates.Custom);
+        var planner = new Planner(model.Name, templates, secrets.Reveal, model.RegistrationAddress, model.Gates.Custom) { RotatesToken = Options.RotatesToken };
         var renderErrors = planner.CheckTemplates(desired);
         foreach (var renderError in renderErrors) Error(renderError.ToString());
         if (renderErrors.Count > 0) return null;

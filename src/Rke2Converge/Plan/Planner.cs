@@ -15,6 +15,9 @@ public sealed class Planner(
 {
     private readonly ConfigDiff _configDiff = new(revealSecret);
 
+    /// <summary><c>rke2c token rotate</c>: a changed token is the rotation being rolled out, not a problem.</summary>
+    public bool RotatesToken { get; init; }
+
     /// <param name="desired">Every node of the playbook.</param>
     /// <param name="facts">Facts of the nodes that answered.</param>
     /// <param name="unreachable">Why each other node could not be read: it gets a problem instead of a plan.</param>
@@ -176,7 +179,8 @@ public sealed class Planner(
         if (facts.InstalledVersion is not null && node.Config["token"] is SecretSource token
             && TokenRotation.WouldChange(actual["token"] as string, revealSecret(token)))
         {
-            problems.Add(TokenRotation.Refusal);
+            if (RotatesToken) notes.Add(TokenRotation.Rotating);
+            else problems.Add(TokenRotation.Refusal);
         }
         return new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries);
     }

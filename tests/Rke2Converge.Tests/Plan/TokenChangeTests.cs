@@ -1,6 +1,7 @@
 using Rke2Converge.Facts;
 using Rke2Converge.Model;
 using Rke2Converge.Plan;
+using Rke2Converge.Plan.Changes;
 using Rke2Converge.Plan.Desired;
 using Rke2Converge.Plan.Diff;
 using Rke2Converge.Plan.Rendering;
@@ -70,5 +71,22 @@ public sealed class TokenChangeTests
         Assert.Equal(TestModels.Token, TokenRotation.Passphrase(full));
         Assert.True(TokenRotation.WouldChange($"K10{new string('a', 64)}::server:other", TestModels.Token));
         Assert.False(TokenRotation.WouldChange(null, TestModels.Token));
+    }
+
+    [Fact]
+    public void Under_token_rotate_a_new_token_is_a_config_change_with_a_restart_and_a_note_not_a_problem()
+    {
+        var rotating = new Planner("test", TestModels.Templates(), TestModels.Reveal) { RotatesToken = true };
+
+        var plan = rotating.Plan(Desired, Desired.ToDictionary(n => n.Name, n => WithToken(n, OldToken)));
+
+        Assert.False(plan.HasProblems, string.Join("\n", plan.Hosts.SelectMany(h => h.Problems)));
+        Assert.All(plan.Hosts, host =>
+        {
+            Assert.Contains(TokenRotation.Rotating, host.Notes);
+            Assert.Equal(ServiceAction.Restart, host.Find<ServiceChange>()!.Action);
+        });
+        Assert.DoesNotContain(OldToken, PlanJsonWriter.ToJson(plan), StringComparison.Ordinal);
+        Assert.DoesNotContain(TestModels.Token, PlanJsonWriter.ToJson(plan), StringComparison.Ordinal);
     }
 }

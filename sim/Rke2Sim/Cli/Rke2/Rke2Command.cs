@@ -40,6 +40,7 @@ public static class Rke2Command
             "agent" => await DaemonHost.RunAsync(server: false, release),
             "etcd-snapshot" => await EtcdSnapshotCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
             "secrets-encrypt" => await SecretsEncryptCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
+            "token" => await TokenCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
             _ => Unknown(command),
         };
     }
@@ -61,6 +62,7 @@ public static class Rke2Command
                agent            Run node agent
                etcd-snapshot    Manage etcd snapshots
                secrets-encrypt  Control secrets encryption and keys rotation
+               token            Manage tokens
                help, h          Shows a list of commands or help for one command
 
             GLOBAL OPTIONS:

@@ -3,7 +3,7 @@ namespace Rke2Converge.Plan.Diff;
 /// <summary>
 /// A bootstrapped RKE2 cluster keeps its bootstrap data encrypted with the token: a server started with another
 /// token in config.yaml fails with "bootstrap data already found and encrypted with different token"
-/// (rancher/rke2#6250). Changing it takes <c>rke2 token rotate</c>, which rke2c does not run (yet).
+/// (rancher/rke2#6250). Changing it takes <c>rke2 token rotate</c> first: <c>rke2c token rotate</c>.
 /// </summary>
 public static class TokenRotation
 {
@@ -12,10 +12,13 @@ public static class TokenRotation
     public const string Refusal =
         "token: the playbook's token differs from the one in config.yaml, and this node already runs RKE2. A bootstrapped " +
         "cluster cannot just be given a new token: servers restarted with it fail with 'bootstrap data already found and " +
-        "encrypted with different token' (rancher/rke2#6250). rke2c does not rotate tokens yet; to change it, run " +
-        "`rke2 token rotate --token <current> --new-token <new>` on one server, put the new token into " +
-        "/etc/rancher/rke2/config.yaml on every node, restart the servers one at a time, then the agents; the next plan " +
-        "then shows no token change. If the playbook's token is the wrong one, give it the cluster's current token.";
+        "encrypted with different token' (rancher/rke2#6250). To rotate the cluster to the playbook's token, run " +
+        "`rke2c token rotate PLAYBOOK`: it runs `rke2 token rotate` on one server, then writes the new token into every " +
+        "node's config.yaml, restarting the servers one at a time, then the agents, behind the gates (by hand: " +
+        "`rke2 token rotate --token <current> --new-token <new>` on one server, then the same). If the playbook's token " +
+        "is the wrong one, give it the cluster's current token.";
+
+    public const string Rotating = "token: rotated to the playbook's token (rke2c token rotate); the restart puts the node on it";
 
     /// <summary>
     /// Whether <paramref name="desired"/> would replace the token a node runs with. A node with no token yet is
