@@ -51,7 +51,7 @@ public sealed class TokenRotateTests
         var join = await rke2c.RunWithTokenAsync(newToken, "apply", "--yes", grown);
 
         Assert.True(join.Exit == 0, join.ToString());
-        var ready = await lab.ExecOkAsync(1, $"{Kubectl} get nodes --no-headers");
+        var ready = await lab.ExecOkAsync(1, $"{Kubectl} get nodes");
         Assert.Equal(4, ready.Split('\n').Count(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, "Ready", ..]));
         var everything = rke2c.EverythingPrintedOrLogged();
         Assert.DoesNotContain(oldToken, everything, StringComparison.Ordinal);
