@@ -24,7 +24,8 @@ public static class TokenRotateCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "Rotate without asking; needed when stdin is not a terminal" };
         var rotate = new Command("rotate", "Rotate the cluster's token to the playbook's (its token source holds the NEW token): `rke2 token rotate` on "
             + "the first running server, then the new token into every node's config.yaml, servers one at a time, then agents, behind the "
-            + "readiness gates. Neither token ever appears on a command line rke2c runs, in the plan or in the logs");
+            + "readiness gates. The new token travels to the server on stdin (only rke2 itself takes it as an argument, and hides it from ps); "
+            + "no token appears in the plan, the output or the logs");
         options.AddTo(rotate);
         rotate.Options.Add(dryRun);
         rotate.Options.Add(forceUnlock);
