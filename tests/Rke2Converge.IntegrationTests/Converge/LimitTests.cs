@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Rke2Converge.IntegrationTests.Cli;
 using Rke2Converge.IntegrationTests.Lab;
 using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
 
@@ -34,6 +36,17 @@ public sealed class LimitTests
         Assert.Contains($"server-1 (server, {Address(lab, 1)}): not in --limit", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains($"agent-2 (agent, {Address(lab, 3)}): not in --limit", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("1 host(s) to change, 0 unchanged, 2 not in --limit", plan.Stdout, StringComparison.Ordinal);
+
+        var json = await rke2c.RunAsync("plan", "--limit", "agent-1", "-o", "json", playbook);
+        Assert.True(json.Exit == 2, json.ToString());
+        PublishedSchemas.AssertValid("plan", json.Stdout);
+        using (var document = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.Equal("agent-1", document.RootElement.GetProperty("limit").GetString());
+            var outside = document.RootElement.GetProperty("hosts").EnumerateArray()
+                .Where(host => host.TryGetProperty("notInLimit", out var flag) && flag.GetBoolean()).Select(host => host.GetProperty("node").GetString());
+            Assert.Equal(["server-1", "agent-2"], outside);
+        }
 
         var apply = await rke2c.RunAsync("apply", "--yes", "limited.json");
 
