@@ -147,6 +147,9 @@ public sealed class ClusterAuthority
         return true;
     });
 
+    /// <summary>A write to the apiserver (cordon, eviction, node delete, Deployments, PodDisruptionBudgets).</summary>
+    public KubeResponse Kube(KubeRequest request) => Mutate(state => KubeApi.Write(state, request, _clock(), Grace));
+
     public ClusterState Read()
     {
         lock (_gate) return Snapshot();

@@ -19,6 +19,8 @@ public interface IClusterLink
 
     Task RecordSnapshotAsync(string name, CancellationToken cancel);
 
+    Task<KubeResponse> KubeAsync(KubeRequest request, CancellationToken cancel);
+
     /// <summary>The current state; a remote link falls back to the last state it saw when the authority is unreachable.</summary>
     Task<ClusterState> ReadStateAsync(CancellationToken cancel);
 }
@@ -67,6 +69,8 @@ public sealed class LocalClusterLink(ClusterAuthority authority) : IClusterLink
         return Task.CompletedTask;
     }
 
+    public Task<KubeResponse> KubeAsync(KubeRequest request, CancellationToken cancel) => Task.FromResult(Authority.Kube(request));
+
     public Task<ClusterState> ReadStateAsync(CancellationToken cancel) => Task.FromResult(Authority.Read());
 }
 
@@ -103,6 +107,9 @@ public sealed class RemoteClusterLink(SupervisorClient client) : IClusterLink
 
     public Task RecordSnapshotAsync(string name, CancellationToken cancel) =>
         Client.PostAsync<bool>(Protocol.Prefix + "/snapshot", new SnapshotRequest(name), cancel);
+
+    public Task<KubeResponse> KubeAsync(KubeRequest request, CancellationToken cancel) =>
+        Client.PostAsync<KubeResponse>(Protocol.Prefix + "/kube", request, cancel);
 
     public async Task<ClusterState> ReadStateAsync(CancellationToken cancel)
     {

@@ -100,6 +100,13 @@ public static class ClusterRules
     /// <summary>Merges a node's report into the state.</summary>
     public static void ApplyReport(ClusterState state, NodeReport report, DateTimeOffset now)
     {
+        // A kubelet registers its node only when it starts: after `kubectl delete node` the running one keeps
+        // failing to post status ("node not found") until it is restarted, and then registers again.
+        if (state.DeletedNodes.TryGetValue(report.Node, out var deletedAt))
+        {
+            if (report.ProcessStartedAt <= deletedAt) return;
+            state.DeletedNodes.Remove(report.Node);
+        }
         if (!state.Nodes.TryGetValue(report.Node, out var node))
         {
             node = new NodeRecord { Name = report.Node };
@@ -117,5 +124,21 @@ public static class ClusterRules
             node.Labels = report.Labels;
             node.Taints = report.Taints;
         }
+    }
+
+    /// <summary>
+    /// etcd's strict reconfiguration check (server.mayRemoveMember): a learner or a member that is down may go; the
+    /// last voter may not; an active voter may go only if the active voters left still form a quorum of the voters
+    /// left. Returns etcd's error text, or null.
+    /// </summary>
+    public static string? MayRemoveMember(ClusterState state, string member, DateTimeOffset now, TimeSpan grace)
+    {
+        var target = state.EtcdMembers.FirstOrDefault(m => m.Name == member);
+        if (target is null || target.IsLearner) return null;
+        var voters = state.EtcdMembers.Where(m => !m.IsLearner).ToList();
+        if (voters.Count <= 1) return "etcdserver: re-configuration failed due to not enough started members";
+        if (!EtcdMemberHealthy(state, member, now, grace)) return null;
+        var active = voters.Count(m => EtcdMemberHealthy(state, m.Name, now, grace));
+        return active - 1 < 1 + (voters.Count - 1) / 2 ? "etcdserver: unhealthy cluster" : null;
     }
 }

@@ -24,6 +24,12 @@ public sealed class ClusterState
     public Dictionary<string, JoinRecord> JoinsInProgress { get; set; } = [];
     public SecretsEncryptionState Encryption { get; set; } = new();
     public List<string> Snapshots { get; set; } = [];
+    public List<DeploymentRecord> Deployments { get; set; } = [];
+    public List<WorkloadPod> Pods { get; set; } = [];
+    public List<DisruptionBudget> Budgets { get; set; } = [];
+
+    /// <summary>Node objects deleted through the API, and when: a kubelet that registered before then does not register again until it restarts.</summary>
+    public Dictionary<string, DateTimeOffset> DeletedNodes { get; set; } = [];
 }
 
 public sealed class EtcdMember
@@ -69,6 +75,12 @@ public sealed class NodeRecord
     public long AppliedEncryptionGeneration { get; set; }
 
     public DateTimeOffset? LastSuccessfulStart { get; set; }
+
+    /// <summary>spec.unschedulable: set by cordon (and drain), cleared by uncordon.</summary>
+    public bool Unschedulable { get; set; }
+
+    /// <summary>Set when the node was deleted but the etcd member finalizer could not remove its member yet.</summary>
+    public DateTimeOffset? DeletionRequestedAt { get; set; }
 }
 
 public enum NodePhase

@@ -26,8 +26,14 @@ public static class KubeObjects
         {
             taints.Add(new JsonObject { ["key"] = "node.kubernetes.io/unreachable", ["effect"] = "NoSchedule" });
         }
+        if (node.Unschedulable)
+        {
+            taints.Add(new JsonObject { ["key"] = "node.kubernetes.io/unschedulable", ["effect"] = "NoSchedule", ["timeAdded"] = Time(now) });
+        }
         var created = Time(node.RegisteredAt ?? now);
-        return new JsonObject
+        var spec = new JsonObject { ["taints"] = taints };
+        if (node.Unschedulable) spec["unschedulable"] = true;
+        var json = new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Node",
@@ -39,7 +45,7 @@ public static class KubeObjects
                 ["labels"] = labels,
                 ["annotations"] = new JsonObject { ["rke2.io/node-address"] = node.Address },
             },
-            ["spec"] = new JsonObject { ["taints"] = taints },
+            ["spec"] = spec,
             ["status"] = new JsonObject
             {
                 ["conditions"] = new JsonArray(new JsonObject
@@ -63,10 +69,66 @@ public static class KubeObjects
                 },
             },
         };
+        if (node.DeletionRequestedAt is { } deleting)
+        {
+            json["metadata"]!["deletionTimestamp"] = Time(deleting);
+            json["metadata"]!["finalizers"] = new JsonArray("wrangler.cattle.io/managed-etcd-controller");
+        }
+        return json;
     }
 
     public static JsonObject PodList(ClusterState state, string? ns) => List("PodList",
-        ns is null or "kube-system" ? Pods(state) : []);
+        (ns is null or "kube-system" ? Pods(state) : []).Concat(state.Pods
+            .Where(p => ns is null || p.Namespace == ns)
+            .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .Select(Workload)));
+
+    /// <summary>kubectl create deployment names the container after the image: its last path segment without the tag.</summary>
+    public static string ContainerName(string image) => image.Split('/')[^1].Split(':', '@')[0];
+
+    /// <summary>A Deployment's pod: owned by its ReplicaSet (drain evicts it); Pending while no node can take it.</summary>
+    private static JsonObject Workload(WorkloadPod pod)
+    {
+        var labels = new JsonObject();
+        foreach (var (key, value) in pod.Labels) labels[key] = value;
+        var metadata = new JsonObject
+        {
+            ["name"] = pod.Name,
+            ["namespace"] = pod.Namespace,
+            ["uid"] = pod.Uid,
+            ["creationTimestamp"] = Time(pod.CreatedAt),
+            ["labels"] = labels,
+        };
+        if (pod.Deployment is { } deployment)
+        {
+            metadata["ownerReferences"] = new JsonArray(new JsonObject
+            {
+                ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["name"] = $"{deployment}-{pod.Labels.GetValueOrDefault("pod-template-hash")}",
+                ["controller"] = true, ["blockOwnerDeletion"] = true,
+            });
+        }
+        var spec = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = ContainerName(pod.Image), ["image"] = pod.Image }) };
+        if (pod.NodeName.Length > 0) spec["nodeName"] = pod.NodeName;
+        var running = pod.NodeName.Length > 0;
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = metadata,
+            ["spec"] = spec,
+            ["status"] = new JsonObject
+            {
+                ["phase"] = running ? "Running" : "Pending",
+                ["containerStatuses"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = ContainerName(pod.Image),
+                    ["ready"] = running,
+                    ["restartCount"] = 0,
+                    ["state"] = running ? new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Time(pod.CreatedAt) } } : new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "Unschedulable" } },
+                }),
+            },
+        };
+    }
 
     private static IEnumerable<JsonObject> Pods(ClusterState state)
     {
@@ -100,6 +162,9 @@ public static class KubeObjects
                 ["uid"] = container.PodUid,
                 ["creationTimestamp"] = started,
                 ["labels"] = new JsonObject { ["component"] = container.Name, ["tier"] = "control-plane" },
+                // A static pod's API object is its mirror pod, owned by the node; drain skips mirror pods.
+                ["annotations"] = new JsonObject { ["kubernetes.io/config.mirror"] = container.PodUid },
+                ["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = node.Name, ["controller"] = true }),
             },
             ["spec"] = new JsonObject
             {

@@ -40,3 +40,8 @@ public sealed record TokenRotateRequest(string? NewToken);
 public sealed record TokenRotateResponse(string Token);
 
 public sealed record ErrorResponse(string Message);
+
+/// <summary>A write to the apiserver, forwarded to the authority: method, path, JSON body.</summary>
+public sealed record KubeRequest(string Method, string Path, string? Body);
+
+public sealed record KubeResponse(int Status, string Body);

@@ -45,6 +45,36 @@ public static class ApiServerEndpoints
         app.MapGet("/api/v1/pods", async () => await WithStateAsync(daemon, loadBalancerOnly, state => Json(KubeObjects.PodList(state, null))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (string ns) => await WithStateAsync(daemon, loadBalancerOnly, state =>
             Json(KubeObjects.PodList(state, ns))));
+        app.MapGet("/apis/policy/v1/{**rest}", async (HttpContext http) => await WithStateAsync(daemon, loadBalancerOnly, state =>
+            KubeApi.Read(state, http.Request.Path.Value ?? "", DateTimeOffset.UtcNow, daemon.Grace) is { } read
+                ? Results.Text(read.Body, "application/json", statusCode: read.Status)
+                : Json(KubeObjects.NotFound("", http.Request.Path.Value ?? ""), 404)));
+        app.MapMethods("/{**path}", ["POST", "PATCH", "DELETE"], async (HttpContext http) => await WriteAsync(daemon, loadBalancerOnly, http));
+    }
+
+    /// <summary>Writes go to the authority (the bootstrap server, as etcd's leader would apply them).</summary>
+    private static async Task<IResult> WriteAsync(NodeDaemon daemon, bool loadBalancerOnly, HttpContext http)
+    {
+        if (await HealthFailureAsync(daemon, loadBalancerOnly) is { } failure)
+        {
+            return Json(new JsonObject
+            {
+                ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["reason"] = "InternalError",
+                ["message"] = failure, ["code"] = 500,
+            }, 500);
+        }
+        if (daemon.Link is not { } link) return Results.Text("etcdserver: request timed out", statusCode: 504);
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        try
+        {
+            var response = await link.KubeAsync(new KubeRequest(http.Request.Method, http.Request.Path.Value ?? "", body), CancellationToken.None);
+            return Results.Text(response.Body, "application/json", statusCode: response.Status);
+        }
+        catch (Exception e) when (e is HttpRequestException or SupervisorRefusedException or TaskCanceledException)
+        {
+            return Results.Text("etcdserver: request timed out", statusCode: 504);
+        }
     }
 
     private static async Task<IResult> WithStateAsync(NodeDaemon daemon, bool loadBalancerOnly, Func<ClusterState, IResult> answer)

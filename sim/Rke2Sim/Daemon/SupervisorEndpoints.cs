@@ -45,6 +45,7 @@ public static class SupervisorEndpoints
             await link.RecordSnapshotAsync(body.Name, CancellationToken.None);
             return true;
         });
+        MapCluster<KubeRequest>(app, daemon, "kube", async (link, body) => await link.KubeAsync(body, CancellationToken.None));
         MapCluster<JsonElement>(app, daemon, "state", async (link, _) => await link.ReadStateAsync(CancellationToken.None));
         app.MapPost(Protocol.Prefix + "/token", async (HttpContext http) => await (await TokenRotation.HandleAsync(daemon, http)).ExecuteAsync(http));
 

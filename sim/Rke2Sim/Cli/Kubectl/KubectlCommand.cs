@@ -7,8 +7,9 @@ using Rke2Sim.Hosting;
 namespace Rke2Sim.Cli.Kubectl;
 
 /// <summary>
-/// The kubectl that RKE2 puts in /var/lib/rancher/rke2/bin: <c>get --raw</c>, <c>get nodes</c>, <c>get pods</c>,
-/// asking the apiserver the kubeconfig names; errors and exit codes like kubectl.
+/// The kubectl that RKE2 puts in /var/lib/rancher/rke2/bin: <c>get --raw</c>, <c>get nodes|pods|pdb</c>, and the
+/// writes of <see cref="KubectlWrites"/> and <see cref="KubectlDrain"/>, asking the apiserver the kubeconfig names;
+/// errors and exit codes like kubectl.
 /// </summary>
 public static partial class KubectlCommand
 {
@@ -35,12 +36,15 @@ public static partial class KubectlCommand
         {
             return Fail($"error: {e.Message}");
         }
-        if (parsed.Positional.FirstOrDefault() != "get")
-            return Fail($"error: the simulator's kubectl supports only \"get\" (got \"{string.Join(' ', args)}\")");
+        var verb = parsed.Positional.FirstOrDefault();
+        if (verb is not ("get" or "cordon" or "uncordon" or "drain" or "delete" or "create" or "patch"))
+            return Fail($"error: the simulator's kubectl supports get, cordon, uncordon, drain, delete, create, patch (got \"{string.Join(' ', args)}\")");
         var server = ServerUrl(parsed.Kubeconfig, out var configError);
         if (server is null) return Fail(configError!);
         try
         {
+            if (verb == "drain") return await KubectlDrain.RunAsync(server, parsed);
+            if (verb != "get") return await KubectlWrites.RunAsync(server, verb, parsed);
             if (parsed.Raw is { } raw) return await RawAsync(server, raw);
             var resource = parsed.Positional.ElementAtOrDefault(1);
             var name = parsed.Positional.ElementAtOrDefault(2);
@@ -48,6 +52,7 @@ public static partial class KubectlCommand
             {
                 "node" or "nodes" or "no" => await NodesAsync(server, name, parsed.Output),
                 "pod" or "pods" or "po" => await PodsAsync(server, parsed.AllNamespaces ? null : parsed.Namespace ?? "default", name, parsed.Output, parsed.AllNamespaces),
+                "pdb" or "poddisruptionbudget" or "poddisruptionbudgets" => await KubectlWrites.GetBudgetsAsync(server, parsed.AllNamespaces ? null : parsed.Namespace ?? "default", name, parsed.Output),
                 null => Fail("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified."),
                 _ => Fail($"error: the server doesn't have a resource type \"{resource}\""),
             };
@@ -138,7 +143,7 @@ public static partial class KubectlCommand
             var row = new List<string>
             {
                 (string)node["metadata"]!["name"]!,
-                ready == "True" ? "Ready" : "NotReady",
+                (ready == "True" ? "Ready" : "NotReady") + (node["spec"]?["unschedulable"] is not null ? ",SchedulingDisabled" : ""),
                 roles.Count == 0 ? "<none>" : string.Join(",", roles),
                 Age(node["metadata"]!["creationTimestamp"]),
                 (string)node["status"]!["nodeInfo"]!["kubeletVersion"]!,
@@ -200,7 +205,7 @@ public static partial class KubectlCommand
     }
 
     /// <summary>Output for -o json / jsonpath / name; null means "print a table".</summary>
-    private static string? Printed(JsonNode json, string? output)
+    internal static string? Printed(JsonNode json, string? output)
     {
         if (output is null or "wide") return null;
         if (output == "json") return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace("  ", "    ", StringComparison.Ordinal) + "\n";
@@ -213,13 +218,21 @@ public static partial class KubectlCommand
         throw new ArgumentException($"unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,jsonpath,name,wide");
     }
 
-    private static async Task<(int Status, string Body)> GetAsync(string server, string path)
+    internal static async Task<(int Status, string Body)> GetAsync(string server, string path)
     {
         using var response = await Http.GetAsync(server + path);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static string ServerError(int status, string body)
+    internal static async Task<(int Status, string Body)> SendAsync(HttpMethod method, string server, string path, string? body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, server + path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        using var response = await Http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    internal static string ServerError(int status, string body)
     {
         try
         {
@@ -240,12 +253,12 @@ public static partial class KubectlCommand
             : $"Error from server ({status}): {escaped}";
     }
 
-    private static string Age(JsonNode? timestamp) =>
+    internal static string Age(JsonNode? timestamp) =>
         timestamp is not null && DateTimeOffset.TryParse((string?)timestamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created)
             ? TextTable.Age(DateTimeOffset.UtcNow - created)
             : "<unknown>";
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine(message);
         return 1;
