@@ -66,6 +66,9 @@ public sealed record ClusterModel
     public ArtifactSource? Artifacts { get; init; }
     public GateSettings Gates { get; init; } = new();
     public AgentBatching AgentBatching { get; init; } = new();
+
+    /// <summary>Cordon/drain around restarts, per role.</summary>
+    public UpgradeSettings Upgrade { get; init; } = new();
     public ConfigDropInPolicy ConfigDropIns { get; init; } = ConfigDropInPolicy.Fail;
 
     /// <summary>Resources (files, registries, manifests, ...) declared for all nodes, a role or one node.</summary>

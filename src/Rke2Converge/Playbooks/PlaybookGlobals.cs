@@ -38,6 +38,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Secret = new PlaybookSecrets(_context);
         Artifacts = new PlaybookArtifacts(_context);
         Gates = new PlaybookGates(_context);
+        Upgrade = new PlaybookUpgrade(_context);
         ConfigDropIns = new PlaybookConfigDropIns();
     }
 
@@ -52,6 +53,9 @@ public sealed class PlaybookGlobals : ResourceScope
     public PlaybookArtifacts Artifacts { get; }
 
     public PlaybookGates Gates { get; }
+
+    /// <summary>Cordon and drain around restarts, per role (see <see cref="PlaybookUpgrade"/>).</summary>
+    public PlaybookUpgrade Upgrade { get; }
 
     /// <summary>What apply does with drop-ins in config.yaml.d that fight the playbook: Fail() (default), Keep() or Remove().</summary>
     public PlaybookConfigDropIns ConfigDropIns { get; }
@@ -175,6 +179,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Artifacts = Artifacts.Source,
         Gates = Gates.Settings,
         AgentBatching = _agentBatching,
+        Upgrade = Upgrade.Settings,
         ConfigDropIns = ConfigDropIns.Policy,
         Sites = _context.Sites(),
         Resources = [.. DeclaredResources, .. _roles.Values.SelectMany(role => role.DeclaredResources), .. _nodes.SelectMany(node => node.DeclaredResources)],

@@ -25,6 +25,17 @@ public sealed class NodeContext(HostPlan plan, IRemoteShell shell, RolloutSettin
     /// <summary>Time spent waiting in readiness gates (the rest of a node's time is rollout overhead).</summary>
     public TimeSpan GateTime { get; set; }
 
+    /// <summary>Shells of the other hosts, for steps that act on this node from another one (kubectl cordon and drain).</summary>
+    public Func<string, IRemoteShell>? ShellFor { get; init; }
+
+    /// <summary>Runs a mutating command on <paramref name="host"/> (this node or another host of the plan) through the executor.</summary>
+    public Task<RemoteResult> ExecuteOnAsync(string host, RemoteCommand command, CancellationToken cancellationToken)
+    {
+        if (host == Node || ShellFor is null) return ExecuteAsync(command, cancellationToken);
+        Settings.Log.Debug("{Node}: on {Host}: {Command}", Node, host, command.Description);
+        return Settings.Executor.ExecuteAsync(ShellFor(host), command, cancellationToken);
+    }
+
     public Task<RemoteResult> ExecuteAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
         Settings.Log.Debug("{Node}: {Command}", Node, command.Description);

@@ -16,6 +16,7 @@ public sealed class RolloutProgram
 {
     private static readonly INodePhase[] Phases =
     [
+        new CordonDrainPhase(),
         new MarkPendingPhase(),
         new ApplySysctlsPhase(),
         new ApplyResourcesPhase(),
@@ -61,7 +62,7 @@ public sealed class RolloutProgram
             var controlPlaneUp = RolloutRunner.ControlPlaneUp(plan, reports);
             foreach (var host in wave)
             {
-                var context = new StepContext(host, planner, artifacts, gates, controlPlaneUp, redact);
+                var context = new StepContext(host, planner, artifacts, gates, controlPlaneUp, redact) { KubectlHost = KubectlHostFor(plan, host) };
                 List<RolloutStep> nodeSteps = host.HasChanges ? [.. Phases.SelectMany(phase => phase.Steps(context))] : [];
                 if (snapshot is { } first && first.Node == host.Node) nodeSteps.Insert(0, first.Step);
                 steps[host.Node] = nodeSteps;
@@ -77,6 +78,16 @@ public sealed class RolloutProgram
             RolloutOrder = [.. waves.SelectMany(wave => wave.Select(host => host.Node))],
         };
         return new RolloutProgram(planned, steps, [.. waves.Select(wave => (IReadOnlyList<string>)[.. wave.Select(host => host.Node)])]);
+    }
+
+    /// <summary>
+    /// Where kubectl cordons and drains a node: the first server in rollout order that runs the API server now, another
+    /// one than the node itself when there is one (its API stays up while the node restarts).
+    /// </summary>
+    public static string? KubectlHostFor(ClusterPlan plan, HostPlan node)
+    {
+        var running = plan.Hosts.Where(host => host.Desired.Role.CarriesControlPlane() && host.Facts.ServerService.IsActive).ToList();
+        return (running.FirstOrDefault(host => host.Node != node.Node) ?? running.FirstOrDefault())?.Node;
     }
 
     /// <summary>Upgrades start with an etcd snapshot, taken on the first running etcd member, so a bad upgrade can be rolled back.</summary>

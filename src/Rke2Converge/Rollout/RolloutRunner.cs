@@ -74,7 +74,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         {
             awaiting.Remove(pending);
             var host = program.Plan.Hosts.Single(h => h.Node == pending.Node);
-            var node = new NodeContext(host, shellFor(host.Node), settings);
+            var node = new NodeContext(host, shellFor(host.Node), settings) { ShellFor = shellFor };
             settings.Observer.Step(host.Node, "node Ready (deferred until a control plane was up)");
             var clock = Stopwatch.StartNew();
             try
@@ -110,7 +110,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             settings.Observer.NodeSkipped(host.Node, "no changes");
             return new NodeReport(host.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
         }
-        var node = new NodeContext(host, shellFor(host.Node), settings);
+        var node = new NodeContext(host, shellFor(host.Node), settings) { ShellFor = shellFor };
         var clock = Stopwatch.StartNew();
         settings.Observer.NodeStarted(host.Node);
         var phase = "start";
@@ -152,7 +152,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             if (program.Plan.Hosts.Any(host => host.Find<InstallChange>() is { From: not null })) settings.Log.Warning("No running etcd member to snapshot before the upgrade");
             return null;
         }
-        var node = new NodeContext(member, shellFor(member.Node), settings);
+        var node = new NodeContext(member, shellFor(member.Node), settings) { ShellFor = shellFor };
         settings.Observer.Step(member.Node, "etcd snapshot");
         try
         {

@@ -22,4 +22,8 @@ public sealed record RolloutStep(string Phase, PlannedStep Planned, Func<NodeCon
 
 /// <summary>What the phases need to derive a node's steps from its plan.</summary>
 public sealed record StepContext(
-    HostPlan Host, Planner Planner, ArtifactSource? Artifacts, GateSettings Gates, bool ControlPlaneUp, Func<string, string> Redact);
+    HostPlan Host, Planner Planner, ArtifactSource? Artifacts, GateSettings Gates, bool ControlPlaneUp, Func<string, string> Redact)
+{
+    /// <summary>The server whose API cordons and drains this node (<see cref="Phases.CordonDrainPhase"/>); null when none runs.</summary>
+    public string? KubectlHost { get; init; }
+}

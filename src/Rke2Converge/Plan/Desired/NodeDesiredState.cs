@@ -19,6 +19,9 @@ public sealed record NodeDesiredState(
     /// <summary>Resources merged for this node, in declaration order.</summary>
     public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
 
+    /// <summary>Cordon/drain around this node's restart.</summary>
+    public DrainPolicy Drain { get; init; } = DrainPolicy.DefaultFor(Node.Role);
+
     /// <summary>What to do with drop-ins in config.yaml.d that fight this config.</summary>
     public ConfigDropInPolicy ConfigDropIns { get; init; } = ConfigDropInPolicy.Fail;
 

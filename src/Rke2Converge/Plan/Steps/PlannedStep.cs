@@ -19,6 +19,9 @@ public enum StepKind
     Gate,
     ClearPending,
     DeferredGate,
+    Cordon,
+    Drain,
+    Uncordon,
 }
 
 /// <summary>

@@ -33,6 +33,7 @@ public sealed class AwaitReadinessPhase : INodePhase
             yield return RolloutStep.Run(DeferredTitle, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
             yield break;
         }
+        foreach (var uncordon in CordonDrainPhase.Uncordon(context)) yield return uncordon;
         yield return RolloutStep.Run(Title, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
     }
 

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Rke2Converge.Model;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Rollout.Operations;
+
+/// <summary>
+/// <c>kubectl cordon|uncordon|drain NODE</c>, run with the admin kubeconfig on a server that runs the API server
+/// (agents have no credentials that may evict pods). Drain always passes <c>--ignore-daemonsets</c>: DaemonSet pods
+/// would come straight back, and kubectl refuses to drain without it when there are any.
+/// </summary>
+public static partial class DrainOperations
+{
+    private const string Kubectl = "\"$1\" --kubeconfig \"$2\" --request-timeout=30s";
+
+    public static RemoteCommand Cordon(string node) =>
+        new($"kubectl cordon {node}", Kubectl + " cordon \"$3\" 2>&1") { Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node] };
+
+    public static RemoteCommand Uncordon(string node) =>
+        new($"kubectl uncordon {node}", Kubectl + " uncordon \"$3\" 2>&1") { Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node] };
+
+    public static RemoteCommand Drain(string node, DrainPolicy policy)
+    {
+        var flags = DrainFlags(policy);
+        return new($"kubectl drain {node} {string.Join(' ', flags)}", Kubectl + " drain \"$3\" \"$@\" 2>&1")
+        {
+            Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node, .. flags],
+            // kubectl stops itself at --timeout; the margin covers its last eviction attempt and the round trip.
+            Timeout = policy.Timeout + TimeSpan.FromSeconds(60),
+        };
+    }
+
+    public static IReadOnlyList<string> DrainFlags(DrainPolicy policy)
+    {
+        var flags = new List<string> { "--ignore-daemonsets" };
+        if (policy.DeleteEmptyDirData) flags.Add("--delete-emptydir-data");
+        if (policy.Force) flags.Add("--force");
+        if (policy.GracePeriodSeconds is { } grace) flags.Add($"--grace-period={grace.ToString(CultureInfo.InvariantCulture)}");
+        flags.Add($"--timeout={((long)policy.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s");
+        return flags;
+    }
+
+    [GeneratedRegex("""error when evicting pods/"(?<pod>[^"]+)" -n "(?<ns>[^"]+)"(?: \(will retry after \d+s\))?: (?<why>.+)$""", RegexOptions.Multiline)]
+    private static partial Regex EvictionError();
+
+    [GeneratedRegex(@"^error: (?<why>.+)$", RegexOptions.Multiline)]
+    private static partial Regex FinalError();
+
+    /// <summary>
+    /// From kubectl drain's output: each pod that could not be evicted with the last reason given for it (a disruption
+    /// budget, usually), else kubectl's final error line.
+    /// </summary>
+    public static IReadOnlyList<string> Blockers(string output)
+    {
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        var timedOut = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match match in EvictionError().Matches(output))
+        {
+            var pod = $"{match.Groups["ns"].Value}/{match.Groups["pod"].Value}";
+            var why = match.Groups["why"].Value.Trim();
+            if (why.StartsWith("global timeout reached", StringComparison.Ordinal)) timedOut.Add(pod);
+            else reasons[pod] = why;
+        }
+        IEnumerable<string> blocking = timedOut.Count > 0 ? timedOut : reasons.Keys;
+        var lines = blocking.Order(StringComparer.Ordinal).Select(pod => reasons.TryGetValue(pod, out var why) ? $"{pod}: {why}" : $"{pod}: not evicted before the timeout").ToList();
+        if (lines.Count > 0) return lines;
+        return [.. FinalError().Matches(output).Select(m => m.Groups["why"].Value.Trim()).Distinct(StringComparer.Ordinal)];
+    }
+}
