@@ -7,6 +7,8 @@ root.Subcommands.Add(ApplyCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(KubeconfigCommand.Create());
 root.Subcommands.Add(TokenRotateCommand.Create());
+root.Subcommands.Add(RemoveCommand.Create());
+root.Subcommands.Add(ResetCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(CompletionCommand.Create());
 var parsed = root.Parse(args);

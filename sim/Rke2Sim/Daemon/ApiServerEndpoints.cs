@@ -45,11 +45,12 @@ public static class ApiServerEndpoints
         app.MapGet("/api/v1/pods", async () => await WithStateAsync(daemon, loadBalancerOnly, state => Json(KubeObjects.PodList(state, null))));
         app.MapGet("/api/v1/namespaces/{ns}/pods", async (string ns) => await WithStateAsync(daemon, loadBalancerOnly, state =>
             Json(KubeObjects.PodList(state, ns))));
-        app.MapGet("/apis/policy/v1/{**rest}", async (HttpContext http) => await WithStateAsync(daemon, loadBalancerOnly, state =>
+        // Typed as Delegate: a lambda taking only HttpContext would bind as a RequestDelegate and its IResult would never be written.
+        app.MapGet("/apis/policy/v1/{**rest}", (Delegate)(async (HttpContext http) => await WithStateAsync(daemon, loadBalancerOnly, state =>
             KubeApi.Read(state, http.Request.Path.Value ?? "", DateTimeOffset.UtcNow, daemon.Grace) is { } read
                 ? Results.Text(read.Body, "application/json", statusCode: read.Status)
-                : Json(KubeObjects.NotFound("", http.Request.Path.Value ?? ""), 404)));
-        app.MapMethods("/{**path}", ["POST", "PATCH", "DELETE"], async (HttpContext http) => await WriteAsync(daemon, loadBalancerOnly, http));
+                : Json(KubeObjects.NotFound("", http.Request.Path.Value ?? ""), 404))));
+        app.MapMethods("/{**path}", ["POST", "PATCH", "DELETE"], (Delegate)(async (HttpContext http) => await WriteAsync(daemon, loadBalancerOnly, http)));
     }
 
     /// <summary>Writes go to the authority (the bootstrap server, as etcd's leader would apply them).</summary>

@@ -67,6 +67,9 @@ public sealed record ClusterModel
     public GateSettings Gates { get; init; } = new();
     public AgentBatching AgentBatching { get; init; } = new();
 
+    /// <summary>Nodes marked with <c>Remove(...)</c>, for <c>rke2c remove</c>.</summary>
+    public IReadOnlyList<RemovalSpec> Removals { get; init; } = [];
+
     /// <summary>Cordon/drain around restarts, per role.</summary>
     public UpgradeSettings Upgrade { get; init; } = new();
     public ConfigDropInPolicy ConfigDropIns { get; init; } = ConfigDropInPolicy.Fail;
@@ -120,6 +123,13 @@ public sealed record ClusterModel
     /// <summary>Servers in join order, then agents in declaration order.</summary>
     public IReadOnlyList<NodeSpec> RolloutOrder() =>
         [.. JoinOrder.Select(Node), .. Nodes.Where(n => n.Role == NodeRole.Agent)];
+}
+
+/// <summary>A node to remove from the cluster, and how to reach it for the uninstall (no address: cluster side only).</summary>
+public sealed record RemovalSpec(string Name, string? Address, SourceLocation? DeclaredAt)
+{
+    /// <summary>As a node the SSH layer can reach (its role plays no part there).</summary>
+    public NodeSpec? AsHost(SshSettings ssh) => Address is null ? null : new(Name, Address, NodeRole.Agent, ssh, new Dictionary<string, string>(), new ConfigMap(), DeclaredAt);
 }
 
 /// <summary>A resource and the scope it was declared at: all nodes (both null), one role, or one node.</summary>

@@ -21,6 +21,7 @@ public sealed class PlaybookGlobals : ResourceScope
     private SshTransport? _transport;
     private string? _knownHostsFile;
     private AgentBatching _agentBatching = new();
+    private readonly List<RemovalSpec> _removals = [];
 
     /// <param name="playbookPath">The main playbook file; relative paths in the playbook resolve against its directory.</param>
     /// <param name="displayPath">Turns a source file's full path into the one shown to users (default: unchanged).</param>
@@ -94,6 +95,19 @@ public sealed class PlaybookGlobals : ResourceScope
     public NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         _nodes.LastOrDefault(n => n.Name == name)
         ?? throw new PlaybookException($"no node named '{name}' has been declared (yet)", _context.At(file, line));
+
+    /// <summary>
+    /// A node to take out of the cluster with <c>rke2c remove site.csx</c>: cordon, drain, <c>kubectl delete node</c>
+    /// (its etcd member goes with it, refused when etcd would lose quorum), then rke2-uninstall.sh on
+    /// <paramref name="address"/> when given. apply and plan never remove anything.
+    /// </summary>
+    public void Remove(string name, string? address = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var at = _context.At(file, line);
+        if (string.IsNullOrWhiteSpace(name)) throw new PlaybookException("Remove needs a node name", at);
+        if (_removals.Any(r => r.Name == name)) throw new PlaybookException($"node '{name}' is marked for removal twice", at);
+        _removals.Add(new RemovalSpec(name, address, at));
+    }
 
     /// <summary>Settings shared by every node of one role.</summary>
     public RoleDeclaration Role(NodeRole role)
@@ -180,6 +194,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Gates = Gates.Settings,
         AgentBatching = _agentBatching,
         Upgrade = Upgrade.Settings,
+        Removals = [.. _removals],
         ConfigDropIns = ConfigDropIns.Policy,
         Sites = _context.Sites(),
         Resources = [.. DeclaredResources, .. _roles.Values.SelectMany(role => role.DeclaredResources), .. _nodes.SelectMany(node => node.DeclaredResources)],

@@ -42,6 +42,7 @@ public sealed class KubectlArguments
             else if (Value("--raw") is { } raw) parsed.Raw = raw;
             else if (Value("--request-timeout") is not null || Value("--context") is not null) { }
             else if (arg is "-A" or "--all-namespaces") parsed.AllNamespaces = true;
+            else if (arg == "-l") parsed.Flags["selector"] = i + 1 < args.Length ? args[++i] : throw new ArgumentException("flag needs an argument: 'l' in -l");
             else if (arg == "-p") parsed.Flags["patch"] = i + 1 < args.Length ? args[++i] : throw new ArgumentException("flag needs an argument: 'p' in -p");
             else if (arg.StartsWith("--", StringComparison.Ordinal) && ParseFlag(arg[2..], args, ref i, parsed)) { }
             else if (arg.StartsWith('-')) throw new ArgumentException($"unknown flag: {arg}");

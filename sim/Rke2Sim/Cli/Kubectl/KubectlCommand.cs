@@ -51,7 +51,7 @@ public static partial class KubectlCommand
             return resource switch
             {
                 "node" or "nodes" or "no" => await NodesAsync(server, name, parsed.Output),
-                "pod" or "pods" or "po" => await PodsAsync(server, parsed.AllNamespaces ? null : parsed.Namespace ?? "default", name, parsed.Output, parsed.AllNamespaces),
+                "pod" or "pods" or "po" => await PodsAsync(server, parsed.AllNamespaces ? null : parsed.Namespace ?? "default", name, parsed.Output, parsed.AllNamespaces, parsed.Flag("selector")),
                 "pdb" or "poddisruptionbudget" or "poddisruptionbudgets" => await KubectlWrites.GetBudgetsAsync(server, parsed.AllNamespaces ? null : parsed.Namespace ?? "default", name, parsed.Output),
                 null => Fail("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified."),
                 _ => Fail($"error: the server doesn't have a resource type \"{resource}\""),
@@ -159,11 +159,23 @@ public static partial class KubectlCommand
         return 0;
     }
 
-    private static async Task<int> PodsAsync(string server, string? ns, string? name, string? output, bool allNamespaces)
+    private static async Task<int> PodsAsync(string server, string? ns, string? name, string? output, bool allNamespaces, string? selector)
     {
         var (status, body) = await GetAsync(server, ns is null ? "/api/v1/pods" : $"/api/v1/namespaces/{ns}/pods");
         if (status is < 200 or >= 300) return Fail(ServerError(status, body));
         var json = JsonNode.Parse(body)!;
+        if (selector is not null)
+        {
+            // Equality-based label selectors only (k=v,k2=v2), filtered as the apiserver would.
+            var wanted = selector.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToList();
+            var kept = new JsonArray();
+            foreach (var pod in json["items"]!.AsArray().Select(n => n!).ToList())
+            {
+                if (wanted.All(w => (string?)pod["metadata"]?["labels"]?[w[0]] == (w.Length > 1 ? w[1] : (string?)pod["metadata"]?["labels"]?[w[0]]) && pod["metadata"]?["labels"]?[w[0]] is not null))
+                    kept.Add(pod.DeepClone());
+            }
+            json["items"] = kept;
+        }
         var items = json["items"]!.AsArray().Select(n => n!).ToList();
         if (name is not null)
         {

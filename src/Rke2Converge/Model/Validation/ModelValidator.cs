@@ -18,6 +18,7 @@ public sealed class ModelValidator
         ConfigRules.Check(model, problems);
         KernelFlagRules.Check(model, problems);
         ResourceRules.Check(model, problems);
+        RemovalRules.Check(model, problems);
         return problems;
     }
 }

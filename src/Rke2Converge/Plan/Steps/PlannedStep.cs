@@ -22,6 +22,8 @@ public enum StepKind
     Cordon,
     Drain,
     Uncordon,
+    DeleteNode,
+    Uninstall,
 }
 
 /// <summary>

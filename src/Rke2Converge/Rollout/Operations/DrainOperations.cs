@@ -23,7 +23,7 @@ public static partial class DrainOperations
     public static RemoteCommand Drain(string node, DrainPolicy policy)
     {
         var flags = DrainFlags(policy);
-        return new($"kubectl drain {node} {string.Join(' ', flags)}", Kubectl + " drain \"$3\" \"$@\" 2>&1")
+        return new($"kubectl drain {node} {string.Join(' ', flags)}", "kubectl=$1 kubeconfig=$2 node=$3; shift 3\n\"$kubectl\" --kubeconfig \"$kubeconfig\" --request-timeout=30s drain \"$node\" \"$@\" 2>&1")
         {
             Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node, .. flags],
             // kubectl stops itself at --timeout; the margin covers its last eviction attempt and the round trip.
@@ -39,6 +39,15 @@ public static partial class DrainOperations
         if (policy.GracePeriodSeconds is { } grace) flags.Add($"--grace-period={grace.ToString(CultureInfo.InvariantCulture)}");
         flags.Add($"--timeout={((long)policy.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s");
         return flags;
+    }
+
+    /// <summary>Why a drain stopped, naming the pods that blocked it; the node stays cordoned.</summary>
+    public static string Failure(string node, DrainPolicy policy, RemoteResult result)
+    {
+        var blockers = Blockers(result.Stdout + "\n" + result.Stderr);
+        return $"{node}: drain did not finish (timeout {(long)policy.Timeout.TotalSeconds}s); what blocked it:\n    "
+            + (blockers.Count == 0 ? "(kubectl said nothing more)" : string.Join("\n    ", blockers))
+            + $"\n  {node} is left cordoned and otherwise unchanged.";
     }
 
     [GeneratedRegex("""error when evicting pods/"(?<pod>[^"]+)" -n "(?<ns>[^"]+)"(?: \(will retry after \d+s\))?: (?<why>.+)$""", RegexOptions.Multiline)]

@@ -65,13 +65,8 @@ public sealed class CordonDrainPhase : INodePhase
         }
         catch (RemoteCommandException failure)
         {
-            var output = failure.Result.Stdout + "\n" + failure.Result.Stderr;
-            var blockers = DrainOperations.Blockers(output);
-            throw new NodeConvergeException(target.Node,
-                $"{target.Node}: drain did not finish (timeout {(long)policy.Timeout.TotalSeconds}s); what blocked it:\n    "
-                + (blockers.Count == 0 ? "(kubectl said nothing more)" : string.Join("\n    ", blockers))
-                + $"\n  {target.Node} is left cordoned and otherwise unchanged. Relax the PodDisruptionBudget or move those pods, then run apply again:"
-                + $" it resumes with this node. To give up instead: kubectl uncordon {target.Node}.",
+            throw new NodeConvergeException(target.Node, DrainOperations.Failure(target.Node, policy, failure.Result)
+                + $" Relax the PodDisruptionBudget or move those pods, then run apply again: it resumes with this node. To give up instead: kubectl uncordon {target.Node}.",
                 failure);
         }
     }

@@ -1,0 +1,64 @@
+using Rke2Converge.Model;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Removal;
+
+/// <summary>The commands node removal and reset run: reads, kubectl delete node, and RKE2's own uninstall script.</summary>
+public static class RemovalOperations
+{
+    public static RemoteCommand Nodes() =>
+        new("kubectl get nodes -o json", "\"$1\" --kubeconfig \"$2\" --request-timeout=30s get nodes -o json")
+        {
+            Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig],
+        };
+
+    public static RemoteCommand DeleteNode(string node) =>
+        new($"kubectl delete node {node}", "\"$1\" --kubeconfig \"$2\" --request-timeout=60s delete node \"$3\" 2>&1")
+        {
+            Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node],
+            Timeout = TimeSpan.FromSeconds(90),
+        };
+
+    /// <summary>
+    /// rke2-uninstall.sh from the tarball (/usr/local/bin) or the RPM (/usr/bin): stops RKE2 and removes its units,
+    /// binaries and data. rke2c's pending marker goes too; its lock stays until this run releases it.
+    /// </summary>
+    public static RemoteCommand Uninstall() =>
+        new("rke2-uninstall.sh", """
+            found=
+            for script in /usr/local/bin/rke2-uninstall.sh /usr/bin/rke2-uninstall.sh /opt/rke2/bin/rke2-uninstall.sh; do
+              if [ -x "$script" ]; then
+                err=$(mktemp)
+                if ! "$script" >/dev/null 2>"$err"; then tail -n 20 "$err" >&2; rm -f "$err"; exit 1; fi
+                rm -f "$err"; found=$script; break
+              fi
+            done
+            rm -f "$1"
+            echo "${found:-rke2 was not installed}"
+            """)
+        {
+            Arguments = [Rke2Paths.PendingWorkMarker],
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+
+    /// <summary>etcd's member list, read inside the etcd static pod of an etcd node (read-only).</summary>
+    public static RemoteCommand MemberList() =>
+        new("etcdctl member list", """
+            id=$(CRI_CONFIG_FILE="$2" "$1" ps --name '^etcd$' --state running -q | head -n 1)
+            if [ -z "$id" ]; then echo "etcd container is not running" >&2; exit 1; fi
+            CRI_CONFIG_FILE="$2" "$1" exec "$id" etcdctl --cacert "$3/server-ca.crt" --cert "$3/server-client.crt" \
+              --key "$3/server-client.key" --endpoints https://127.0.0.1:2379 member list -w json
+            """)
+        {
+            Arguments = [Rke2Paths.Crictl, Rke2Paths.CrictlConfig, "/var/lib/rancher/rke2/server/tls/etcd"],
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>Member names in etcdctl's JSON; RKE2 names a member after its node: NODE-&lt;hex&gt;.</summary>
+    public static IReadOnlyList<string> MemberNames(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("members").EnumerateArray()
+            .Select(m => m.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "")];
+    }
+}

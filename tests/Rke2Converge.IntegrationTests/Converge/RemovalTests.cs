@@ -1,0 +1,64 @@
+using Rke2Converge.IntegrationTests.Lab;
+using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
+
+namespace Rke2Converge.IntegrationTests.Converge;
+
+[Collection(Clusters.Name)]
+public sealed class RemovalTests
+{
+    private const string Kubectl = "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml";
+
+    private const string MemberList = "export CRI_CONFIG_FILE=/var/lib/rancher/rke2/agent/etc/crictl.yaml; c=/var/lib/rancher/rke2/bin/crictl; "
+        + "$c exec $($c ps --name '^etcd$' --state running -q | head -n 1) etcdctl member list";
+
+    [Fact]
+    public async Task Removing_an_etcd_member_is_refused_while_it_would_lose_quorum_and_keeps_quorum_once_the_other_members_are_healthy()
+    {
+        await using var lab = await LabEnvironment.UpAsync("it-remove", 3, new LabOptions { Net = 156 });
+        var rke2c = new Rke2cDriver(lab.Name);
+        var servers = Node(lab, "Server", "server-1", 1) + Node(lab, "Server", "server-2", 2);
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", rke2c.WritePlaybook("site.csx",
+            Header(lab) + servers + Node(lab, "Server", "server-3", 3) + JoinOrder("server-1", "server-2", "server-3")));
+        Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
+        var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + servers + JoinOrder("server-1", "server-2")
+            + $"Remove(\"server-3\", \"{Address(lab, 3)}\");\n");
+
+        await lab.ExecOkAsync(2, "systemctl stop rke2-server");
+        await WaitForReadyAsync(lab, "server-2", "Unknown");
+        var refused = await rke2c.RunAsync("remove", "--yes", playbook);
+
+        Assert.True(refused.Exit == 1, refused.ToString());
+        Assert.Contains("server-3: refused: removing server-3 would leave 2 etcd members of which 1 healthy, and etcd needs 2 for quorum (server-2 down",
+            refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("server-3", await lab.ExecOkAsync(1, $"{Kubectl} get nodes -o name"), StringComparison.Ordinal);
+        Assert.Equal("", await lab.ExecOkAsync(1, $"{Kubectl} get node server-3 -o jsonpath='{{.spec.unschedulable}}'"));
+
+        await lab.ExecOkAsync(2, "systemctl start --no-block rke2-server");
+        await WaitForReadyAsync(lab, "server-2", "True");
+        var removed = await rke2c.RunAsync("remove", "--yes", playbook);
+
+        Assert.True(removed.Exit == 0, removed.ToString());
+        Assert.Contains("server-3 is an etcd member: 3 members now, 2 after, quorum 2", removed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("server-3: removed", removed.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("server-3", await lab.ExecOkAsync(1, $"{Kubectl} get nodes -o name"), StringComparison.Ordinal);
+        var members = await lab.ExecOkAsync(1, MemberList);
+        Assert.Equal(2, members.Split('\n').Length);
+        Assert.DoesNotContain("server-3-", members, StringComparison.Ordinal);
+        Assert.Equal("gone", await lab.ExecOkAsync(3, "test -e /usr/local/bin/rke2 && echo present || echo gone"));
+        var plan = await rke2c.RunAsync("plan", playbook);
+        Assert.True(plan.Exit == 0, plan.ToString());
+    }
+
+    private static async Task WaitForReadyAsync(LabEnvironment lab, string node, string status)
+    {
+        var seen = "";
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            var (exit, stdout, _) = await lab.ExecAsync(1, $"{Kubectl} get node {node} -o jsonpath='{{.status.conditions[?(@.type==\"Ready\")].status}}'");
+            seen = stdout.Trim();
+            if (exit == 0 && seen == status) return;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        Assert.Fail($"{node} never became Ready={status} (last: {seen})");
+    }
+}
