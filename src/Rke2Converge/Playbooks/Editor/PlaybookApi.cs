@@ -30,6 +30,8 @@ public static class PlaybookApi
 
     public static PlaybookConfigDropIns ConfigDropIns => Current.ConfigDropIns;
 
+    public static PlaybookUpgrade Upgrade => Current.Upgrade;
+
     public static ClusterDeclaration Cluster(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Cluster(name, file, line);
 
@@ -50,6 +52,9 @@ public static class PlaybookApi
 
     public static NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Node(name, file, line);
+
+    public static void Remove(string name, string? address = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.Remove(name, address, file, line);
 
     public static RoleDeclaration Role(NodeRole role) => Current.Role(role);
 
