@@ -19,7 +19,9 @@ UP_WAIT_SECONDS=60
 
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
   unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 tar:tar
-  gzip:gzip timeout:coreutils)
+  gzip:gzip timeout:coreutils clang:clang)
+# Files (not commands) a package provides: labsystemd is compiled ahead of time (clang links it, with zlib).
+REQUIRED_FILES=(/usr/include/zlib.h:zlib1g-dev)
 
 # Kernel defaults the private /proc/sys starts with (and returns to on reboot).
 SYSCTL_DEFAULTS=(
@@ -56,6 +58,9 @@ missing_packages() {
     cmd=${entry%%:*}; pkg=${entry#*:}
     if ! command -v "$cmd" >/dev/null 2>&1 && [[ ! -x /usr/sbin/$cmd ]]; then missing+=("$pkg"); fi
   done
+  for entry in "${REQUIRED_FILES[@]}"; do
+    [[ -e ${entry%%:*} ]] || missing+=("${entry#*:}")
+  done
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
 }
 
@@ -87,15 +92,16 @@ is_fresh() {
   [[ -z $(find "$@" \( -name bin -o -name obj \) -prune -o -type f -newer "$output" -print -quit 2>/dev/null) ]]
 }
 
-build_project() {
-  local project_dir=$1 output=$2
+# The stand-ins (systemctl, kubectl, crictl, rke2) are native binaries on real hosts and run many times per rollout
+# and per plan. labsystemd is compiled ahead of time (native, ~10 ms a call, like systemctl's own few ms); the RKE2
+# simulator, too large for that, is precompiled ReadyToRun so its start-up cost, not the JIT's, is what the lab pays.
+build_project() { # PROJECT_DIR OUTPUT PUBLISH_OPTION...
+  local project_dir=$1 output=$2; shift 2
   if is_fresh "$output" "$project_dir" "$REPO_ROOT/Directory.Build.props" "$REPO_ROOT/lab/lab.sh"; then
     note "build: $(basename "$project_dir") is up to date"; return 0
   fi
-  # ReadyToRun: the stand-ins (systemctl, kubectl, crictl, rke2) are native binaries on real hosts and run many
-  # times per rollout; precompiling them keeps their start-up cost, not the JIT's, in what the lab measures.
-  note "build: dotnet publish -c Release (ReadyToRun) $(basename "$project_dir")"
-  timeout 600 dotnet publish "$project_dir" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  note "build: dotnet publish -c Release $* $(basename "$project_dir")"
+  timeout 900 dotnet publish "$project_dir" -c Release -r linux-x64 "$@" \
     -o "$BIN_DIR" --nologo -v q -clp:ErrorsOnly >&2 || return 1
   touch "$output"
 }
@@ -105,9 +111,9 @@ cmd_build() {
   (
     # One build at a time per lab root: parallel test processes may all ask for it.
     flock -w 900 9 || die "build: timed out waiting for another build"
-    build_project "$REPO_ROOT/sim/LabSystemd" "$BIN_DIR/labsystemd.dll" || die "build: LabSystemd does not build"
+    build_project "$REPO_ROOT/sim/LabSystemd" "$BIN_DIR/.labsystemd-aot.stamp" -p:PublishAot=true || die "build: LabSystemd does not build"
     if [[ -f $REPO_ROOT/sim/Rke2Sim/Rke2Sim.csproj ]]; then
-      if build_project "$REPO_ROOT/sim/Rke2Sim" "$BIN_DIR/rke2sim.dll"; then
+      if build_project "$REPO_ROOT/sim/Rke2Sim" "$BIN_DIR/rke2sim.dll" --self-contained false -p:PublishReadyToRun=true; then
         local artifacts=$LAB_ROOT/artifacts
         if [[ -d $artifacts && $artifacts -nt $BIN_DIR/rke2sim.dll ]]; then
           note "build: artifacts are up to date"

@@ -8,7 +8,6 @@ namespace LabSystemd.State;
 /// </summary>
 public sealed class StateStore(HostPaths paths)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(20);
 
     public UnitState Read(string unit)
@@ -18,7 +17,7 @@ public sealed class StateStore(HostPaths paths)
         {
             try
             {
-                return File.Exists(file) ? JsonSerializer.Deserialize<UnitState>(File.ReadAllText(file), Json) ?? new UnitState() : new UnitState();
+                return File.Exists(file) ? JsonSerializer.Deserialize(File.ReadAllText(file), LabJson.Default.UnitState) ?? new UnitState() : new UnitState();
             }
             catch (IOException) { Thread.Sleep(10); }
             catch (JsonException) { Thread.Sleep(10); }
@@ -41,7 +40,7 @@ public sealed class StateStore(HostPaths paths)
         using var held = AcquireLock(unit);
         var state = Read(unit);
         var result = change(state);
-        AtomicFile.Write(StateFile(unit), JsonSerializer.Serialize(state, Json));
+        AtomicFile.Write(StateFile(unit), JsonSerializer.Serialize(state, LabJson.Default.UnitState));
         return result;
     }
 

@@ -23,14 +23,14 @@ public sealed class UnitCatalog(HostPaths paths)
         List<UnitSource>? cached = null;
         if (File.Exists(cacheFile))
         {
-            try { cached = JsonSerializer.Deserialize<List<UnitSource>>(File.ReadAllText(cacheFile)); }
+            try { cached = JsonSerializer.Deserialize(File.ReadAllText(cacheFile), LabJson.Default.ListUnitSource); }
             catch (JsonException) { cached = null; }
         }
         if (cached is null || cached.Count == 0)
         {
             if (onDisk is null) return null;
             Directory.CreateDirectory(paths.LoadedDirectory);
-            AtomicFile.Write(cacheFile, JsonSerializer.Serialize(onDisk));
+            AtomicFile.Write(cacheFile, JsonSerializer.Serialize(onDisk, LabJson.Default.ListUnitSource));
             return new LoadedUnit(UnitFileParser.Parse(name, onDisk, _hostName), false);
         }
         var changed = onDisk is null || !onDisk.SequenceEqual(cached);

@@ -15,7 +15,7 @@ internal static class ChildProcess
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> fires.</exception>
     /// <exception cref="Win32Exception">When the program cannot be started.</exception>
     public static async Task<Outcome> RunAsync(
-        string fileName, IReadOnlyList<string> arguments, byte[]? stdin, TimeSpan timeout,
+        string fileName, IReadOnlyList<string> arguments, Stream? stdin, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(fileName)
@@ -58,11 +58,11 @@ internal static class ChildProcess
         return new Outcome(process.ExitCode, Decode(stdout), Decode(stderr), stopwatch.Elapsed, TimedOut: false);
     }
 
-    private static async Task WriteAndCloseAsync(Stream input, byte[]? bytes, CancellationToken cancellationToken)
+    private static async Task WriteAndCloseAsync(Stream input, Stream? source, CancellationToken cancellationToken)
     {
         try
         {
-            if (bytes is { Length: > 0 }) await input.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            if (source is not null) await source.CopyToAsync(input, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

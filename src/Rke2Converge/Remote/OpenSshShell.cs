@@ -21,8 +21,9 @@ public sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
         ChildProcess.Outcome outcome;
         try
         {
+            await using var stdin = command.OpenStdin();
             outcome = await ChildProcess.RunAsync(
-                options.SshExecutable, commandLine.ForCommand(command), command.Stdin,
+                options.SshExecutable, commandLine.ForCommand(command), stdin,
                 command.Timeout + options.LocalGrace, cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception e)

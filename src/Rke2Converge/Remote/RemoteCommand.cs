@@ -11,6 +11,17 @@ public sealed record RemoteCommand(string Description, string Script)
     /// <summary>Bytes written to the script's standard input (file contents, secrets).</summary>
     public byte[]? Stdin { get; init; }
 
+    /// <summary>A local file streamed to the script's standard input instead (large artifacts: never held in memory whole).</summary>
+    public string? StdinFile { get; init; }
+
+    public bool HasStdin => Stdin is not null || StdinFile is not null;
+
+    /// <summary>The standard input to send, or null for none; the caller disposes it.</summary>
+    public Stream? OpenStdin() =>
+        Stdin is { } bytes ? new MemoryStream(bytes, writable: false)
+        : StdinFile is { } path ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true)
+        : null;
+
     /// <summary>The file this command replaces with <see cref="Stdin"/>, so a dry run can show the difference instead.</summary>
     public string? TargetFile { get; init; }
 

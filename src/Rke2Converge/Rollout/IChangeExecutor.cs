@@ -61,6 +61,10 @@ public sealed class DryRunExecutor(Func<string, string> redact) : IChangeExecuto
         {
             input = $"{bytes.Length} bytes";
         }
+        else if (command.StdinFile is { } file)
+        {
+            input = $"{new FileInfo(file).Length} bytes from {file}";
+        }
         var step = new DryRunStep(shell.NodeName, redact(command.Description), redact(shell.CommandLineFor(command)), input, diff);
         lock (_steps) _steps.Add(step);
         return new RemoteResult(0, "", "", TimeSpan.Zero);

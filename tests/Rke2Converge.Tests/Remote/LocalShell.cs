@@ -21,8 +21,9 @@ internal sealed class LocalShell(string nodeName, string? namespaceSetup = null)
         IReadOnlyList<string> arguments = namespaceSetup is null
             ? ["-c", line]
             : ["--mount", "--propagation", "private", "/bin/sh", "-c", namespaceSetup + " && exec /bin/sh -c \"$1\"", "setup", line];
+        await using var stdin = command.OpenStdin();
         var outcome = await ChildProcess.RunAsync(
-            namespaceSetup is null ? "/bin/sh" : "unshare", arguments, command.Stdin,
+            namespaceSetup is null ? "/bin/sh" : "unshare", arguments, stdin,
             command.Timeout + TimeSpan.FromSeconds(10), cancellationToken);
         if (outcome.TimedOut) throw new RemoteTimeoutException($"{nodeName}: {command.Description} timed out locally");
         return new RemoteResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr, outcome.Elapsed);

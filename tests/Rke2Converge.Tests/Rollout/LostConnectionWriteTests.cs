@@ -32,7 +32,9 @@ public sealed class LostConnectionWriteTests(SshdLab lab)
     [Fact]
     public async Task An_artifact_push_cut_off_half_way_leaves_no_artifact_and_no_part_file()
     {
-        var command = InstallOperations.Push(Rke2Version.Parse("v1.32.5+rke2r1"), "rke2.linux-amd64.tar.gz", new byte[ContentBytes]);
+        var tarball = Path.Combine(lab.Directory, "local-rke2.linux-amd64.tar.gz");
+        File.WriteAllBytes(tarball, new byte[ContentBytes]);
+        var command = InstallOperations.Push(Rke2Version.Parse("v1.32.5+rke2r1"), "rke2.linux-amd64.tar.gz", tarball);
         var directory = Path.Combine(lab.Directory, "lost-push");
         // Staged under the lab's directory instead of /var/lib/rancher: the real machine stays untouched.
         var redirected = command with { Arguments = [directory, .. command.Arguments.Skip(1)] };
@@ -64,7 +66,12 @@ public sealed class LostConnectionWriteTests(SshdLab lab)
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
         using var client = Process.Start(startInfo)!;
         var stdin = client.StandardInput.BaseStream;
-        await stdin.WriteAsync(command.Stdin.AsMemory(0, command.Stdin!.Length / 2));
+        await using (var content = command.OpenStdin()!)
+        {
+            var half = new byte[content.Length / 2];
+            await content.ReadExactlyAsync(half);
+            await stdin.WriteAsync(half);
+        }
         await stdin.FlushAsync();
 
         var receiving = await WaitAsync(() => Directory.Exists(directory) && Directory.GetFiles(directory).Any(f => new FileInfo(f).Length > 0));

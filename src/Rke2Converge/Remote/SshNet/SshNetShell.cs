@@ -47,16 +47,19 @@ public sealed class SshNetShell : IRemoteShell
         var clock = Stopwatch.StartNew();
         var commandLine = SshCommandLine.RemoteCommandLine(command, SshCommandLine.NeedsSudo(shown));
         // Without input, stdin is /dev/null so a script that reads it sees end of file at once.
-        using var channel = client.CreateCommand(command.Stdin is null ? commandLine + " </dev/null" : commandLine);
+        using var channel = client.CreateCommand(command.HasStdin ? commandLine : commandLine + " </dev/null");
         channel.CommandTimeout = command.Timeout + _options.LocalGrace;
         try
         {
             var execution = channel.ExecuteAsync(cancellationToken);
-            if (command.Stdin is { } stdin)
+            if (command.OpenStdin() is { } stdin)
             {
-                // Disposing the stream sends end of file.
-                await using var input = channel.CreateInputStream();
-                await input.WriteAsync(stdin, cancellationToken).ConfigureAwait(false);
+                await using (stdin.ConfigureAwait(false))
+                {
+                    // Disposing the stream sends end of file.
+                    await using var input = channel.CreateInputStream();
+                    await stdin.CopyToAsync(input, cancellationToken).ConfigureAwait(false);
+                }
             }
             await execution.ConfigureAwait(false);
         }

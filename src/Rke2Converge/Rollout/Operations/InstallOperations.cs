@@ -53,13 +53,31 @@ public static class InstallOperations
 
     public static string StagingFor(Rke2Version version) => $"{StagingDirectory}/{version}";
 
-    /// <summary>Pushes one artifact file from the machine running rke2c (the air-gapped case).</summary>
-    public static RemoteCommand Push(Rke2Version version, string name, byte[] content) =>
-        new($"push {name} ({content.Length / 1024} KiB)", ReceiveScript)
+    private const string StagedScript = """
+        set -eu
+        file=$1/$2
+        [ -f "$file" ] || exit 1
+        [ "$(sha256sum "$file" | cut -d ' ' -f 1)" = "$3" ]
+        """;
+
+    /// <summary>Pushes one artifact file from the machine running rke2c (the air-gapped case), streamed from disk.</summary>
+    public static RemoteCommand Push(Rke2Version version, string name, string localFile)
+    {
+        var bytes = new FileInfo(localFile).Length;
+        return new($"push {name} ({bytes / 1024} KiB)", ReceiveScript)
         {
-            Arguments = [StagingFor(version), name, StdinTransfer.ByteCount(content)],
-            Stdin = content,
+            Arguments = [StagingFor(version), name, bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            StdinFile = localFile,
             Timeout = TimeSpan.FromMinutes(10),
+        };
+    }
+
+    /// <summary>Read-only: exits 0 when the node already holds the artifact with this SHA-256 (a re-run after a failure).</summary>
+    public static RemoteCommand IsStaged(Rke2Version version, string name, string sha256) =>
+        new($"check staged {name}", StagedScript)
+        {
+            Arguments = [StagingFor(version), name, sha256],
+            Timeout = TimeSpan.FromMinutes(2),
         };
 
     /// <summary>Fetches one artifact on the node from a mirror laid out like the release downloads.</summary>
