@@ -219,7 +219,7 @@ public sealed class Pipeline : IAsyncDisposable
         var plan = Timings.Measure("plan", () =>
         {
             var planned = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
-            var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts);
+            var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts, model.Removals.Select(r => r.Name));
             if (unmanaged.Count > 0) planned = planned with { Notes = [.. planned.Notes, .. unmanaged] };
             return Options.Limit is { } limit ? LimitedPlan.Apply(planned, limit) : planned;
         });

@@ -12,7 +12,7 @@ public sealed class RemovalTests
         + "$c exec $($c ps --name '^etcd$' --state running -q | head -n 1) etcdctl member list";
 
     [Fact]
-    public async Task Removing_an_etcd_member_is_refused_while_it_would_lose_quorum_and_keeps_quorum_once_the_other_members_are_healthy()
+    public async Task Removing_an_etcd_member_is_refused_while_it_would_lose_quorum_and_keeps_quorum_once_the_other_members_are_healthy_then_reset_tears_down()
     {
         await using var lab = await LabEnvironment.UpAsync("it-remove", 3, new LabOptions { Net = 156 });
         var rke2c = new Rke2cDriver(lab.Name);
@@ -47,6 +47,14 @@ public sealed class RemovalTests
         Assert.Equal("gone", await lab.ExecOkAsync(3, "test -e /usr/local/bin/rke2 && echo present || echo gone"));
         var plan = await rke2c.RunAsync("plan", playbook);
         Assert.True(plan.Exit == 0, plan.ToString());
+
+        var declined = await rke2c.RunAsync("reset", playbook);
+        Assert.True(declined.Exit == 1, declined.ToString());
+        Assert.Contains("stdin is not a terminal; pass --yes", declined.Stderr, StringComparison.Ordinal);
+        var reset = await rke2c.RunAsync("reset", "--yes", playbook);
+        Assert.True(reset.Exit == 0, reset.ToString());
+        Assert.Contains("server-2: /usr/local/bin/rke2-uninstall.sh", reset.Stdout, StringComparison.Ordinal);
+        foreach (var host in new[] { 1, 2 }) Assert.Equal("gone", await lab.ExecOkAsync(host, "test -e /var/lib/rancher/rke2/server/db && echo present || echo gone"));
     }
 
     private static async Task WaitForReadyAsync(LabEnvironment lab, string node, string status)

@@ -53,6 +53,8 @@ public sealed class FactParserTests
         var note = Assert.Single(Rke2Converge.Plan.UnmanagedNodes.Notes(["server-1", "agent-1"], new Dictionary<string, HostFacts> { ["n1"] = facts }));
         Assert.StartsWith("node old-agent is in the cluster (kubectl get nodes on n1) but not in the playbook: rke2c leaves it alone.", note, StringComparison.Ordinal);
         Assert.Empty(Rke2Converge.Plan.UnmanagedNodes.Notes(["server-1", "agent-1", "old-agent"], new Dictionary<string, HostFacts> { ["n1"] = facts }));
+        Assert.Contains("marked with Remove(...): `rke2c remove PLAYBOOK` removes it",
+            Assert.Single(Rke2Converge.Plan.UnmanagedNodes.Notes(["server-1", "agent-1"], new Dictionary<string, HostFacts> { ["n1"] = facts }, ["old-agent"])), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,13 +12,23 @@ namespace Rke2Converge.Rollout.Operations;
 /// </summary>
 public static partial class DrainOperations
 {
-    private const string Kubectl = "\"$1\" --kubeconfig \"$2\" --request-timeout=30s";
+    // cordon and uncordon are idempotent, so a moment without an API server (a kube-apiserver restarting right after
+    // its node's start, as RKE2's does) is waited out: six tries, 5 s apart.
+    private const string Retried = """
+        i=0
+        while :; do
+          if out=$("$1" --kubeconfig "$2" --request-timeout=30s "$4" "$3" 2>&1); then echo "$out"; exit 0; fi
+          i=$((i + 1))
+          if [ "$i" -ge 6 ]; then echo "$out" >&2; exit 1; fi
+          sleep 5
+        done
+        """;
 
     public static RemoteCommand Cordon(string node) =>
-        new($"kubectl cordon {node}", Kubectl + " cordon \"$3\" 2>&1") { Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node] };
+        new($"kubectl cordon {node}", Retried) { Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node, "cordon"], Timeout = TimeSpan.FromMinutes(4) };
 
     public static RemoteCommand Uncordon(string node) =>
-        new($"kubectl uncordon {node}", Kubectl + " uncordon \"$3\" 2>&1") { Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node] };
+        new($"kubectl uncordon {node}", Retried) { Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node, "uncordon"], Timeout = TimeSpan.FromMinutes(4) };
 
     public static RemoteCommand Drain(string node, DrainPolicy policy)
     {
