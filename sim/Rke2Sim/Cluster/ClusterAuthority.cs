@@ -122,24 +122,33 @@ public sealed class ClusterAuthority
     /// <summary>A server finished starting: it now runs with the current secrets-encryption configuration.</summary>
     public void CompleteStart(string node) => Mutate(state =>
     {
+        SecretsEncryption.Progress(state, _clock(), Log);
         if (state.Nodes.TryGetValue(node, out var record))
         {
-            record.AppliedEncryptionGeneration = state.Encryption.Generation;
+            SecretsEncryption.Started(state, record);
             record.LastSuccessfulStart = _clock();
         }
         return true;
     });
 
-    public SecretsEncryptResponse SecretsEncrypt(string command)
+    /// <summary>How long the reencrypt controller takes per secret (scaled like every other simulated delay).</summary>
+    public TimeSpan ReencryptPerSecret { get; init; } = TimeSpan.FromSeconds(1 / SecretsEncryption.SecretsPerSecond);
+
+    /// <summary>Where the lines the cluster's controllers log go (this daemon's log).</summary>
+    public Action<string> Log { get; init; } = _ => { };
+
+    public SecretsEncryptResponse SecretsEncrypt(string node, string command) => Mutate(state =>
     {
-        lock (_gate)
-        {
-            if (command == "status") return new SecretsEncryptResponse(null, SecretsEncryption.Status(_state));
-            var error = SecretsEncryption.Advance(_state, command);
-            if (error is null) Persist();
-            return new SecretsEncryptResponse(error, error is null ? $"{command} completed successfully\n" : "");
-        }
-    }
+        var (error, output) = SecretsEncryption.Run(state, node, command, _clock(), ReencryptPerSecret, Log);
+        return new SecretsEncryptResponse(error, output);
+    });
+
+    /// <summary>Lets the reencrypt controller finish on time even when no one asks for the status.</summary>
+    public void Tick() => Mutate(state =>
+    {
+        SecretsEncryption.Progress(state, _clock(), Log);
+        return true;
+    });
 
     public void RecordSnapshot(string name) => Mutate(state =>
     {

@@ -15,7 +15,7 @@ public interface IClusterLink
 
     Task CompleteStartAsync(string node, CancellationToken cancel);
 
-    Task<SecretsEncryptResponse> SecretsEncryptAsync(string command, CancellationToken cancel);
+    Task<SecretsEncryptResponse> SecretsEncryptAsync(string node, string command, CancellationToken cancel);
 
     Task RecordSnapshotAsync(string name, CancellationToken cancel);
 
@@ -60,8 +60,8 @@ public sealed class LocalClusterLink(ClusterAuthority authority) : IClusterLink
         return Task.CompletedTask;
     }
 
-    public Task<SecretsEncryptResponse> SecretsEncryptAsync(string command, CancellationToken cancel) =>
-        Task.FromResult(Authority.SecretsEncrypt(command));
+    public Task<SecretsEncryptResponse> SecretsEncryptAsync(string node, string command, CancellationToken cancel) =>
+        Task.FromResult(Authority.SecretsEncrypt(node, command));
 
     public Task RecordSnapshotAsync(string name, CancellationToken cancel)
     {
@@ -102,8 +102,8 @@ public sealed class RemoteClusterLink(SupervisorClient client) : IClusterLink
     public Task CompleteStartAsync(string node, CancellationToken cancel) =>
         Client.PostAsync<bool>(Protocol.Prefix + "/complete-start", new NodeRequest(node), cancel);
 
-    public Task<SecretsEncryptResponse> SecretsEncryptAsync(string command, CancellationToken cancel) =>
-        Client.PostAsync<SecretsEncryptResponse>(Protocol.Prefix + "/secrets-encrypt", new SecretsEncryptRequest(command), cancel);
+    public Task<SecretsEncryptResponse> SecretsEncryptAsync(string node, string command, CancellationToken cancel) =>
+        Client.PostAsync<SecretsEncryptResponse>(Protocol.Prefix + "/secrets-encrypt", new SecretsEncryptRequest(command, node), cancel);
 
     public Task RecordSnapshotAsync(string name, CancellationToken cancel) =>
         Client.PostAsync<bool>(Protocol.Prefix + "/snapshot", new SnapshotRequest(name), cancel);

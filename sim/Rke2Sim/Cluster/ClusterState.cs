@@ -52,8 +52,22 @@ public sealed class SecretsEncryptionState
 {
     public string Stage { get; set; } = "start";
 
-    /// <summary>Bumped at every stage change; each server records the generation it last started with.</summary>
+    /// <summary>Bumped at every change of the encryption config; each server records the generation it last started with.</summary>
     public long Generation { get; set; }
+
+    /// <summary>The AES-CBC key names, the active (encrypting) one first.</summary>
+    public List<string> Keys { get; set; } = ["aescbckey"];
+
+    /// <summary>Secrets the reencrypt controller rewrites.</summary>
+    public int SecretCount { get; set; } = 25;
+
+    /// <summary>The node whose reencrypt request is being worked on, and when it completes.</summary>
+    public string? ReencryptNode { get; set; }
+
+    public DateTimeOffset ReencryptFinishAt { get; set; }
+
+    /// <summary>The running reencryption was started by rotate-keys (the apiserver reloads its config by itself).</summary>
+    public bool RotateKeys { get; set; }
 }
 
 public sealed class NodeRecord
@@ -73,6 +87,9 @@ public sealed class NodeRecord
 
     /// <summary>Secrets-encryption generation this server had when it last completed a start.</summary>
     public long AppliedEncryptionGeneration { get; set; }
+
+    /// <summary>The node's rke2.io/encryption-config-hash annotation (control-plane nodes only): stage-hash.</summary>
+    public string? EncryptionAnnotation { get; set; }
 
     public DateTimeOffset? LastSuccessfulStart { get; set; }
 

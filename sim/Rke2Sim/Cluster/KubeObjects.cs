@@ -43,7 +43,7 @@ public static class KubeObjects
                 ["uid"] = Uid("node/" + node.Name + "/" + created),
                 ["creationTimestamp"] = created,
                 ["labels"] = labels,
-                ["annotations"] = new JsonObject { ["rke2.io/node-address"] = node.Address },
+                ["annotations"] = Annotations(node),
             },
             ["spec"] = spec,
             ["status"] = new JsonObject
@@ -75,6 +75,14 @@ public static class KubeObjects
             json["metadata"]!["finalizers"] = new JsonArray("wrangler.cattle.io/managed-etcd-controller");
         }
         return json;
+    }
+
+    private static JsonObject Annotations(NodeRecord node)
+    {
+        var annotations = new JsonObject();
+        if (node.EncryptionAnnotation is { } hash) annotations[SecretsEncryption.HashAnnotation] = hash;
+        annotations["rke2.io/node-address"] = node.Address;
+        return annotations;
     }
 
     public static JsonObject PodList(ClusterState state, string? ns) => List("PodList",

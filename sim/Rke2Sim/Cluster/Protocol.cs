@@ -28,7 +28,8 @@ public sealed record NodeRequest(string Node);
 
 public sealed record RegisterApiServerRequest(string Node, string Address);
 
-public sealed record SecretsEncryptRequest(string Command);
+/// <summary>A secrets-encrypt command; <paramref name="Node"/> is the server it was run on (filled in by that server's supervisor).</summary>
+public sealed record SecretsEncryptRequest(string Command, string? Node = null);
 
 public sealed record SecretsEncryptResponse(string? Error, string Output);
 

@@ -116,11 +116,32 @@ public static class ServerStartup
                 throw new FatalException("starting kubernetes: preparing server: bootstrap data already found and encrypted with different token");
             daemon.Log("Managed etcd cluster bootstrap already complete and initialized");
         }
-        var authority = new ClusterAuthority(state, SimPaths.ClusterStateFile, () => DateTimeOffset.UtcNow, daemon.Grace);
+        var authority = new ClusterAuthority(state, SimPaths.ClusterStateFile, () => DateTimeOffset.UtcNow, daemon.Grace)
+        {
+            ReencryptPerSecret = daemon.Timing.Scaled(1 / SecretsEncryption.SecretsPerSecond),
+            Log = daemon.Log,
+        };
+        _ = RunReencryptControllerAsync(daemon, authority);
         daemon.Authority = authority;
         daemon.Link = new LocalClusterLink(authority);
         daemon.Ca = new ClusterCa(state.CaCertPem, state.CaKeyPem);
         daemon.TokenSecret = state.Token;
+    }
+
+    private static async Task RunReencryptControllerAsync(NodeDaemon daemon, ClusterAuthority authority)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(daemon.Heartbeat, daemon.Stopping);
+                authority.Tick();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private static async Task JoinAsync(NodeDaemon daemon)

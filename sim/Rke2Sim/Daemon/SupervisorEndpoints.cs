@@ -39,7 +39,7 @@ public static class SupervisorEndpoints
             await link.CompleteStartAsync(body.Node, CancellationToken.None);
             return true;
         });
-        MapCluster<SecretsEncryptRequest>(app, daemon, "secrets-encrypt", async (link, body) => await link.SecretsEncryptAsync(body.Command, CancellationToken.None));
+        MapCluster<SecretsEncryptRequest>(app, daemon, "secrets-encrypt", async (link, body) => await link.SecretsEncryptAsync(body.Node ?? daemon.NodeName, body.Command, CancellationToken.None));
         MapCluster<SnapshotRequest>(app, daemon, "snapshot", async (link, body) =>
         {
             await link.RecordSnapshotAsync(body.Name, CancellationToken.None);

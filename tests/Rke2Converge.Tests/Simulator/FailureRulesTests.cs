@@ -73,7 +73,8 @@ public sealed class StartupRaceTests
         var state = new ClusterState();
         ClusterRulesTests.Report(state, "etcd1", etcd: true, Now, roles: EtcdOnly);
         ClusterRulesTests.Report(state, "cp1", etcd: false, Now, roles: ControlPlaneOnly);
-        Assert.Null(SecretsEncryption.Advance(state, "prepare"));
+        foreach (var node in state.Nodes.Values) SecretsEncryption.Started(state, node);
+        Assert.Null(SecretsEncryption.Run(state, "cp1", "prepare", Now, TimeSpan.FromSeconds(1), _ => { }).Error);
         return state;
     }
 
@@ -120,47 +121,104 @@ public sealed class StartupRaceTests
 
 public sealed class SecretsEncryptionTests
 {
-    private static ClusterState TwoServers()
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
+    private static readonly NodeRoles EtcdOnly = new(true, true, false, false, false);
+
+    private static ClusterState Cluster(string version = "v1.32.5+rke2r1")
     {
         var state = new ClusterState();
-        ClusterRulesTests.Report(state, "s1", etcd: true, DateTimeOffset.UnixEpoch);
-        ClusterRulesTests.Report(state, "s2", etcd: true, DateTimeOffset.UnixEpoch);
+        ClusterRulesTests.Report(state, "s1", etcd: true, Now);
+        ClusterRulesTests.Report(state, "s2", etcd: true, Now);
+        ClusterRulesTests.Report(state, "e1", etcd: true, Now, roles: EtcdOnly);
+        foreach (var node in state.Nodes.Values)
+        {
+            node.Version = version;
+            SecretsEncryption.Started(state, node);
+        }
         return state;
     }
 
-    [Fact]
-    public void FreshClusterIsAtStartWithMatchingHashes()
+    private static (string? Error, string Output) Run(ClusterState state, string node, string command, DateTimeOffset? at = null, List<string>? log = null) =>
+        SecretsEncryption.Run(state, node, command, at ?? Now, TimeSpan.FromSeconds(0.2), line => log?.Add(line));
+
+    private static void Restart(ClusterState state, params string[] nodes)
     {
-        Assert.Equal("Encryption Status: Enabled\nCurrent Rotation Stage: start\nServer Encryption Hashes: All hashes match\n",
-            SecretsEncryption.Status(TwoServers()));
+        foreach (var node in nodes) SecretsEncryption.Started(state, state.Nodes[node]);
     }
 
     [Fact]
-    public void HashesMismatchUntilEveryServerRestarted()
+    public void FreshClusterIsAtStartWithMatchingHashes() =>
+        Assert.StartsWith("Encryption Status: Enabled\nCurrent Rotation Stage: start\nServer Encryption Hashes: All hashes match\n",
+            Run(Cluster(), "s1", "status").Output);
+
+    [Fact]
+    public void StatusAndCommandsNeedAControlPlaneNode() =>
+        Assert.Equal("cannot manage secrets encryption on non control-plane node e1", Run(Cluster(), "e1", "status").Error);
+
+    [Fact]
+    public void OtherControlPlaneNodesMismatchUntilRestarted()
     {
-        var state = TwoServers();
-        Assert.Null(SecretsEncryption.Advance(state, "prepare"));
-        Assert.Contains("Current Rotation Stage: prepare", SecretsEncryption.Status(state));
-        Assert.Contains("hash does not match", SecretsEncryption.Status(state));
-        state.Nodes["s1"].AppliedEncryptionGeneration = state.Encryption.Generation;
-        Assert.Contains("hash does not match between s1 and s2", SecretsEncryption.Status(state));
-        state.Nodes["s2"].AppliedEncryptionGeneration = state.Encryption.Generation;
-        Assert.Contains("All hashes match", SecretsEncryption.Status(state));
+        var state = Cluster();
+        Assert.Equal("prepare completed successfully\n", Run(state, "s1", "prepare").Output);
+        Assert.Contains("Current Rotation Stage: prepare", Run(state, "s1", "status").Output);
+        Assert.Contains("Current Rotation Stage: start", Run(state, "s2", "status").Output);
+        Assert.Contains("hash does not match between s1 and s2", Run(state, "s1", "status").Output);
+        Restart(state, "s1");
+        Assert.Contains("hash does not match between s1 and s2", Run(state, "s1", "status").Output);
+        Restart(state, "s2");
+        Assert.Contains("All hashes match", Run(state, "s1", "status").Output);
     }
 
     [Fact]
-    public void NextStageIsRefusedWhileHashesMismatch()
+    public void NextStageIsRefusedWhileHashesMismatchOrBeforeTheRestart()
     {
-        var state = TwoServers();
-        SecretsEncryption.Advance(state, "prepare");
-        Assert.NotNull(SecretsEncryption.Advance(state, "rotate"));
-        Assert.Equal("prepare", state.Encryption.Stage);
+        var state = Cluster();
+        Run(state, "s1", "prepare");
+        Assert.Equal("hash does not match between s1 and s2", Run(state, "s1", "rotate").Error);
+        Restart(state, "s2");
+        Assert.StartsWith("invalid hash: ", Run(state, "s1", "rotate").Error);
+        Restart(state, "s1");
+        Assert.Null(Run(state, "s1", "rotate").Error);
     }
 
     [Fact]
-    public void StagesMustBeRunInOrder()
+    public void StagesMustBeRunInOrder() =>
+        Assert.Equal("incorrect stage: start found on node s1", Run(Cluster(), "s1", "rotate").Error);
+
+    [Fact]
+    public void StagedRotationEndsWithTheOldKeyRemovedAfterReencryption()
     {
-        var state = TwoServers();
-        Assert.StartsWith("error, incorrect stage: start", SecretsEncryption.Advance(state, "rotate"));
+        var state = Cluster();
+        var log = new List<string>();
+        Run(state, "s1", "prepare", log: log);
+        Restart(state, "s1", "s2", "e1");
+        Run(state, "s1", "rotate", log: log);
+        Restart(state, "s1", "s2", "e1");
+        Assert.Equal("reencryption started\n", Run(state, "s1", "reencrypt").Output);
+        Assert.Contains("Current Rotation Stage: reencrypt_active", Run(state, "s1", "status", Now + TimeSpan.FromSeconds(1)).Output);
+        var done = Run(state, "s1", "status", Now + TimeSpan.FromSeconds(6), log).Output;
+        Assert.Contains("Current Rotation Stage: reencrypt_finished", done);
+        Assert.Contains("hash does not match between s1 and s2", done);
+        Assert.Equal(["Adding secrets-encryption key: aescbckey-1970-01-01T00:00:00Z", "Encryption keys right rotated", "Removed key: aescbckey"], log);
+        Restart(state, "s2");
+        Assert.Contains("All hashes match", Run(state, "s1", "status", Now + TimeSpan.FromSeconds(7)).Output);
     }
+
+    [Fact]
+    public void RotateKeysReencryptsWithoutRestartingTheServerItRanOn()
+    {
+        var state = Cluster();
+        Assert.Equal("keys rotated, reencryption started\n", Run(state, "s1", "rotate-keys").Output);
+        var done = Run(state, "s1", "status", Now + TimeSpan.FromSeconds(6)).Output;
+        Assert.Contains("Current Rotation Stage: reencrypt_finished", done);
+        Assert.Contains("hash does not match between s1 and s2", done);
+        Restart(state, "s2");
+        Assert.Contains("All hashes match", Run(state, "s1", "status", Now + TimeSpan.FromSeconds(7)).Output);
+        Assert.Null(Run(state, "s1", "rotate-keys", Now + TimeSpan.FromSeconds(8)).Error);
+    }
+
+    [Fact]
+    public void RotateKeysNeedsV128OnEveryControlPlaneNode() =>
+        Assert.Equal("node s1 is running k3s version 1.27.16+rke2r1 that does not support rotate-keys",
+            Run(Cluster("v1.27.16+rke2r1"), "s1", "rotate-keys").Error);
 }

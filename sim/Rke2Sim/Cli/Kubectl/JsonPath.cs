@@ -91,9 +91,14 @@ public static class JsonPath
             if (path[i] == '.')
             {
                 i++;
-                var start = i;
-                while (i < path.Length && path[i] != '.' && path[i] != '[') i++;
-                var name = path[start..i];
+                var field = new StringBuilder();
+                while (i < path.Length && path[i] != '.' && path[i] != '[')
+                {
+                    // kubectl's escaped dot: {.metadata.annotations.rke2\.io/encryption-config-hash}
+                    if (path[i] == '\\' && i + 1 < path.Length && path[i + 1] == '.') i++;
+                    field.Append(path[i++]);
+                }
+                var name = field.ToString();
                 if (name.Length == 0) continue;
                 nodes = nodes.Select(n => n is JsonObject o && o.TryGetPropertyValue(name, out var v) ? v : null)
                     .Where(n => n is not null).ToList();
