@@ -9,6 +9,7 @@ root.Subcommands.Add(KubeconfigCommand.Create());
 root.Subcommands.Add(TokenRotateCommand.Create());
 root.Subcommands.Add(RemoveCommand.Create());
 root.Subcommands.Add(ResetCommand.Create());
+root.Subcommands.Add(SecretsEncryptCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(CompletionCommand.Create());
 var parsed = root.Parse(args);

@@ -10,6 +10,7 @@ using Rke2Converge.Playbooks;
 using Rke2Converge.Remote;
 using Rke2Converge.Remote.SshNet;
 using Rke2Converge.Rollout;
+using Rke2Converge.KeyRotation;
 using Rke2Converge.Templates;
 using Serilog.Events;
 using Spectre.Console;
@@ -221,10 +222,26 @@ public sealed class Pipeline : IAsyncDisposable
             var planned = cluster.Planner.Plan(cluster.Desired, gathered.Facts, gathered.Failures.ToDictionary(f => f.Node, f => f.Reason, StringComparer.Ordinal));
             var unmanaged = UnmanagedNodes.Notes(model.Nodes.Select(n => n.Name), gathered.Facts, model.Removals.Select(r => r.Name));
             if (unmanaged.Count > 0) planned = planned with { Notes = [.. planned.Notes, .. unmanaged] };
-            return Options.Limit is { } limit ? LimitedPlan.Apply(planned, limit) : planned;
+            var withDrift = WithRotationDrift(planned, cluster, gathered.Facts);
+            return Options.Limit is { } limit ? LimitedPlan.Apply(withDrift, limit) : withDrift;
         });
         var artifactProblems = await Timings.MeasureAsync("artifact check", () => ArtifactCheck.ProblemsAsync(plan, model.Artifacts, ShellFor, cancellationToken)).ConfigureAwait(false);
         return artifactProblems.Count == 0 ? plan : plan with { Problems = [.. plan.Problems, .. artifactProblems] };
+    }
+
+    /// <summary>The servers in join order, as a key rotation restarts them.</summary>
+    public static IReadOnlyList<RotationServer> RotationServers(LoadedCluster cluster) =>
+        [.. cluster.Desired.Where(d => d.Role.IsServer()).Select(d => new RotationServer(d.Name, d.Role))];
+
+    private ClusterPlan WithRotationDrift(ClusterPlan plan, LoadedCluster cluster, IReadOnlyDictionary<string, HostFacts> facts)
+    {
+        var status = RotationDrift.Status(facts);
+        var problems = RotationDrift.Problems(status, RotationProcedure.RestartOrder(RotationServers(cluster), plan.Version), Options.PlaybookAsGiven);
+        if (problems.Count == 0) return plan;
+        return plan with
+        {
+            Hosts = [.. plan.Hosts.Select(host => host.Node == status!.Server ? host with { Unresolved = [.. host.Unresolved, .. problems] } : host)],
+        };
     }
 
     private static long Milliseconds(TimeSpan elapsed) => (long)elapsed.TotalMilliseconds;

@@ -119,6 +119,9 @@ public static partial class FactParser
         private string? _arch;
         private string? _hostname;
         private IReadOnlyList<string>? _clusterNodes;
+        private IReadOnlyDictionary<string, string>? _encryptionHashes;
+        private string? _secretsEncryptStatus;
+        private CrashLoop? _crash;
         private HeldLock? _lock;
         private int _lineNumber;
 
@@ -188,8 +191,12 @@ public static partial class FactParser
                     _lock = new HeldLock(Text(fields[2]), TimeSpan.FromSeconds(Math.Max(0, ageSeconds)));
                     break;
                 case "cluster-nodes":
-                    _clusterNodes = [.. Text(ExactFields(fields, 2)[1]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(name => name.StartsWith("node/", StringComparison.Ordinal) ? name[5..] : name)];
+                    (_clusterNodes, _encryptionHashes) = KeyRotation.EncryptionStatusProbe.NodeHashes(Text(ExactFields(fields, 2)[1]));
+                    break;
+                case "secrets-encrypt": _secretsEncryptStatus = Text(ExactFields(fields, 2)[1]); break;
+                case "crash":
+                    ExactFields(fields, 4);
+                    _crash = new CrashLoop(Text(fields[1]), int.TryParse(fields[2], System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0, Text(fields[3]));
                     break;
                 default: throw Error($"unknown record '{Truncate(tag)}'");
             }
@@ -246,6 +253,9 @@ public static partial class FactParser
                 Arch = MapArchitecture(_arch!),
                 Hostname = _hostname!.Trim(),
                 ClusterNodes = _clusterNodes,
+                EncryptionHashes = _encryptionHashes,
+                SecretsEncryptStatus = _secretsEncryptStatus,
+                Crash = _crash,
                 Lock = _lock,
                 Resources = states,
             };

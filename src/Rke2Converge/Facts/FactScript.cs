@@ -64,6 +64,7 @@ public static class FactScript
         fi
         # One systemctl call for both units: it answers one block per unit, blank-line separated.
         states=$(systemctl show -p Id,UnitFileState,ActiveState {{string.Join(' ', Units.Select(u => u + ".service"))}} 2>/dev/null)
+        crashed=
         for unit in {{string.Join(' ', Units)}}; do
           installed=0
           for dir in {{ShellQuote.Join(UnitDirectories)}}; do
@@ -73,6 +74,14 @@ public static class FactScript
           enabled=$(printf '%s\n' "$block" | sed -n 's/^UnitFileState=//p' | head -n 1)
           active=$(printf '%s\n' "$block" | sed -n 's/^ActiveState=//p' | head -n 1)
           printf 'unit %s %s %s %s\n' "$unit" "$installed" "$(b64 "$enabled")" "$(b64 "$active")"
+          # A unit systemd keeps restarting: the line it last died with (read only then, so a healthy node pays nothing).
+          case "$active" in activating|failed|deactivating)
+            restarts=$(systemctl show -p NRestarts --value "$unit.service" 2>/dev/null)
+            if [ -z "$crashed" ] && [ "${restarts:-0}" -ge {{Gates.ServiceActiveGate.CrashLoopRestarts}} ] 2>/dev/null; then
+              line=$(journalctl -u "$unit" -n 200 --no-pager -o cat 2>/dev/null | grep -E 'level=fatal|^panic: ' | tail -n 1)
+              if [ -n "$line" ]; then crashed=1; printf 'crash %s %s %s\n' "$(b64 "$unit")" "$restarts" "$(b64 "$line")"; fi
+            fi ;;
+          esac
         done
         if [ -f /etc/os-release ]; then file_record os-release /etc/os-release
         else file_record os-release /usr/lib/os-release; fi
@@ -89,13 +98,18 @@ public static class FactScript
     public static RemoteCommand Build(IEnumerable<string> sysctlKeys, TimeSpan? timeout = null) => Build(sysctlKeys, [], timeout);
 
     /// <summary>
-    /// Asked of one server only: the nodes the cluster has, from its admin kubeconfig (record <c>cluster-nodes</c>,
-    /// absent when RKE2 is not up there). Bounded: a hung API server costs the plan seconds, not its whole timeout.
+    /// Asked of one server only: the nodes the cluster has, each with its secrets-encryption hash annotation, from its
+    /// admin kubeconfig (record <c>cluster-nodes</c>, lines <c>name TAB annotation</c>), and what
+    /// <c>rke2 secrets-encrypt status</c> says there (record <c>secrets-encrypt</c>); both absent when RKE2 is not up
+    /// there. Bounded: a hung API server costs the plan seconds, not its whole timeout.
     /// </summary>
     private static readonly string ClusterNodesFragment = $$"""
         if [ -f {{ShellQuote.Quote(Rke2Paths.AdminKubeconfig)}} ] && [ -x {{ShellQuote.Quote(Rke2Paths.Kubectl)}} ]; then
-          if nodes=$(timeout 10 {{ShellQuote.Quote(Rke2Paths.Kubectl)}} --kubeconfig {{ShellQuote.Quote(Rke2Paths.AdminKubeconfig)}} get nodes -o name 2>/dev/null); then
+          if nodes=$(timeout 10 {{ShellQuote.Quote(Rke2Paths.Kubectl)}} --kubeconfig {{ShellQuote.Quote(Rke2Paths.AdminKubeconfig)}} get nodes -o jsonpath='{{KeyRotation.EncryptionStatusProbe.NodeHashesJsonPath}}' 2>/dev/null); then
             printf 'cluster-nodes %s\n' "$(b64 "$nodes")"
+          fi
+          if [ -n "$rke2" ] && status=$(timeout 10 "$rke2" secrets-encrypt status 2>&1); then
+            printf 'secrets-encrypt %s\n' "$(b64 "$status")"
           fi
         fi
 

@@ -52,9 +52,21 @@ public sealed record HostFacts
     /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
     public IReadOnlyList<string>? ClusterNodes { get; init; }
 
+    /// <summary>Each node's secrets-encryption hash annotation, read with <see cref="ClusterNodes"/>.</summary>
+    public IReadOnlyDictionary<string, string>? EncryptionHashes { get; init; }
+
+    /// <summary>What <c>rke2 secrets-encrypt status</c> printed, read with <see cref="ClusterNodes"/>.</summary>
+    public string? SecretsEncryptStatus { get; init; }
+
+    /// <summary>The RKE2 unit is crash-looping: systemd restarted it this often and it last died with this line.</summary>
+    public CrashLoop? Crash { get; init; }
+
     /// <summary>Each requested resource's parsed state, by resource key.</summary>
     public IReadOnlyDictionary<string, object> Resources { get; init; } = new Dictionary<string, object>();
 }
+
+/// <summary>A unit systemd keeps restarting, and the fatal line or Go panic it last died with.</summary>
+public sealed record CrashLoop(string Unit, int Restarts, string Line);
 
 /// <summary>A host's lock file as read: its content (the holder) and its age on the host's own clock.</summary>
 public sealed record HeldLock(string Holder, TimeSpan Age);

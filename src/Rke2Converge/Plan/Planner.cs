@@ -250,9 +250,17 @@ public sealed class Planner(
             "active" when facts.Pending == PendingWork.Verify => (ServiceAction.Verify, "its readiness gates have not passed since the last restart"),
             "active" => (ServiceAction.None, "not enabled"),
             "inactive" or "unknown" => (ServiceAction.Start, "not running"),
-            var state => (ServiceAction.Restart, $"service is {state}"),
+            var state => (ServiceAction.Restart, facts.Crash is { } crash ? CrashReason(node, facts, crash) : $"service is {state}"),
         };
         return action == ServiceAction.None && !enable ? null : new ServiceChange(node.ServiceName, action, enable, reason);
+    }
+
+    /// <summary>A crash loop says what it dies with, and names the known bug when it is one.</summary>
+    private static string CrashReason(NodeDesiredState node, HostFacts facts, CrashLoop crash)
+    {
+        var running = facts.InstalledVersion is { } installed && Rke2Version.TryParse(installed, out var parsed) ? parsed : node.Version;
+        var known = KnownIssues.ExplainCrash(running, node.Role, crash.Line);
+        return $"crash loop: {crash.Unit} restarted {crash.Restarts} times; it exits with: {crash.Line}" + (known is null ? "" : $"; {known}");
     }
 
     private static string NormalizeSysctl(string value) =>

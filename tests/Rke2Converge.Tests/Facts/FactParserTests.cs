@@ -76,7 +76,7 @@ public sealed class FactParserTests
     public void The_cluster_nodes_fragment_is_only_in_the_script_of_the_host_asked()
     {
         Assert.DoesNotContain("cluster-nodes", FactScript.Build([], [], readClusterNodes: false).Script, StringComparison.Ordinal);
-        Assert.Contains("get nodes -o name", FactScript.Build([], [], readClusterNodes: true).Script, StringComparison.Ordinal);
+        Assert.Contains("get nodes -o jsonpath=", FactScript.Build([], [], readClusterNodes: true).Script, StringComparison.Ordinal);
     }
 
     [Theory]

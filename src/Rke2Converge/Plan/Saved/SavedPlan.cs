@@ -48,7 +48,7 @@ public sealed record SavedPlan(string Format, int Version, string Playbook, IRea
     /// left out: it only feeds a note, and an API server slow to answer must not void a plan.
     /// </summary>
     public static string Fingerprint(HostFacts facts) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(facts with { ClusterNodes = null }, FactOptions)));
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(facts with { ClusterNodes = null, EncryptionHashes = null, SecretsEncryptStatus = null, Crash = null }, FactOptions)));
 
     /// <summary>The playbook, every <c>#load</c>ed file and every template file read from disk, each with its SHA-256.</summary>
     public static async Task<IReadOnlyList<SavedSource>> HashSourcesAsync(string playbook, CancellationToken cancellationToken)
