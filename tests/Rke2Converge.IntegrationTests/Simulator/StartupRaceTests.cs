@@ -77,7 +77,7 @@ public sealed class StartupRaceTests
     }
 
     /// <summary>etcd-1 on host 1 bootstraps; each control-plane-only node joins through it, one at a time.</summary>
-    private static async Task BootstrapSplitRolesByHandAsync(LabEnvironment lab, string token, IReadOnlyList<int> controlPlaneHosts)
+    internal static async Task BootstrapSplitRolesByHandAsync(LabEnvironment lab, string token, IReadOnlyList<int> controlPlaneHosts)
     {
         await lab.WriteConfigAsync(1, $"""
             token: {token}
