@@ -165,7 +165,7 @@ public static class ApplyCommand
             pipeline.Human.MarkupLine(plan.Limit is null
                 ? "[green]Nothing to do: every host already matches the playbook.[/]"
                 : $"[green]Nothing to do: every host in --limit {Markup.Escape(plan.Limit)} already matches the playbook.[/]");
-            WriteJson(options, plan, new RolloutResult([.. plan.Hosts.Select(h => new NodeReport(h.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null))], null));
+            WriteJson(options, plan, new RolloutResult([.. plan.Hosts.Select(NodeReport.Untouched)], null));
             return ExitCodes.Success;
         }
 
@@ -241,6 +241,7 @@ public static class ApplyCommand
                 NodeOutcome.Converged => $"[green]converged[/] in {node.Elapsed.TotalSeconds:0.0}s ({node.GateTime.TotalSeconds:0.0}s in gates)",
                 NodeOutcome.WouldChange => "[blue]would change[/]",
                 NodeOutcome.Unchanged => "[grey]unchanged[/]",
+                NodeOutcome.NotInLimit => "[grey]not in --limit[/]",
                 NodeOutcome.AwaitingNodeReady => "[yellow]changed, node Ready not proven yet[/]",
                 NodeOutcome.Failed => "[red]failed[/]",
                 _ => "[yellow]not reached[/]",

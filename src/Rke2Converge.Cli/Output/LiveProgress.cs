@@ -41,7 +41,8 @@ public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nod
 
     public void GatePassed(string node, string gate, TimeSpan elapsed) => Update(node, row => row with { Step = $"gate: {gate} ✓", Detail = "" });
 
-    public void NodeSkipped(string node, string reason) => _rows[node] = new Row("[grey]unchanged[/]", reason, "", null);
+    public void NodeSkipped(string node, string reason) =>
+        _rows[node] = new Row(reason == RolloutRunner.NotInLimitReason ? "[grey]not in --limit[/]" : "[grey]unchanged[/]", reason, "", null);
 
     public void NodeConverged(string node, TimeSpan elapsed) => Update(node, row => row with { Status = dryRun ? "[blue]would change[/]" : "[green]converged[/]", Step = "", Detail = "" });
 

@@ -30,7 +30,7 @@ public sealed class PlainProgress(TextWriter output, bool dryRun = false) : IRol
 
     public void GatePassed(string node, string gate, TimeSpan elapsed) => Write($"{node}: gate {gate} passed ({elapsed.TotalSeconds:0.0}s)");
 
-    public void NodeSkipped(string node, string reason) => Write($"{node}: unchanged");
+    public void NodeSkipped(string node, string reason) => Write(reason == RolloutRunner.NotInLimitReason ? $"{node}: not in --limit" : $"{node}: unchanged");
 
     public void NodeConverged(string node, TimeSpan elapsed) => Write(dryRun ? $"{node}: would change" : $"{node}: converged in {elapsed.TotalSeconds:0.0}s");
 

@@ -69,7 +69,7 @@ public sealed class RolloutProgram
             }
             foreach (var host in wave)
             {
-                reports[host.Node] = new NodeReport(host.Node, host.HasChanges ? NodeOutcome.Converged : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
+                reports[host.Node] = host.HasChanges ? new NodeReport(host.Node, NodeOutcome.Converged, TimeSpan.Zero, TimeSpan.Zero, null) : NodeReport.Untouched(host);
             }
         }
         var planned = plan with

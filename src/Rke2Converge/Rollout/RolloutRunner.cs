@@ -12,6 +12,9 @@ namespace Rke2Converge.Rollout;
 /// <summary>Converges the plan wave by wave and stops the line at the first node that fails: later nodes stay untouched.</summary>
 public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatching batching, Func<string, IRemoteShell> shellFor)
 {
+    /// <summary>What observers are told for a node outside the run's --limit.</summary>
+    public const string NotInLimitReason = "not in --limit";
+
     /// <summary>Derives the steps from the plan (the one way they are derived) and runs them.</summary>
     public Task<RolloutResult> RunAsync(ClusterPlan plan, CancellationToken cancellationToken) =>
         RunAsync(RolloutProgram.Build(plan, settings.Planner, settings.Artifacts, settings.Gates, batching, settings.Redact), cancellationToken);
@@ -37,7 +40,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         {
             if (stopped)
             {
-                foreach (var host in wave) reports[host.Node] = new NodeReport(host.Node, host.HasChanges ? NodeOutcome.NotReached : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
+                foreach (var host in wave) reports[host.Node] = host.HasChanges ? new NodeReport(host.Node, NodeOutcome.NotReached, TimeSpan.Zero, TimeSpan.Zero, null) : NodeReport.Untouched(host);
                 continue;
             }
             var waveReports = await Task.WhenAll(wave.Select(host => ConvergeAsync(host, program.Steps[host.Node], cancellationToken))).ConfigureAwait(false);
@@ -107,8 +110,8 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
     {
         if (!host.HasChanges)
         {
-            settings.Observer.NodeSkipped(host.Node, "no changes");
-            return new NodeReport(host.Node, NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null);
+            settings.Observer.NodeSkipped(host.Node, host.NotInLimit ? NotInLimitReason : "no changes");
+            return NodeReport.Untouched(host);
         }
         var node = new NodeContext(host, shellFor(host.Node), settings) { ShellFor = shellFor };
         var clock = Stopwatch.StartNew();
@@ -175,7 +178,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         settings.Observer.NodeFailed(failure.Node, failure.Message);
         return new RolloutResult([.. plan.Hosts.Select(host => host.Node == failure.Node
             ? new NodeReport(host.Node, NodeOutcome.Failed, TimeSpan.Zero, TimeSpan.Zero, failure.Message)
-            : new NodeReport(host.Node, host.HasChanges ? NodeOutcome.NotReached : NodeOutcome.Unchanged, TimeSpan.Zero, TimeSpan.Zero, null))], null);
+            : host.HasChanges ? new NodeReport(host.Node, NodeOutcome.NotReached, TimeSpan.Zero, TimeSpan.Zero, null) : NodeReport.Untouched(host))], null);
     }
 
     [GeneratedRegex(@"Snapshot \S+ saved")]
