@@ -46,11 +46,12 @@ public static class ServiceOperations
 
     /// <summary>
     /// What explains a node that never got ready: the unit's last journal lines, and the kubelet's own log, where
-    /// RKE2's kubelet writes errors such as a kernel flag it refuses.
+    /// RKE2's kubelet writes errors such as a kernel flag it refuses. RKE2 logs a new secrets-encryption key's value
+    /// (k3s pkg/secretsencrypt: "Adding secrets-encryption key: "); it is masked on the host, so it never leaves it.
     /// </summary>
     public static RemoteCommand FailureEvidence(string unit, int lines) =>
         new($"read the logs of {unit}", """
-            journalctl -u "$1" -n "$2" --no-pager -o cat 2>&1 || true
+            journalctl -u "$1" -n "$2" --no-pager -o cat 2>&1 | sed 's/\(Adding secrets-encryption key: *\).*/\1(sensitive)/' || true
             if [ -f "$3" ]; then
               echo "--- $3:"
               grep -E 'err=|level=error|E[0-9]{4} ' "$3" | tail -n 3
