@@ -53,7 +53,8 @@ public sealed class LimitTests
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Contains("  server-1: not in --limit", apply.Stdout, StringComparison.Ordinal);
         Assert.Contains("  agent-2: not in --limit", apply.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("unchanged", apply.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("server-1: unchanged", apply.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("agent-2: unchanged", apply.Stdout, StringComparison.Ordinal);
         Assert.Equal(before[1], await lab.ExecOkAsync(1, Fingerprint));
         Assert.Equal(before[3], await lab.ExecOkAsync(3, Fingerprint));
         Assert.Equal(pids[1], await lab.MainPidAsync(1));
