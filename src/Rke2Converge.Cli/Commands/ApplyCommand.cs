@@ -81,42 +81,16 @@ public static class ApplyCommand
                 return ExitCodes.Error;
             }
         }
-        if (!dryRun && !yes && Console.IsInputRedirected)
-        {
-            pipeline.Error("stdin is not a terminal; pass --yes to apply without asking. Nothing was changed.");
-            return ExitCodes.Error;
-        }
+        if (!dryRun && pipeline.CannotAsk("apply", yes)) return ExitCodes.Error;
 
         // The lock comes before the facts: a plan read while another run was mid-change would be stale.
         IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
         pipeline.OpenShells(cluster.Model);
-        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c {command} {options.PlaybookAsGiven}"));
-        try
-        {
-            var attempt = await pipeline.Timings.MeasureAsync(
-                "lock", () => clusterLock.AcquireAsync([.. cluster.Model.Nodes.Select(node => node.Name)], forceUnlock, cancellationToken)).ConfigureAwait(false);
-            Warn(pipeline, attempt.Warnings);
-            if (!attempt.Acquired)
-            {
-                pipeline.Error(attempt.Refusal!);
-                return ExitCodes.Error;
-            }
-            return await ConvergeAsync(pipeline, cluster, executor, options, attempt.Unreachable, new Approval(saved, planFile, yes), cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pipeline.Error("interrupted before any change; nothing was changed");
-            return ExitCodes.Interrupted;
-        }
-        finally
-        {
-            Warn(pipeline, await clusterLock.ReleaseAsync().ConfigureAwait(false));
-        }
-    }
-
-    private static void Warn(Pipeline pipeline, IReadOnlyList<string> warnings)
-    {
-        foreach (var warning in warnings) pipeline.Log.Warning("{Message}", warning);
+        return await pipeline.UnderClusterLockAsync(
+            executor, $"rke2c {command} {options.PlaybookAsGiven}", cluster.Model.Nodes.Select(node => node.Name), forceUnlock,
+            "interrupted before any change; nothing was changed",
+            attempt => ConvergeAsync(pipeline, cluster, executor, options, attempt.Unreachable, new Approval(saved, planFile, yes), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What lets apply go ahead: the saved plan it must match (if any), and --yes.</summary>

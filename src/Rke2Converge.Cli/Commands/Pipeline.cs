@@ -166,6 +166,46 @@ public sealed class Pipeline : IAsyncDisposable
         return new PlaybookCheck(null, errors, warnings);
     }
 
+    /// <summary>True, having said why, when a run that would ask cannot: stdin is not a terminal and --yes was not given.</summary>
+    public bool CannotAsk(string verb, bool yes)
+    {
+        if (yes || !Console.IsInputRedirected) return false;
+        Error($"stdin is not a terminal; pass --yes to {verb} without asking. Nothing was changed.");
+        return true;
+    }
+
+    /// <summary>
+    /// Takes rke2c's lock on <paramref name="nodes"/> for <paramref name="holderCommand"/>, runs <paramref name="whileLocked"/>
+    /// and releases the lock whatever happens. A refusal is reported and nothing runs; Ctrl-C ends with <paramref name="interrupted"/>.
+    /// </summary>
+    public async Task<int> UnderClusterLockAsync(
+        IChangeExecutor executor, string holderCommand, IEnumerable<string> nodes, bool forceUnlock, string interrupted,
+        Func<LockAttempt, Task<int>> whileLocked, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(whileLocked);
+        var clusterLock = new ClusterLock(executor, ShellFor, LockHolder.ForThisProcess(holderCommand));
+        try
+        {
+            var attempt = await Timings.MeasureAsync("lock", () => clusterLock.AcquireAsync([.. nodes], forceUnlock, cancellationToken)).ConfigureAwait(false);
+            foreach (var warning in attempt.Warnings) Log.Warning("{Message}", warning);
+            if (!attempt.Acquired)
+            {
+                Error(attempt.Refusal!);
+                return ExitCodes.Error;
+            }
+            return await whileLocked(attempt).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Error(interrupted);
+            return ExitCodes.Interrupted;
+        }
+        finally
+        {
+            foreach (var warning in await clusterLock.ReleaseAsync().ConfigureAwait(false)) Log.Warning("{Message}", warning);
+        }
+    }
+
     /// <summary>Opens a shell to every node (connections are made on first use); nodes already open are kept.</summary>
     public void OpenShells(ClusterModel model)
     {

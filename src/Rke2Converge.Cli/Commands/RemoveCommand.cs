@@ -47,35 +47,14 @@ public static class RemoveCommand
                 + $"Replace its declaration with Remove(\"{declared.Name}\", \"{declared.Address}\") first. Nothing was changed.");
             return ExitCodes.Error;
         }
-        if (!yes && Console.IsInputRedirected)
-        {
-            pipeline.Error("stdin is not a terminal; pass --yes to remove without asking. Nothing was changed.");
-            return ExitCodes.Error;
-        }
+        if (pipeline.CannotAsk("remove", yes)) return ExitCodes.Error;
 
         var targets = names.Select(name => model.Removals.FirstOrDefault(r => r.Name == name)?.AsHost(model.SshDefaults)).OfType<NodeSpec>().ToList();
         pipeline.OpenShells(model with { Nodes = [.. model.Nodes, .. targets] });
         var executor = new LiveExecutor();
-        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c remove {options.PlaybookAsGiven} {string.Join(' ', names)}"));
-        try
-        {
-            var attempt = await clusterLock.AcquireAsync([.. model.Nodes.Select(n => n.Name), .. targets.Select(t => t.Name)], false, cancellationToken).ConfigureAwait(false);
-            if (!attempt.Acquired)
-            {
-                pipeline.Error(attempt.Refusal!);
-                return ExitCodes.Error;
-            }
-            return await RemoveAsync(pipeline, model, names, targets, executor, yes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pipeline.Error("interrupted");
-            return ExitCodes.Interrupted;
-        }
-        finally
-        {
-            foreach (var warning in await clusterLock.ReleaseAsync().ConfigureAwait(false)) pipeline.Log.Warning("{Message}", warning);
-        }
+        return await pipeline.UnderClusterLockAsync(
+            executor, $"rke2c remove {options.PlaybookAsGiven} {string.Join(' ', names)}", [.. model.Nodes.Select(n => n.Name), .. targets.Select(t => t.Name)],
+            forceUnlock: false, "interrupted", _ => RemoveAsync(pipeline, model, names, targets, executor, yes, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> RemoveAsync(

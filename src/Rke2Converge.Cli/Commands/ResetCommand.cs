@@ -31,11 +31,7 @@ public static class ResetCommand
         await using var pipeline = Pipeline.Start("reset", options);
         var check = await pipeline.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model) return ExitCodes.Error;
-        if (!yes && Console.IsInputRedirected)
-        {
-            pipeline.Error("stdin is not a terminal; pass --yes to reset without asking. Nothing was changed.");
-            return ExitCodes.Error;
-        }
+        if (pipeline.CannotAsk("reset", yes)) return ExitCodes.Error;
         var order = model.Nodes.Where(n => n.Role == NodeRole.Agent).Concat(model.JoinOrder.Reverse().Select(model.Node)).ToList();
         pipeline.Human.MarkupLine($"[bold]Reset cluster {Markup.Escape(model.Name)}[/]: rke2-uninstall.sh on {Markup.Escape(string.Join(", ", order.Select(n => n.Name)))}, in that order.");
         pipeline.Human.MarkupLine("This stops RKE2 and deletes its binaries, configuration and data, etcd included, on every node. It cannot be undone.");
@@ -51,34 +47,26 @@ public static class ResetCommand
 
         pipeline.OpenShells(model);
         var executor = new LiveExecutor();
-        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c reset {options.PlaybookAsGiven}"));
-        try
-        {
-            var attempt = await clusterLock.AcquireAsync([.. model.Nodes.Select(n => n.Name)], false, cancellationToken).ConfigureAwait(false);
-            if (!attempt.Acquired)
+        return await pipeline.UnderClusterLockAsync(
+            executor, $"rke2c reset {options.PlaybookAsGiven}", model.Nodes.Select(n => n.Name), forceUnlock: false, "interrupted",
+            async _ =>
             {
-                pipeline.Error(attempt.Refusal!);
-                return ExitCodes.Error;
-            }
-            var failed = 0;
-            foreach (var node in order)
-            {
-                try
+                var failed = 0;
+                foreach (var node in order)
                 {
-                    var result = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Uninstall(), cancellationToken).ConfigureAwait(false);
-                    pipeline.Human.MarkupLine($"{Markup.Escape(node.Name)}: {Markup.Escape(result.Stdout.Trim())}");
+                    try
+                    {
+                        var result = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Uninstall(), cancellationToken).ConfigureAwait(false);
+                        pipeline.Human.MarkupLine($"{Markup.Escape(node.Name)}: {Markup.Escape(result.Stdout.Trim())}");
+                    }
+                    catch (RemoteException error)
+                    {
+                        failed++;
+                        pipeline.Error(error.Message);
+                    }
                 }
-                catch (RemoteException error)
-                {
-                    failed++;
-                    pipeline.Error(error.Message);
-                }
-            }
-            return failed == 0 ? ExitCodes.Success : ExitCodes.Error;
-        }
-        finally
-        {
-            foreach (var warning in await clusterLock.ReleaseAsync().ConfigureAwait(false)) pipeline.Log.Warning("{Message}", warning);
-        }
+                return failed == 0 ? ExitCodes.Success : ExitCodes.Error;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -114,34 +114,13 @@ public static class SecretsEncryptCommand
         await using var pipeline = Pipeline.Start("secrets-encrypt rotate", options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
-        if (!choices.DryRun && !choices.Yes && Console.IsInputRedirected)
-        {
-            pipeline.Error("stdin is not a terminal; pass --yes to rotate without asking. Nothing was changed.");
-            return ExitCodes.Error;
-        }
+        if (!choices.DryRun && pipeline.CannotAsk("rotate", choices.Yes)) return ExitCodes.Error;
         IChangeExecutor executor = choices.DryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
         pipeline.OpenShells(cluster.Model);
-        var clusterLock = new ClusterLock(executor, pipeline.ShellFor, LockHolder.ForThisProcess($"rke2c secrets-encrypt rotate {options.PlaybookAsGiven}"));
-        try
-        {
-            var attempt = await clusterLock.AcquireAsync([.. cluster.Model.Nodes.Select(node => node.Name)], choices.ForceUnlock, cancellationToken).ConfigureAwait(false);
-            foreach (var warning in attempt.Warnings) pipeline.Log.Warning("{Message}", warning);
-            if (!attempt.Acquired)
-            {
-                pipeline.Error(attempt.Refusal!);
-                return ExitCodes.Error;
-            }
-            return await RotateLockedAsync(pipeline, cluster, executor, choices, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pipeline.Error($"interrupted: run rke2c secrets-encrypt rotate {options.PlaybookAsGiven} again to resume from the stage the cluster is in");
-            return ExitCodes.Interrupted;
-        }
-        finally
-        {
-            foreach (var warning in await clusterLock.ReleaseAsync().ConfigureAwait(false)) pipeline.Log.Warning("{Message}", warning);
-        }
+        return await pipeline.UnderClusterLockAsync(
+            executor, $"rke2c secrets-encrypt rotate {options.PlaybookAsGiven}", cluster.Model.Nodes.Select(node => node.Name), choices.ForceUnlock,
+            $"interrupted: run rke2c secrets-encrypt rotate {options.PlaybookAsGiven} again to resume from the stage the cluster is in",
+            _ => RotateLockedAsync(pipeline, cluster, executor, choices, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> RotateLockedAsync(Pipeline pipeline, LoadedCluster cluster, IChangeExecutor executor, RotateChoices choices, CancellationToken cancellationToken)
