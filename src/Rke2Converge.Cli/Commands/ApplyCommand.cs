@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rke2Converge.Cli.Output;
 using Rke2Converge.Logging;
@@ -266,16 +265,9 @@ public static class ApplyCommand
                     ["gateSeconds"] = Math.Round(n.GateTime.TotalSeconds, 3),
                     ["error"] = n.Error,
                 })]),
-                ["dryRun"] = dryRunSteps is null ? null : new JsonArray([.. dryRunSteps.Select(step => (JsonNode)new JsonObject
-                {
-                    ["node"] = step.Node,
-                    ["description"] = step.Description,
-                    ["command"] = step.CommandLine,
-                    ["stdin"] = step.Input,
-                    ["diff"] = step.Diff,
-                })]),
+                ["dryRun"] = JsonOutput.DryRunSteps(dryRunSteps),
             },
         };
-        Console.Out.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        JsonOutput.Write(document);
     }
 }

@@ -286,6 +286,12 @@ public sealed class Pipeline : IAsyncDisposable
 
     private static long Milliseconds(TimeSpan elapsed) => (long)elapsed.TotalMilliseconds;
 
+    /// <summary>With -o json, the run's one document on stdout; with text output, nothing.</summary>
+    public void WriteJson(System.Text.Json.Nodes.JsonObject document)
+    {
+        if (Options.Output == OutputFormat.Json) JsonOutput.Write(document);
+    }
+
     public void Warning(string message)
     {
         var redacted = Redactor.Redact(message);

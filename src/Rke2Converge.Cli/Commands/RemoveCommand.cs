@@ -20,16 +20,21 @@ public static class RemoveCommand
         var options = new CommonOptions();
         var nodes = new Argument<string[]>("node") { Description = "Nodes to remove (default: those the playbook marks with Remove(...))", Arity = ArgumentArity.ZeroOrMore };
         var yes = new Option<bool>("--yes", "-y") { Description = "Remove without asking; needed when stdin is not a terminal" };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Change nothing: read the cluster, then show each command line the removal would run; exit 2 when a node would be removed (reads the cluster lock, never takes it)",
+        };
         var command = new Command("remove", "Remove nodes from the cluster: cordon, drain, kubectl delete node (and its etcd member, keeping quorum), "
             + "then rke2-uninstall.sh on the host. Shows the steps and asks first; locks every host like apply");
         options.AddTo(command);
         command.Arguments.Add(nodes);
+        command.Options.Add(dryRun);
         command.Options.Add(yes);
-        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(nodes) ?? [], result.GetValue(yes), token));
+        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(nodes) ?? [], result.GetValue(dryRun), result.GetValue(yes), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, string[] requested, bool yes, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunOptions options, string[] requested, bool dryRun, bool yes, CancellationToken cancellationToken)
     {
         await using var pipeline = Pipeline.Start("remove", options);
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -47,14 +52,14 @@ public static class RemoveCommand
                 + $"Replace its declaration with Remove(\"{declared.Name}\", \"{declared.Address}\") first. Nothing was changed.");
             return ExitCodes.Error;
         }
-        if (pipeline.CannotAsk("remove", yes)) return ExitCodes.Error;
+        if (!dryRun && pipeline.CannotAsk("remove", yes)) return ExitCodes.Error;
 
         var targets = names.Select(name => model.Removals.FirstOrDefault(r => r.Name == name)?.AsHost(model.SshDefaults)).OfType<NodeSpec>().ToList();
         pipeline.OpenShells(model with { Nodes = [.. model.Nodes, .. targets] });
-        var executor = new LiveExecutor();
+        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
         return await pipeline.UnderClusterLockAsync(
             executor, $"rke2c remove {options.PlaybookAsGiven} {string.Join(' ', names)}", [.. model.Nodes.Select(n => n.Name), .. targets.Select(t => t.Name)],
-            forceUnlock: false, "interrupted", _ => RemoveAsync(pipeline, model, names, targets, executor, yes, cancellationToken), cancellationToken).ConfigureAwait(false);
+            forceUnlock: false, dryRun ? "interrupted: nothing was changed" : "interrupted", _ => RemoveAsync(pipeline, model, names, targets, executor, yes, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> RemoveAsync(
@@ -79,11 +84,18 @@ public static class RemoveCommand
             foreach (var note in plan.Notes) pipeline.Human.MarkupLine($"  note: {Markup.Escape(note)}");
             foreach (var (step, index) in plan.Steps.Select((step, index) => (step, index))) pipeline.Human.MarkupLine($"  {index + 1,3}. {Markup.Escape(step.Planned.ToString())}");
         }
+        void WriteJson(IReadOnlyList<Day2NodeResult>? result) =>
+            pipeline.WriteJson(Day2Json.Remove(model.Name, kubectlHost, [.. plans.Select(p => p.Plan)], result, (executor as DryRunExecutor)?.Steps));
         var refusals = plans.Where(p => p.Plan.Refusal is not null).ToList();
         foreach (var (plan, _) in refusals) pipeline.Error($"{plan.Node}: refused: {plan.Refusal}. Nothing was changed.");
-        if (refusals.Count > 0) return ExitCodes.Error;
+        if (refusals.Count > 0)
+        {
+            WriteJson(null);
+            return ExitCodes.Error;
+        }
 
-        if (!yes)
+        var dryRun = executor.IsDryRun;
+        if (!dryRun && !yes)
         {
             pipeline.Human.WriteLine();
             pipeline.Human.Markup($"[bold]Remove {Markup.Escape(string.Join(", ", names))} from the cluster? [[y/N]][/] ");
@@ -93,17 +105,30 @@ public static class RemoveCommand
                 return ExitCodes.Error;
             }
         }
-        var runner = new RemovalRunner(executor, pipeline.ShellFor, line => pipeline.Human.MarkupLine(Markup.Escape(line)));
+        // A dry run's steps are listed once, in the report below, not as progress.
+        Action<string> progress = dryRun ? line => pipeline.Log.Information("{Step}", line) : line => pipeline.Human.MarkupLine(Markup.Escape(line));
+        var runner = new RemovalRunner(executor, pipeline.ShellFor, progress);
+        var results = new List<Day2NodeResult>();
         foreach (var (plan, drain) in plans)
         {
             if (await runner.RunAsync(plan, drain, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 pipeline.Error(failure);
+                results.Add(new Day2NodeResult(plan.Node, Day2NodeResult.Failed, null, pipeline.Redactor.Redact(failure)));
+                results.AddRange(plans.Skip(results.Count).Select(p => new Day2NodeResult(p.Plan.Node, Day2NodeResult.NotReached, null, null)));
+                WriteJson(results);
                 return ExitCodes.Error;
             }
-            pipeline.Human.MarkupLine($"[green]{Markup.Escape(plan.Node)}: removed[/]");
+            results.Add(new Day2NodeResult(plan.Node, dryRun ? Day2NodeResult.WouldRemove : Day2NodeResult.Removed, null, null));
+            pipeline.Human.MarkupLine(dryRun ? $"[blue]{Markup.Escape(plan.Node)}: would be removed[/]" : $"[green]{Markup.Escape(plan.Node)}: removed[/]");
         }
-        return ExitCodes.Success;
+        if (executor is DryRunExecutor dry)
+        {
+            DryRunReport.Write(pipeline.Human, dry.Steps);
+            pipeline.Human.MarkupLine($"[blue]Dry run complete: {plans.Count} node(s) would be removed; nothing was changed.[/] Run rke2c remove without --dry-run to remove them.");
+        }
+        WriteJson(results);
+        return dryRun ? (plans.Any(p => p.Plan.Steps.Count > 0) ? ExitCodes.Drift : ExitCodes.Success) : ExitCodes.Success;
     }
 
     /// <summary>The first server of the playbook whose API answers <c>kubectl get nodes</c>, and what it answered.</summary>

@@ -18,24 +18,29 @@ public static class ResetCommand
     {
         var options = new CommonOptions();
         var yes = new Option<bool>("--yes", "-y") { Description = "Reset without asking for the cluster name; needed when stdin is not a terminal" };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Change nothing: show the command line reset would run on each node, in order; exit 2 (reads the cluster lock, never takes it)",
+        };
         var command = new Command("reset", "Tear the cluster down: run rke2-uninstall.sh on every node of the playbook (agents, then servers in reverse "
             + "join order), deleting RKE2, its data and etcd. Asks you to type the cluster name first");
         options.AddTo(command);
+        command.Options.Add(dryRun);
         command.Options.Add(yes);
-        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(yes), token));
+        command.SetAction((result, token) => RunAsync(options.Read(result), result.GetValue(dryRun), result.GetValue(yes), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(RunOptions options, bool yes, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunOptions options, bool dryRun, bool yes, CancellationToken cancellationToken)
     {
         await using var pipeline = Pipeline.Start("reset", options);
         var check = await pipeline.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model) return ExitCodes.Error;
-        if (pipeline.CannotAsk("reset", yes)) return ExitCodes.Error;
+        if (!dryRun && pipeline.CannotAsk("reset", yes)) return ExitCodes.Error;
         var order = model.Nodes.Where(n => n.Role == NodeRole.Agent).Concat(model.JoinOrder.Reverse().Select(model.Node)).ToList();
         pipeline.Human.MarkupLine($"[bold]Reset cluster {Markup.Escape(model.Name)}[/]: rke2-uninstall.sh on {Markup.Escape(string.Join(", ", order.Select(n => n.Name)))}, in that order.");
         pipeline.Human.MarkupLine("This stops RKE2 and deletes its binaries, configuration and data, etcd included, on every node. It cannot be undone.");
-        if (!yes)
+        if (!dryRun && !yes)
         {
             pipeline.Human.Markup("[bold]Type the cluster name to confirm:[/] ");
             if (Console.ReadLine()?.Trim() != model.Name)
@@ -46,27 +51,43 @@ public static class ResetCommand
         }
 
         pipeline.OpenShells(model);
-        var executor = new LiveExecutor();
+        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
         return await pipeline.UnderClusterLockAsync(
-            executor, $"rke2c reset {options.PlaybookAsGiven}", model.Nodes.Select(n => n.Name), forceUnlock: false, "interrupted",
-            async _ =>
+            executor, $"rke2c reset {options.PlaybookAsGiven}", model.Nodes.Select(n => n.Name), forceUnlock: false,
+            dryRun ? "interrupted: nothing was changed" : "interrupted", _ => ResetAsync(pipeline, model.Name, order, executor, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ResetAsync(Pipeline pipeline, string cluster, IReadOnlyList<NodeSpec> order, IChangeExecutor executor, CancellationToken cancellationToken)
+    {
+        var results = new List<Day2NodeResult>();
+        foreach (var node in order)
+        {
+            try
             {
-                var failed = 0;
-                foreach (var node in order)
+                var result = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Uninstall(), cancellationToken).ConfigureAwait(false);
+                if (executor.IsDryRun)
                 {
-                    try
-                    {
-                        var result = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Uninstall(), cancellationToken).ConfigureAwait(false);
-                        pipeline.Human.MarkupLine($"{Markup.Escape(node.Name)}: {Markup.Escape(result.Stdout.Trim())}");
-                    }
-                    catch (RemoteException error)
-                    {
-                        failed++;
-                        pipeline.Error(error.Message);
-                    }
+                    results.Add(new Day2NodeResult(node.Name, Day2NodeResult.WouldUninstall, null, null));
+                    continue;
                 }
-                return failed == 0 ? ExitCodes.Success : ExitCodes.Error;
-            },
-            cancellationToken).ConfigureAwait(false);
+                var said = result.Stdout.Trim();
+                results.Add(new Day2NodeResult(node.Name, Day2NodeResult.Uninstalled, said, null));
+                pipeline.Human.MarkupLine($"{Markup.Escape(node.Name)}: {Markup.Escape(said)}");
+            }
+            catch (RemoteException error)
+            {
+                results.Add(new Day2NodeResult(node.Name, Day2NodeResult.Failed, null, pipeline.Redactor.Redact(error.Message)));
+                pipeline.Error(error.Message);
+            }
+        }
+        var dry = executor as DryRunExecutor;
+        if (dry is not null)
+        {
+            DryRunReport.Write(pipeline.Human, dry.Steps);
+            pipeline.Human.MarkupLine($"[blue]Dry run complete: {order.Count} node(s) would be reset; nothing was changed.[/] Run rke2c reset without --dry-run to reset them.");
+        }
+        pipeline.WriteJson(Day2Json.Reset(cluster, [.. order.Select(n => n.Name)], results, dry?.Steps));
+        if (results.Any(r => r.Outcome == Day2NodeResult.Failed)) return ExitCodes.Error;
+        return dry is not null && order.Count > 0 ? ExitCodes.Drift : ExitCodes.Success;
     }
 }

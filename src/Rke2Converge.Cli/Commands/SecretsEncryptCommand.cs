@@ -32,7 +32,7 @@ public static class SecretsEncryptCommand
         var command = new Command("status", "Show the rotation stage and each control-plane node's encryption-config hash, read on the first server that runs the API server; "
             + "exit 2 when a rotation is under way or hashes differ");
         command.Arguments.Add(options.Playbook);
-        foreach (var option in new Option[] { options.NoColor, options.KnownHosts, options.LogDirectory, options.KeepLogs, options.Transport, options.EvalTimeout, options.Verbose })
+        foreach (var option in new Option[] { options.Output, options.NoColor, options.KnownHosts, options.LogDirectory, options.KeepLogs, options.Transport, options.EvalTimeout, options.Verbose })
         {
             command.Options.Add(option);
         }
@@ -56,7 +56,7 @@ public static class SecretsEncryptCommand
             + "(v1.28+) or prepare/rotate/reencrypt, every server restarted one at a time behind its gates, and a gate between stages that the "
             + "stage is reached and every server's hash matches. A rotation left mid-way resumes from its stage");
         command.Arguments.Add(options.Playbook);
-        foreach (var option in new Option[] { options.NoColor, options.KnownHosts, options.LogDirectory, options.KeepLogs, options.Transport, options.EvalTimeout, options.Verbose, staged, allow, dryRun, forceUnlock, yes })
+        foreach (var option in new Option[] { options.Output, options.NoColor, options.KnownHosts, options.LogDirectory, options.KeepLogs, options.Transport, options.EvalTimeout, options.Verbose, staged, allow, dryRun, forceUnlock, yes })
         {
             command.Options.Add(option);
         }
@@ -106,6 +106,7 @@ public static class SecretsEncryptCommand
         var version = desired[0].Version;
         var problems = RotationDrift.Problems(status, RotationProcedure.RestartOrder(servers, version), options.PlaybookAsGiven);
         foreach (var problem in problems) human.MarkupLine($"  [yellow]{Markup.Escape(problem)}[/]");
+        pipeline.WriteJson(Day2Json.Status(model.Name, status, servers, problems));
         return problems.Count > 0 ? ExitCodes.Drift : ExitCodes.Success;
     }
 
@@ -130,21 +131,26 @@ public static class SecretsEncryptCommand
         var status = RotationDrift.Status(plan.Hosts.ToDictionary(h => h.Node, h => h.Facts, StringComparer.Ordinal));
         var servers = Pipeline.RotationServers(cluster);
         var rotationDrift = RotationDrift.Problems(status, RotationProcedure.RestartOrder(servers, plan.Version), playbook);
+        var dry = executor as DryRunExecutor;
+        void WriteJson(RotationProcedure? procedure, RotationResult? result) => pipeline.WriteJson(Day2Json.Rotate(plan, status, procedure, result, dry?.Steps));
         var blocking = plan.Hosts.Where(h => h.HasChanges || h.Problems.Count > 0 || h.Unresolved.Except(rotationDrift).Any()).Select(h => h.Node).ToList();
         if (plan.Problems.Count > 0 || blocking.Count > 0)
         {
             new PlanTextRenderer(pipeline.Human).Render(plan);
             pipeline.Error($"{string.Join(", ", blocking.DefaultIfEmpty("the plan"))} differ from the playbook or could not be read: run rke2c plan / apply {playbook} first. Nothing was changed.");
+            WriteJson(null, null);
             return ExitCodes.Error;
         }
         if (status is null)
         {
             pipeline.Error($"could not read rke2 secrets-encrypt status on {AdminKubeconfig.Source(cluster.Model)?.Name ?? "any server"}: is RKE2 running there? Nothing was changed.");
+            WriteJson(null, null);
             return ExitCodes.Error;
         }
         if (!status.Enabled)
         {
             pipeline.Error($"{status.Server}: secrets encryption is disabled; there is no key to rotate. Nothing was changed.");
+            WriteJson(null, null);
             return ExitCodes.Error;
         }
         var (procedure, refusal) = RotationProcedure.Build(new RotationRequest(servers, plan.Version, status)
@@ -155,6 +161,7 @@ public static class SecretsEncryptCommand
         if (procedure is null)
         {
             pipeline.Error($"{refusal} Nothing was changed.");
+            WriteJson(null, null);
             return ExitCodes.Error;
         }
 
@@ -172,7 +179,8 @@ public static class SecretsEncryptCommand
             }
         }
 
-        var output = Console.Out;
+        // With -o json, stdout carries the document only: progress goes to stderr, as apply's does.
+        var output = pipeline.Options.Output == OutputFormat.Json ? Console.Error : Console.Out;
         var observer = new CompositeObserver(new LoggingObserver(pipeline.Log.ForContext(RunLog.AlreadyPrinted, true), choices.DryRun), new PlainProgress(output, choices.DryRun));
         var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, observer, pipeline.Log) { Redact = pipeline.Redactor.Redact };
         var runner = new RotationRunner(settings, plan, pipeline.ShellFor, StageGateTiming.Default, line =>
@@ -181,7 +189,8 @@ public static class SecretsEncryptCommand
             output.WriteLine(pipeline.Redactor.Redact(line));
         });
         var result = await runner.RunAsync(procedure, cancellationToken).ConfigureAwait(false);
-        if (executor is DryRunExecutor dry)
+        WriteJson(procedure, result with { Error = result.Error is null ? null : pipeline.Redactor.Redact(result.Error) });
+        if (dry is not null)
         {
             DryRunReport.Write(human, dry.Steps);
             human.MarkupLine("[blue]Dry run complete: nothing was changed.[/]");
