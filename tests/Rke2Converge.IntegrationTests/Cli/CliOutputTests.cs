@@ -120,6 +120,56 @@ public sealed class CliOutputTests
     }
 
     [Fact]
+    public async Task Day2_commands_print_json_that_matches_the_published_schemas_and_never_the_token()
+    {
+        var rke2c = Driver("json-day2");
+        var playbook = rke2c.WritePlaybook("site.csx", Playbook + "Remove(\"s9\", \"127.0.145.9\");\n");
+
+        var remove = await rke2c.RunAsync("remove", "--yes", "-o", "json", playbook);
+        var reset = await rke2c.RunAsync("reset", "--dry-run", "-o", "json", playbook);
+        var status = await rke2c.RunAsync("secrets-encrypt", "status", "-o", "json", playbook);
+        var rotate = await rke2c.RunAsync("secrets-encrypt", "rotate", "--dry-run", "-o", "json", playbook);
+
+        // No API server answers: the removal is refused, and the document says why with no result.
+        Assert.True(remove.Exit == 1, remove.ToString());
+        PublishedSchemas.AssertValid("remove", remove.Stdout);
+        using (var document = JsonDocument.Parse(remove.Stdout))
+        {
+            var removal = Assert.Single(document.RootElement.GetProperty("removals").EnumerateArray());
+            Assert.Contains("no API server of the playbook answered", removal.GetProperty("refusal").GetString(), StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("result").ValueKind);
+        }
+        // A dry run shows the uninstall it would run (and reports the lock it could not read) without --yes.
+        Assert.True(reset.Exit == 2, reset.ToString());
+        PublishedSchemas.AssertValid("reset", reset.Stdout);
+        using (var document = JsonDocument.Parse(reset.Stdout))
+        {
+            var result = document.RootElement.GetProperty("result");
+            Assert.Equal("would uninstall", Assert.Single(result.GetProperty("nodes").EnumerateArray()).GetProperty("outcome").GetString());
+            Assert.Contains(result.GetProperty("dryRun").EnumerateArray(), step => step.GetProperty("description").GetString() == "rke2-uninstall.sh");
+        }
+        Assert.Contains("Dry run complete: 1 node(s) would be reset; nothing was changed.", reset.Stderr, StringComparison.Ordinal);
+        // Nothing to report when the status cannot be read: the error goes to stderr and stdout stays empty.
+        Assert.True(status.Exit == 1, status.ToString());
+        Assert.Equal("", status.Stdout);
+        Assert.Contains("could not read the secrets-encrypt status", status.Stderr, StringComparison.Ordinal);
+        Assert.True(rotate.Exit == 1, rotate.ToString());
+        PublishedSchemas.AssertValid("secrets-encrypt-rotate", rotate.Stdout);
+        using (var document = JsonDocument.Parse(rotate.Stdout))
+        {
+            Assert.NotEmpty(Assert.Single(document.RootElement.GetProperty("plan").GetProperty("hosts").EnumerateArray()).GetProperty("problems").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("rotation").ValueKind);
+        }
+        Assert.DoesNotContain(rke2c.Token, string.Concat(remove.Output, reset.Output, status.Output, rotate.Output), StringComparison.Ordinal);
+
+        var removeHelp = await rke2c.RunAsync("remove", "--help");
+        var resetHelp = await rke2c.RunAsync("reset", "--help");
+        var statusHelp = await rke2c.RunAsync("secrets-encrypt", "status", "--help");
+        Assert.All(new[] { removeHelp, resetHelp }, help => Assert.Contains("--dry-run", help.Stdout, StringComparison.Ordinal));
+        Assert.All(new[] { removeHelp, resetHelp, statusHelp }, help => Assert.Contains("--output <text|json>", help.Stdout, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Bad_option_values_name_the_choices_and_help_lists_only_what_the_command_uses()
     {
         var rke2c = Driver("options");

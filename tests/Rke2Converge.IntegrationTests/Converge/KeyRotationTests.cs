@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Rke2Converge.IntegrationTests.Cli;
 using Rke2Converge.IntegrationTests.Lab;
 using Rke2Converge.IntegrationTests.Simulator;
 using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
@@ -87,10 +89,32 @@ public sealed class KeyRotationTests
         var before = await rke2c.RunAsync("secrets-encrypt", "status", playbook);
         Assert.True(before.Exit == 0 && before.Stdout.Contains("stage: start", StringComparison.Ordinal), before.ToString());
 
-        var dryRun = await rke2c.RunAsync("secrets-encrypt", "rotate", "--dry-run", playbook);
+        var statusJson = await rke2c.RunAsync("secrets-encrypt", "status", "-o", "json", playbook);
+        Assert.True(statusJson.Exit == 0, statusJson.ToString());
+        PublishedSchemas.AssertValid("secrets-encrypt-status", statusJson.Stdout);
+        using (var document = JsonDocument.Parse(statusJson.Stdout))
+        {
+            Assert.Equal("start", document.RootElement.GetProperty("stage").GetString());
+            Assert.True(document.RootElement.GetProperty("hashesMatch").GetBoolean());
+            var hashes = document.RootElement.GetProperty("servers").EnumerateArray().ToDictionary(s => s.GetProperty("node").GetString()!, s => s.GetProperty("hash"));
+            Assert.Equal(JsonValueKind.Null, hashes["etcd-1"].ValueKind);
+            Assert.StartsWith("start-", hashes["cp-1"].GetString(), StringComparison.Ordinal);
+        }
+
+        var untouched = "systemctl show -p MainPID --value rke2-server; stat -c '%n %y' /var/lib/rancher/rke2c; ls -A /var/lib/rancher/rke2c";
+        var hostsBefore = new[] { await lab.ExecOkAsync(1, untouched), await lab.ExecOkAsync(2, untouched) };
+        var dryRun = await rke2c.RunAsync("secrets-encrypt", "rotate", "--dry-run", "-o", "json", playbook);
         Assert.True(dryRun.Exit == 2, dryRun.ToString());
+        PublishedSchemas.AssertValid("secrets-encrypt-rotate", dryRun.Stdout);
         Assert.Contains("secrets-encrypt rotate-keys", dryRun.Stdout, StringComparison.Ordinal);
+        using (var document = JsonDocument.Parse(dryRun.Stdout))
+        {
+            Assert.Equal("rotate-keys", document.RootElement.GetProperty("rotation").GetProperty("path").GetString());
+            Assert.True(document.RootElement.GetProperty("result").GetProperty("succeeded").GetBoolean());
+            Assert.NotEmpty(document.RootElement.GetProperty("result").GetProperty("dryRun").EnumerateArray());
+        }
         Assert.Contains("Current Rotation Stage: start", await lab.ExecOkAsync(2, "rke2 secrets-encrypt status"), StringComparison.Ordinal);
+        Assert.Equal(hostsBefore, new[] { await lab.ExecOkAsync(1, untouched), await lab.ExecOkAsync(2, untouched) });
 
         var rotate = await rke2c.RunAsync("secrets-encrypt", "rotate", "--yes", playbook);
         Assert.True(rotate.Exit == 0, rotate.ToString());

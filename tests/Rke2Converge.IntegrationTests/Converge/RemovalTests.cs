@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Rke2Converge.IntegrationTests.Cli;
 using Rke2Converge.IntegrationTests.Lab;
 using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
 
@@ -10,6 +12,10 @@ public sealed class RemovalTests
 
     private const string MemberList = "export CRI_CONFIG_FILE=/var/lib/rancher/rke2/agent/etc/crictl.yaml; c=/var/lib/rancher/rke2/bin/crictl; "
         + "$c exec $($c ps --name '^etcd$' --state running -q | head -n 1) etcdctl member list";
+
+    /// <summary>What a dry run must leave alone: the config, the binary, and rke2c's directory (a lock taken and released changes its mtime).</summary>
+    private const string Fingerprint =
+        "sha256sum /etc/rancher/rke2/config.yaml /usr/local/bin/rke2; stat -c '%n %y' /var/lib/rancher/rke2c; ls -A /var/lib/rancher/rke2c";
 
     [Fact]
     public async Task Removing_an_etcd_member_is_refused_while_it_would_lose_quorum_and_keeps_quorum_once_the_other_members_are_healthy_then_reset_tears_down()
@@ -25,9 +31,11 @@ public sealed class RemovalTests
 
         await lab.ExecOkAsync(2, "systemctl stop rke2-server");
         await WaitForReadyAsync(lab, "server-2", "Unknown");
-        var refused = await rke2c.RunAsync("remove", "--yes", playbook);
+        var refused = await rke2c.RunAsync("remove", "--yes", "-o", "json", playbook);
 
         Assert.True(refused.Exit == 1, refused.ToString());
+        PublishedSchemas.AssertValid("remove", refused.Stdout);
+        Assert.Contains("server-2 down", refused.Stdout, StringComparison.Ordinal);
         Assert.Contains("server-3: refused: removing server-3 would leave 2 etcd members of which 1 healthy, and etcd needs 2 for quorum (server-2 down",
             refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("server-3", await lab.ExecOkAsync(1, $"{Kubectl} get nodes -o name"), StringComparison.Ordinal);
@@ -35,6 +43,25 @@ public sealed class RemovalTests
 
         await lab.ExecOkAsync(2, "systemctl start --no-block rke2-server");
         await WaitForReadyAsync(lab, "server-2", "True");
+        var before = await UntouchedAsync(lab, 1, 2, 3);
+        var dryRun = await rke2c.RunAsync("remove", "--dry-run", "-o", "json", playbook);
+
+        Assert.True(dryRun.Exit == 2, dryRun.ToString());
+        PublishedSchemas.AssertValid("remove", dryRun.Stdout);
+        using (var document = JsonDocument.Parse(dryRun.Stdout))
+        {
+            var removal = Assert.Single(document.RootElement.GetProperty("removals").EnumerateArray());
+            Assert.Equal(["cordon", "drain", "delete-node", "gate", "uninstall"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
+            var result = document.RootElement.GetProperty("result");
+            Assert.Equal("would remove", Assert.Single(result.GetProperty("nodes").EnumerateArray()).GetProperty("outcome").GetString());
+            var commands = result.GetProperty("dryRun").EnumerateArray().Select(s => s.GetProperty("command").GetString()!).ToList();
+            Assert.Contains(commands, command => command.Contains("delete node", StringComparison.Ordinal));
+            Assert.Contains(commands, command => command.Contains("rke2-uninstall.sh", StringComparison.Ordinal));
+        }
+        Assert.Contains("server-3", await lab.ExecOkAsync(1, $"{Kubectl} get nodes -o name"), StringComparison.Ordinal);
+        Assert.Equal("", await lab.ExecOkAsync(1, $"{Kubectl} get node server-3 -o jsonpath='{{.spec.unschedulable}}'"));
+        Assert.Equal(before, await UntouchedAsync(lab, 1, 2, 3));
+
         var removed = await rke2c.RunAsync("remove", "--yes", playbook);
 
         Assert.True(removed.Exit == 0, removed.ToString());
@@ -51,10 +78,31 @@ public sealed class RemovalTests
         var declined = await rke2c.RunAsync("reset", playbook);
         Assert.True(declined.Exit == 1, declined.ToString());
         Assert.Contains("stdin is not a terminal; pass --yes", declined.Stderr, StringComparison.Ordinal);
-        var reset = await rke2c.RunAsync("reset", "--yes", playbook);
+        var resetBefore = await UntouchedAsync(lab, 1, 2);
+        var resetDryRun = await rke2c.RunAsync("reset", "--dry-run", playbook);
+        Assert.True(resetDryRun.Exit == 2, resetDryRun.ToString());
+        Assert.Contains("Dry run complete: 2 node(s) would be reset; nothing was changed.", resetDryRun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(resetBefore, await UntouchedAsync(lab, 1, 2));
+        var reset = await rke2c.RunAsync("reset", "--yes", "-o", "json", playbook);
         Assert.True(reset.Exit == 0, reset.ToString());
-        Assert.Contains("server-2: /usr/local/bin/rke2-uninstall.sh", reset.Stdout, StringComparison.Ordinal);
+        PublishedSchemas.AssertValid("reset", reset.Stdout);
+        Assert.Contains("server-2: /usr/local/bin/rke2-uninstall.sh", reset.Stderr, StringComparison.Ordinal);
+        using (var document = JsonDocument.Parse(reset.Stdout))
+        {
+            Assert.Equal(["server-2", "server-1"], document.RootElement.GetProperty("order").EnumerateArray().Select(n => n.GetString()));
+            Assert.All(document.RootElement.GetProperty("result").GetProperty("nodes").EnumerateArray(),
+                node => Assert.Equal("uninstalled", node.GetProperty("outcome").GetString()));
+        }
+        Assert.DoesNotContain(rke2c.Token, rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
         foreach (var host in new[] { 1, 2 }) Assert.Equal("gone", await lab.ExecOkAsync(host, "test -e /var/lib/rancher/rke2/server/db && echo present || echo gone"));
+    }
+
+    /// <summary>Each host's <see cref="Fingerprint"/> and rke2-server's main pid, one line per host.</summary>
+    private static async Task<string> UntouchedAsync(LabEnvironment lab, params int[] hosts)
+    {
+        var lines = new List<string>();
+        foreach (var host in hosts) lines.Add($"{host}: pid {await lab.MainPidAsync(host)}\n{await lab.ExecOkAsync(host, Fingerprint)}");
+        return string.Join("\n", lines);
     }
 
     private static async Task WaitForReadyAsync(LabEnvironment lab, string node, string status)
