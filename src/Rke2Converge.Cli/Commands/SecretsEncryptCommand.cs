@@ -189,7 +189,11 @@ public static class SecretsEncryptCommand
             output.WriteLine(pipeline.Redactor.Redact(line));
         });
         var result = await runner.RunAsync(procedure, cancellationToken).ConfigureAwait(false);
-        WriteJson(procedure, result with { Error = result.Error is null ? null : pipeline.Redactor.Redact(result.Error) });
+        WriteJson(procedure, result with
+        {
+            StoppedAt = result.StoppedAt is null ? null : pipeline.Redactor.Redact(result.StoppedAt),
+            Error = result.Error is null ? null : pipeline.Redactor.Redact(result.Error),
+        });
         if (dry is not null)
         {
             DryRunReport.Write(human, dry.Steps);
