@@ -35,8 +35,16 @@ public sealed class KeyRotationTests
         Assert.Contains("stopped mid-way at stage prepare", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("one at a time (cp-1, etcd-1)", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains("rke2c secrets-encrypt rotate", plan.Stdout, StringComparison.Ordinal);
-        var status = await rke2c.RunAsync("secrets-encrypt", "status", playbook);
-        Assert.True(status.Exit == 2 && status.Stdout.Contains("stage: prepare", StringComparison.Ordinal), status.ToString());
+        var status = await rke2c.RunAsync("secrets-encrypt", "status", "-o", "json", playbook);
+        Assert.True(status.Exit == 2, status.ToString());
+        PublishedSchemas.AssertValid("secrets-encrypt-status", status.Stdout);
+        using (var document = JsonDocument.Parse(status.Stdout))
+        {
+            Assert.Equal("prepare", document.RootElement.GetProperty("stage").GetString());
+            Assert.False(document.RootElement.GetProperty("atRest").GetBoolean());
+            Assert.Contains(document.RootElement.GetProperty("problems").EnumerateArray(),
+                problem => problem.GetString()!.Contains("rke2c secrets-encrypt rotate", StringComparison.Ordinal));
+        }
 
         var refused = await rke2c.RunAsync("secrets-encrypt", "rotate", "--yes", playbook);
         Assert.True(refused.Exit == 1, refused.ToString());

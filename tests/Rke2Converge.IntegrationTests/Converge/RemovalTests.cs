@@ -62,11 +62,19 @@ public sealed class RemovalTests
         Assert.Equal("", await lab.ExecOkAsync(1, $"{Kubectl} get node server-3 -o jsonpath='{{.spec.unschedulable}}'"));
         Assert.Equal(before, await UntouchedAsync(lab, 1, 2, 3));
 
-        var removed = await rke2c.RunAsync("remove", "--yes", playbook);
+        var removed = await rke2c.RunAsync("remove", "--yes", "-o", "json", playbook);
 
         Assert.True(removed.Exit == 0, removed.ToString());
-        Assert.Contains("server-3 is an etcd member: 3 members now, 2 after, quorum 2", removed.Stdout, StringComparison.Ordinal);
-        Assert.Contains("server-3: removed", removed.Stdout, StringComparison.Ordinal);
+        PublishedSchemas.AssertValid("remove", removed.Stdout);
+        using (var document = JsonDocument.Parse(removed.Stdout))
+        {
+            var result = document.RootElement.GetProperty("result");
+            Assert.True(result.GetProperty("succeeded").GetBoolean());
+            Assert.Equal("removed", Assert.Single(result.GetProperty("nodes").EnumerateArray()).GetProperty("outcome").GetString());
+            Assert.Equal(JsonValueKind.Null, result.GetProperty("dryRun").ValueKind);
+        }
+        Assert.Contains("server-3 is an etcd member: 3 members now, 2 after, quorum 2", removed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("server-3: removed", removed.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("server-3", await lab.ExecOkAsync(1, $"{Kubectl} get nodes -o name"), StringComparison.Ordinal);
         var members = await lab.ExecOkAsync(1, MemberList);
         Assert.Equal(2, members.Split('\n').Length);
