@@ -8,17 +8,6 @@ using Rke2Converge.Rollout;
 
 namespace Rke2Converge.Cli.Output;
 
-/// <summary>One node's end in a remove or reset run, as JSON reports it.</summary>
-public sealed record Day2NodeResult(string Node, string Outcome, string? Output, string? Error)
-{
-    public const string Removed = "removed";
-    public const string WouldRemove = "would remove";
-    public const string Uninstalled = "uninstalled";
-    public const string WouldUninstall = "would uninstall";
-    public const string Failed = "failed";
-    public const string NotReached = "notreached";
-}
-
 /// <summary>
 /// The JSON documents of the day-2 commands (remove, reset, secrets-encrypt status and rotate), shaped like apply's:
 /// what would run, then a <c>result</c> that is null when nothing ran. Only names, steps, stages and shortened hashes
