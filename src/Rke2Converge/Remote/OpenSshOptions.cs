@@ -27,8 +27,20 @@ public sealed record OpenSshOptions
     /// </summary>
     public TimeSpan LocalGrace { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary><c>/tmp/rke2c-&lt;uid&gt;/cm</c>.</summary>
-    public static string DefaultControlDirectory() => $"/tmp/rke2c-{CurrentUid()}/cm";
+    /// <summary>
+    /// <c>/tmp/rke2c-&lt;uid&gt;/cm-&lt;network namespace inode&gt;</c>. A master's socket is a file anyone with the same
+    /// uid can reach, but its connection was made from one network namespace: runs in another namespace (test labs with
+    /// the same addresses in private ones) must not be carried to that namespace's hosts.
+    /// </summary>
+    public static string DefaultControlDirectory() => $"/tmp/rke2c-{CurrentUid()}/cm{NetworkNamespaceSuffix()}";
+
+    private static string NetworkNamespaceSuffix()
+    {
+        // The link reads "net:[4026531840]"; without it (not Linux, no /proc) every run shares one directory as before.
+        var target = new FileInfo("/proc/self/ns/net").LinkTarget;
+        var digits = target is null ? "" : new string([.. target.Where(char.IsAsciiDigit)]);
+        return digits.Length == 0 ? "" : "-" + digits;
+    }
 
     private static string CurrentUid()
     {

@@ -126,13 +126,15 @@ public sealed class SshCommandLineTests
     }
 
     [Fact]
-    public void Default_control_directory_is_short_and_per_user()
+    public void Default_control_directory_is_short_per_user_and_per_network_namespace()
     {
         var uid = LocalProcess.RunChecked("id", "-u").StdoutText.Trim();
+        // "net:[4026531840]": a master opened in another namespace (a test lab with the same addresses) reaches other hosts.
+        var network = LocalProcess.RunChecked("readlink", "/proc/self/ns/net").StdoutText.Trim()["net:[".Length..^1];
 
         var directory = OpenSshOptions.DefaultControlDirectory();
 
-        Assert.Equal($"/tmp/rke2c-{uid}/cm", directory);
+        Assert.Equal($"/tmp/rke2c-{uid}/cm-{network}", directory);
         // Socket path = directory + "/" + 40 hex chars + ssh's 17-char temporary suffix; unix limit is 104+.
         Assert.True(directory.Length + 1 + 40 + 17 < 104);
     }
