@@ -20,7 +20,7 @@ UP_WAIT_SECONDS=60
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
   unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 tar:tar
   gzip:gzip timeout:coreutils clang:clang)
-# Files (not commands) a package provides: labsystemd is compiled ahead of time (clang links it, with zlib).
+# Files (not commands) a package provides: labsystemd and rke2sim-client are compiled ahead of time (clang links them, with zlib).
 REQUIRED_FILES=(/usr/include/zlib.h:zlib1g-dev)
 
 # Kernel defaults the private /proc/sys starts with (and returns to on reboot).
@@ -93,11 +93,14 @@ is_fresh() {
 }
 
 # The stand-ins (systemctl, kubectl, crictl, rke2) are native binaries on real hosts and run many times per rollout
-# and per plan. labsystemd is compiled ahead of time (native, ~10 ms a call, like systemctl's own few ms); the RKE2
-# simulator, too large for that, is precompiled ReadyToRun so its start-up cost, not the JIT's, is what the lab pays.
-build_project() { # PROJECT_DIR OUTPUT PUBLISH_OPTION...
+# and per plan. labsystemd is compiled ahead of time (native, ~10 ms a call, like systemctl's own few ms), and so is
+# rke2sim-client (sim/Rke2SimClient: the simulator's kubectl and rke2 secrets-encrypt, from the same source files,
+# ~15 ms a call like the Go binaries); the rest of the RKE2 simulator (the daemons, crictl, the other rke2
+# subcommands), a Web SDK program too large for that, is precompiled ReadyToRun (~0.3 s a call).
+build_project() { # PROJECT_DIR OUTPUT PUBLISH_OPTION...  (EXTRA_SOURCES: other directories it compiles files from)
   local project_dir=$1 output=$2; shift 2
-  if is_fresh "$output" "$project_dir" "$REPO_ROOT/Directory.Build.props" "$REPO_ROOT/lab/lab.sh"; then
+  # shellcheck disable=SC2086
+  if is_fresh "$output" "$project_dir" ${EXTRA_SOURCES:-} "$REPO_ROOT/Directory.Build.props" "$REPO_ROOT/lab/lab.sh"; then
     note "build: $(basename "$project_dir") is up to date"; return 0
   fi
   note "build: dotnet publish -c Release $* $(basename "$project_dir")"
@@ -114,6 +117,8 @@ cmd_build() {
     build_project "$REPO_ROOT/sim/LabSystemd" "$BIN_DIR/.labsystemd-aot.stamp" -p:PublishAot=true || die "build: LabSystemd does not build"
     if [[ -f $REPO_ROOT/sim/Rke2Sim/Rke2Sim.csproj ]]; then
       if build_project "$REPO_ROOT/sim/Rke2Sim" "$BIN_DIR/rke2sim.dll" --self-contained false -p:PublishReadyToRun=true; then
+        EXTRA_SOURCES=$REPO_ROOT/sim/Rke2Sim build_project "$REPO_ROOT/sim/Rke2SimClient" "$BIN_DIR/.rke2sim-client-aot.stamp" \
+          -p:PublishAot=true || die "build: Rke2SimClient does not build"
         local artifacts=$LAB_ROOT/artifacts
         if [[ -d $artifacts && $artifacts -nt $BIN_DIR/rke2sim.dll ]]; then
           note "build: artifacts are up to date"

@@ -66,7 +66,9 @@ public static class BundleFiles
 
     /// <summary>
     /// Stands in for the Go binary: hands over to the simulator, pinned to the version this tarball was built for.
-    /// A bare <c>--version</c> is answered here, as cheaply as the real static binary answers it, with the same output.
+    /// A bare <c>--version</c> is answered here, as cheaply as the real static binary answers it, with the same output;
+    /// <c>secrets-encrypt</c> goes to rke2sim-client (the same code compiled ahead of time, so it starts like a Go
+    /// binary) when the lab built it.
     /// </summary>
     public static string Rke2Launcher(string version)
     {
@@ -81,6 +83,9 @@ public static class BundleFiles
             set -a
             . /run/rke2-sim/host.env
             set +a
+            if [ "${1:-}" = secrets-encrypt ] && [ -x "$RKE2_SIM_HOME/rke2sim-client" ]; then
+              exec "$RKE2_SIM_HOME/rke2sim-client" rke2 --sim-version {{version}} "$@"
+            fi
             exec "$RKE2_SIM_HOME/rke2sim" rke2 --sim-version {{version}} "$@"
 
             """;

@@ -1,12 +1,5 @@
 namespace Rke2Sim.Cluster;
 
-public enum AddMemberOutcome
-{
-    AddedAsLearner,
-    AlreadyMember,
-    TooManyLearners,
-}
-
 public enum ReadyStatus
 {
     True,

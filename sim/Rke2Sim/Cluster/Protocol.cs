@@ -9,11 +9,14 @@ public static class Protocol
     public const string TokenHeader = "X-Rke2-Sim-Token";
     public const string Prefix = "/v1-sim";
 
+    // rke2sim-client (Native AOT) links this file but never serializes with these options (see ClientProtocolJson).
+#pragma warning disable IL3050
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
     };
+#pragma warning restore IL3050
 }
 
 public sealed record JoinRequest(string Node, string Address, bool IsServer, Dictionary<string, string> Critical);
@@ -21,6 +24,13 @@ public sealed record JoinRequest(string Node, string Address, bool IsServer, Dic
 public sealed record JoinResponse(string CaCertPem, string? CaKeyPem, string Token);
 
 public sealed record AddMemberRequest(string Node, string PeerUrl, bool NeedsApiServerAddress);
+
+public enum AddMemberOutcome
+{
+    AddedAsLearner,
+    AlreadyMember,
+    TooManyLearners,
+}
 
 public sealed record AddMemberResponse(AddMemberOutcome Outcome, string? BlockedBy);
 
@@ -32,6 +42,12 @@ public sealed record RegisterApiServerRequest(string Node, string Address);
 public sealed record SecretsEncryptRequest(string Command, string? Node = null);
 
 public sealed record SecretsEncryptResponse(string? Error, string Output);
+
+/// <summary>Source-generated serialization (same names and rules as <see cref="Protocol.Json"/>) for the messages rke2sim-client sends.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SecretsEncryptRequest))]
+[JsonSerializable(typeof(SecretsEncryptResponse))]
+public sealed partial class ClientProtocolJson : JsonSerializerContext;
 
 public sealed record SnapshotRequest(string Name);
 

@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Rke2Sim.Cluster;
 
@@ -42,6 +44,8 @@ public sealed class SupervisorClient(string baseUrl, string? token)
         return await SendAsync(request, cancel);
     }
 
+    [RequiresUnreferencedCode("Serializes by reflection; rke2sim-client (Native AOT) uses the JsonTypeInfo overload.")]
+    [RequiresDynamicCode("Serializes by reflection; rke2sim-client (Native AOT) uses the JsonTypeInfo overload.")]
     public async Task<T> PostAsync<T>(string path, object body, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, BaseUrl + path)
@@ -52,6 +56,19 @@ public sealed class SupervisorClient(string baseUrl, string? token)
         return System.Text.Json.JsonSerializer.Deserialize<T>(text, Protocol.Json)!;
     }
 
+    /// <summary>The same request and answer as <see cref="PostAsync{T}"/>, serialized by source-generated metadata.</summary>
+    public async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, CancellationToken cancel)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, BaseUrl + path)
+        {
+            Content = JsonContent.Create(body, request),
+        };
+        var text = await SendAsync(message, cancel);
+        return System.Text.Json.JsonSerializer.Deserialize(text, response)!;
+    }
+
+    [RequiresUnreferencedCode("Serializes by reflection.")]
+    [RequiresDynamicCode("Serializes by reflection.")]
     public async Task<string> PostTextAsync(string path, object body, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, BaseUrl + path)

@@ -39,14 +39,19 @@ public static class NodeFiles
     public static void WriteRuntimeFiles()
     {
         SimPaths.WriteAtomically(SimPaths.CrictlConfig, $"runtime-endpoint: unix://{SimPaths.ContainerdSocket}\n");
-        foreach (var tool in new[] { "kubectl", "crictl" })
+        foreach (var (tool, client) in new[] { ("kubectl", true), ("crictl", false) })
         {
+            // kubectl runs in every plan and gate: rke2sim-client is the same code compiled ahead of time (starts like
+            // the real Go binary), used when the lab built it.
+            var program = client
+                ? "[ -x \"$RKE2_SIM_HOME/rke2sim-client\" ] && exec \"$RKE2_SIM_HOME/rke2sim-client\" kubectl \"$@\"\n"
+                : "";
             var script = $"""
                 #!/bin/sh
                 set -a
                 . /run/rke2-sim/host.env
                 set +a
-                exec "$RKE2_SIM_HOME/rke2sim" {tool} "$@"
+                {program}exec "$RKE2_SIM_HOME/rke2sim" {tool} "$@"
 
                 """;
             SimPaths.WriteAtomically(Path.Join(SimPaths.BinDir, tool), script, Executable);

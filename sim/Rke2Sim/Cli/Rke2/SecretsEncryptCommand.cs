@@ -24,7 +24,8 @@ public static class SecretsEncryptCommand
         }
         try
         {
-            var response = await client.PostAsync<SecretsEncryptResponse>(Protocol.Prefix + "/secrets-encrypt", new SecretsEncryptRequest(command), CancellationToken.None);
+            var response = await client.PostAsync(Protocol.Prefix + "/secrets-encrypt", new SecretsEncryptRequest(command),
+                ClientProtocolJson.Default.SecretsEncryptRequest, ClientProtocolJson.Default.SecretsEncryptResponse, CancellationToken.None);
             if (response.Error is not null)
             {
                 LogrusLog.Fatal(response.Error);
