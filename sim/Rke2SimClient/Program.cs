@@ -1,8 +1,10 @@
 using Rke2Sim.Cli.Kubectl;
 using Rke2Sim.Cli.Rke2;
+using Rke2Sim;
 using Rke2Sim.Versions;
 
 // The same code paths as rke2sim's kubectl and rke2 secrets-encrypt (the launchers send only those here).
+SystemTrustStore.Skip();
 return args switch
 {
     ["kubectl", .. var rest] => await KubectlCommand.RunAsync(rest),
