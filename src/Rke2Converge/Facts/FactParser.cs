@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Rke2Converge.Resources.BuiltIn;
 
 namespace Rke2Converge.Facts;
 
@@ -103,27 +104,29 @@ public static partial class FactParser
         return firstLine.Length == 0 ? "nothing" : $"'{(firstLine.Length > 80 ? firstLine[..80] + "..." : firstLine)}'";
     }
 
-    /// <summary>Accumulates records; one instance per parse.</summary>
+    /// <summary>
+    /// Accumulates records; one instance per parse. Each built-in resource's records go to it (<see cref="BuiltInResource.Read"/>);
+    /// the host's identity, its lock, the cluster probe and declared resources' records are read here.
+    /// </summary>
     private sealed class Reader(string nodeName)
     {
-        private readonly Dictionary<string, string?> _sysctls = new(StringComparer.Ordinal);
-        private readonly List<ConfigDropIn> _dropIns = [];
-        private readonly Dictionary<string, ServiceFacts> _units = new(StringComparer.Ordinal);
+        private static readonly Dictionary<string, (BuiltInResource Owner, FactTag Tag)> Owners =
+            BuiltInResources.All.SelectMany(resource => resource.Records.Select(tag => (tag.Name, (resource, tag))))
+                .ToDictionary(pair => pair.Name, pair => pair.Item2, StringComparer.Ordinal);
+
+        private readonly Dictionary<BuiltInResource, List<FactRecord>> _builtInRecords = [];
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private readonly Dictionary<int, List<string[]>> _resourceRecords = [];
-        private string? _managedSysctlFile;
-        private string? _configYaml;
-        private PendingWork _pending;
-        private string? _installedVersion;
         private string? _osRelease;
         private string? _arch;
         private string? _hostname;
         private IReadOnlyList<string>? _clusterNodes;
         private IReadOnlyDictionary<string, string>? _encryptionHashes;
         private string? _secretsEncryptStatus;
-        private CrashLoop? _crash;
         private HeldLock? _lock;
         private int _lineNumber;
+
+        private static readonly string[] HostTags = ["os-release", "arch", "hostname"];
 
         public FactParseException Error(string problem) =>
             new(nodeName, _lineNumber > 0 ? $"line {_lineNumber}: {problem}" : problem);
@@ -132,91 +135,56 @@ public static partial class FactParser
         {
             _lineNumber = lineNumber;
             var fields = line.Split(' ');
+            var record = new FactRecord(nodeName, lineNumber, fields);
             var tag = fields[0];
-            switch (tag)
+            if (Owners.TryGetValue(tag, out var owner))
             {
-                case "sysctl":
-                    var key = Text(Field(fields, 1));
-                    _sysctls[key] = (Field(fields, 2), fields.Length) switch
-                    {
-                        ("value", 4) => NormalizeSysctlValue(Text(fields[3])),
-                        ("missing", 3) => null,
-                        _ => throw Error($"malformed sysctl record for '{Truncate(key)}'"),
-                    };
-                    return;
-                case "dropin":
-                    ExactFields(fields, 3);
-                    var fileName = Text(fields[1]);
-                    if (!ConfigDropIn.IsPlainFileName(fileName)) throw Error($"drop-in name '{Truncate(fileName)}' is not a plain file name");
-                    _dropIns.Add(new ConfigDropIn(fileName, Text(fields[2])));
-                    return;
-                case "res":
-                    if (!int.TryParse(Field(fields, 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
-                    {
-                        throw Error($"resource record index '{Truncate(fields[1])}' is not a number");
-                    }
-                    if (!_resourceRecords.TryGetValue(index, out var records)) _resourceRecords[index] = records = [];
-                    records.Add(fields[2..]);
-                    return;
-                case "unit":
-                    ExactFields(fields, 5);
-                    var installed = fields[2] switch
-                    {
-                        "1" => true,
-                        "0" => false,
-                        _ => throw Error($"unit installed flag '{fields[2]}' is neither 0 nor 1"),
-                    };
-                    _units[fields[1]] = Service(fields[1], installed, Text(fields[3]), Text(fields[4]));
-                    return;
+                if (owner.Tag.Occurs != FactOccurrence.Many) Once(tag);
+                if (!_builtInRecords.TryGetValue(owner.Owner, out var records)) _builtInRecords[owner.Owner] = records = [];
+                records.Add(record);
+                return;
+            }
+            if (tag == "res")
+            {
+                if (!int.TryParse(record.Raw(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                {
+                    throw Error($"resource record index '{Truncate(fields[1])}' is not a number");
+                }
+                if (!_resourceRecords.TryGetValue(index, out var records)) _resourceRecords[index] = records = [];
+                records.Add(fields[2..]);
+                return;
             }
 
             Once(tag);
             switch (tag)
             {
-                case "managed-sysctl": _managedSysctlFile = OptionalText(fields); break;
-                case "config": _configYaml = OptionalText(fields); break;
-                case "pending": _pending = PendingFrom(OptionalText(fields)); break;
-                case "os-release": _osRelease = OptionalText(fields); break;
-                case "rke2-version":
-                    _installedVersion = OptionalText(fields) is { } output ? VersionFromOutput(output) : null;
-                    break;
-                case "arch": _arch = Text(ExactFields(fields, 2)[1]); break;
-                case "hostname": _hostname = Text(ExactFields(fields, 2)[1]); break;
+                case "os-release": _osRelease = record.Optional(); break;
+                case "arch": _arch = record.Expect(1).Text(1); break;
+                case "hostname": _hostname = record.Expect(1).Text(1); break;
                 case "lock":
-                    ExactFields(fields, 3);
+                    record.Expect(2);
                     if (!long.TryParse(fields[1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var ageSeconds))
                     {
                         throw Error($"lock age '{Truncate(fields[1])}' is not a number");
                     }
-                    _lock = new HeldLock(Text(fields[2]), TimeSpan.FromSeconds(Math.Max(0, ageSeconds)));
+                    _lock = new HeldLock(record.Text(2), TimeSpan.FromSeconds(Math.Max(0, ageSeconds)));
                     break;
                 case "cluster-nodes":
-                    (_clusterNodes, _encryptionHashes) = KeyRotation.EncryptionStatusProbe.NodeHashes(Text(ExactFields(fields, 2)[1]));
+                    (_clusterNodes, _encryptionHashes) = KeyRotation.EncryptionStatusProbe.NodeHashes(record.Expect(1).Text(1));
                     break;
-                case "secrets-encrypt": _secretsEncryptStatus = Text(ExactFields(fields, 2)[1]); break;
-                case "crash":
-                    ExactFields(fields, 4);
-                    _crash = new CrashLoop(Text(fields[1]), int.TryParse(fields[2], System.Globalization.CultureInfo.InvariantCulture, out var restarts) ? restarts : 0, Text(fields[3]));
-                    break;
+                case "secrets-encrypt": _secretsEncryptStatus = record.Expect(1).Text(1); break;
                 default: throw Error($"unknown record '{Truncate(tag)}'");
             }
         }
 
-        private PendingWork PendingFrom(string? marker) => marker?.Trim() switch
-        {
-            null => PendingWork.None,
-            "restart" => PendingWork.Restart,
-            "verify" => PendingWork.Verify,
-            var other => throw Error($"{Model.Rke2Paths.PendingWorkMarker} holds '{Truncate(other)}', expected restart or verify"),
-        };
-
         public HostFacts Build(IEnumerable<string>? expectedSysctls, IReadOnlyList<Resources.Resource> resources)
         {
             _lineNumber = 0;
-            string[] required = ["managed-sysctl", "config", "pending", "rke2-version", "os-release", "arch", "hostname"];
-            var absent = required.Where(tag => !_seen.Contains(tag))
-                .Concat(FactScript.Units.Where(unit => !_units.ContainsKey(unit)).Select(unit => $"unit {unit}"))
-                .Concat((expectedSysctls ?? []).Where(key => !_sysctls.ContainsKey(key)).Select(key => $"sysctl {key}"))
+            var request = new ExpectedFacts([.. expectedSysctls ?? []]);
+            var absent = BuiltInResources.All
+                .SelectMany(resource => resource.Records.Where(tag => tag.Occurs == FactOccurrence.Once && !_seen.Contains(tag.Name)).Select(tag => tag.Name)
+                    .Concat(resource.Lacking(RecordsOf(resource), request)))
+                .Concat(HostTags.Where(tag => !_seen.Contains(tag)))
                 .ToList();
             if (absent.Count > 0) throw Error($"output lacks records: {string.Join(", ", absent)}");
 
@@ -237,17 +205,12 @@ public static partial class FactParser
             }
 
             var osRelease = _osRelease is null ? new Dictionary<string, string>() : ParseOsRelease(_osRelease);
-            return new HostFacts
+            var facts = new HostFacts
             {
                 Node = nodeName,
-                Sysctls = _sysctls,
-                ManagedSysctlFile = _managedSysctlFile,
-                ConfigYaml = _configYaml,
-                Pending = _pending,
-                ConfigDropIns = [.. _dropIns.OrderBy(d => Encoding.UTF8.GetBytes(d.FileName), ByteOrder.Instance)],
-                InstalledVersion = _installedVersion,
-                ServerService = _units["rke2-server"],
-                AgentService = _units["rke2-agent"],
+                Sysctls = new Dictionary<string, string?>(),
+                ServerService = ServiceFacts.Missing("rke2-server"),
+                AgentService = ServiceFacts.Missing("rke2-agent"),
                 OsId = osRelease.GetValueOrDefault("ID", "unknown"),
                 OsVersion = osRelease.GetValueOrDefault("VERSION_ID", ""),
                 Arch = MapArchitecture(_arch!),
@@ -255,42 +218,18 @@ public static partial class FactParser
                 ClusterNodes = _clusterNodes,
                 EncryptionHashes = _encryptionHashes,
                 SecretsEncryptStatus = _secretsEncryptStatus,
-                Crash = _crash,
                 Lock = _lock,
                 Resources = states,
             };
+            return BuiltInResources.All.Aggregate(facts, (built, resource) => resource.Read(built, RecordsOf(resource)));
         }
 
-        private static ServiceFacts Service(string unit, bool installed, string enabled, string active)
-        {
-            var activeState = active.Trim();
-            return new ServiceFacts(
-                unit, installed, enabled.Trim() is "enabled" or "enabled-runtime",
-                activeState.Length == 0 ? "unknown" : activeState);
-        }
+        private IReadOnlyList<FactRecord> RecordsOf(BuiltInResource resource) => _builtInRecords.GetValueOrDefault(resource) ?? [];
 
         private void Once(string tag)
         {
             if (!_seen.Add(tag)) throw Error($"record '{Truncate(tag)}' appears twice");
         }
-
-        // "TAG present BASE64" or "TAG missing".
-        private string? OptionalText(string[] fields) => (Field(fields, 1), fields.Length) switch
-        {
-            ("present", 3) => Text(fields[2]),
-            ("missing", 2) => null,
-            _ => throw Error($"malformed '{Truncate(fields[0])}' record"),
-        };
-
-        private string[] ExactFields(string[] fields, int count) =>
-            fields.Length == count
-                ? fields
-                : throw Error($"'{Truncate(fields[0])}' record has {fields.Length - 1} fields, expected {count - 1}");
-
-        private string Field(string[] fields, int index) =>
-            index < fields.Length ? fields[index] : throw Error($"'{Truncate(fields[0])}' record is incomplete");
-
-        private string Text(string base64) => DecodeField(base64, Error);
 
         private static string Truncate(string text) => FactParser.Truncate(text);
     }

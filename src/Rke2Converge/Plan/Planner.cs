@@ -4,6 +4,7 @@ using Rke2Converge.Plan.Changes;
 using Rke2Converge.Plan.Desired;
 using Rke2Converge.Plan.Diff;
 using Rke2Converge.Resources;
+using Rke2Converge.Resources.BuiltIn;
 using Rke2Converge.Templates;
 
 namespace Rke2Converge.Plan;
@@ -107,43 +108,23 @@ public sealed class Planner(
         return new HostPlan(node, unknown, [], [$"unreachable, not planned: {reason}"], []);
     }
 
+    /// <summary>
+    /// Every resource diffs its own facts, in the order they apply: the built-ins that go first, the playbook's
+    /// resources, then the other built-ins (the service last, so it sees every change that asks for a restart).
+    /// </summary>
     private HostPlan PlanHost(NodeDesiredState node, HostFacts facts)
     {
         var changes = new List<Change>();
+        var context = new BuiltInPlanContext(node, facts, this, changes);
+        foreach (var resource in BuiltInResources.BeforeDeclared) changes.AddRange(resource.Diff(context));
         var problems = new List<string>();
-        var notes = new List<string>();
-        var unresolved = new List<string>();
-
-        foreach (var (key, want) in node.Sysctls)
-        {
-            var have = facts.Sysctls.TryGetValue(key, out var value) ? value : null;
-            if (have != NormalizeSysctl(want)) changes.Add(new SysctlChange(key, have, want, node.SysctlsRequiredByKubelet.Contains(key)));
-        }
-
-        var sysctlFile = RenderSysctlFile(node);
-        if (facts.ManagedSysctlFile != sysctlFile) changes.Add(new SysctlFileChange(Rke2Paths.ManagedSysctlFile, facts.ManagedSysctlFile, sysctlFile));
-
-        var configChange = PlanConfig(node, facts, problems, notes);
-        if (configChange is not null) changes.Add(configChange);
-
-        var dropInRemovals = PlanConfigDropIns(node, facts, problems, notes, unresolved);
-        changes.AddRange(dropInRemovals);
-
-        var install = PlanInstall(node, facts, problems);
-        if (install is not null) changes.Add(install);
-
-        var resources = PlanResources(node, facts, problems);
-        changes.AddRange(resources);
-        var restartedBy = resources.FirstOrDefault(change => change.Effect.HasFlag(ServiceEffect.Restart));
-        var restartReason = install is not null ? "version changes" : configChange is not null || dropInRemovals.Count > 0 ? "config changes" : restartedBy is not null ? $"{restartedBy.Title} changes" : null;
-        var service = PlanService(node, facts, restartReason, problems);
-        if (service is not null) changes.Add(service);
-
-        return new HostPlan(node, facts, changes, problems, notes) { Unresolved = unresolved };
+        changes.AddRange(PlanDeclaredResources(node, facts, problems));
+        foreach (var resource in BuiltInResources.AfterDeclared) changes.AddRange(resource.Diff(context));
+        return new HostPlan(node, facts, changes, [.. context.Problems, .. problems], context.Notes) { Unresolved = context.Unresolved };
     }
 
-    /// <summary>Each resource diffs its own facts; no difference, no change.</summary>
-    private List<ResourceChange> PlanResources(NodeDesiredState node, HostFacts facts, List<string> problems)
+    /// <summary>The playbook's resources; no difference, no change.</summary>
+    private List<ResourceChange> PlanDeclaredResources(NodeDesiredState node, HostFacts facts, List<string> problems)
     {
         var changes = new List<ResourceChange>();
         var context = new ResourceContext(node, facts, revealSecret);
@@ -160,109 +141,8 @@ public sealed class Planner(
         return changes;
     }
 
-    private ConfigFileChange? PlanConfig(NodeDesiredState node, HostFacts facts, List<string> problems, List<string> notes)
-    {
-        ConfigMap actual;
-        try
-        {
-            actual = ConfigYamlReader.Parse(facts.ConfigYaml, $"{node.Name}:{Rke2Paths.ConfigFile}");
-        }
-        catch (InvalidDataException error)
-        {
-            // Unreadable YAML is replaced wholesale; the previous file is kept as a backup.
-            notes.Add(error.Message);
-            actual = new ConfigMap();
-        }
-        var entries = _configDiff.Compare(node.Config, actual);
-        if (entries.Count == 0) return null;
-        // rke2c only ever writes its own token; on a node already running RKE2 a different one needs a rotation.
-        if (facts.InstalledVersion is not null && node.Config["token"] is SecretSource token
-            && TokenRotation.WouldChange(actual["token"] as string, revealSecret(token)))
-        {
-            if (RotatesToken) notes.Add(TokenRotation.Rotating);
-            else problems.Add(TokenRotation.Refusal);
-        }
-        return new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries);
-    }
+    /// <summary>config.yaml's entries that differ, secrets compared by value and shown masked.</summary>
+    public IReadOnlyList<ConfigEntryChange> CompareConfig(ConfigMap desired, ConfigMap actual) => _configDiff.Compare(desired, actual);
 
-    /// <summary>Drop-ins that fight the playbook, handled as the playbook's <see cref="ConfigDropInPolicy"/> says.</summary>
-    private static List<ConfigDropInRemoval> PlanConfigDropIns(
-        NodeDesiredState node, HostFacts facts, List<string> problems, List<string> notes, List<string> unresolved)
-    {
-        var removals = new List<ConfigDropInRemoval>();
-        foreach (var finding in ConfigDropInReview.Review(node.Config, facts.ConfigDropIns))
-        {
-            switch (node.ConfigDropIns)
-            {
-                case ConfigDropInPolicy.Remove:
-                    removals.Add(new ConfigDropInRemoval(finding.Path, finding.Description));
-                    break;
-                case ConfigDropInPolicy.Keep when finding.Unreadable is not null:
-                    problems.Add($"{finding.Path}: {finding.Description} (ConfigDropIns.Keep() cannot keep it)");
-                    break;
-                case ConfigDropInPolicy.Keep:
-                    notes.Add($"{finding.Path} {finding.Description} (kept: ConfigDropIns.Keep())");
-                    break;
-                default:
-                    unresolved.Add(finding.Unreadable is null ? $"{finding.Path} {finding.Description}" : $"{finding.Path}: {finding.Description}");
-                    break;
-            }
-        }
-        return removals;
-    }
-
-    private static InstallChange? PlanInstall(NodeDesiredState node, HostFacts facts, List<string> problems)
-    {
-        var want = node.Version;
-        if (facts.InstalledVersion is null) return new InstallChange(null, want, facts.Arch);
-        if (!Rke2Version.TryParse(facts.InstalledVersion, out var have))
-        {
-            problems.Add($"installed rke2 reports version '{facts.InstalledVersion}', which rke2c cannot compare; reinstall by hand");
-            return null;
-        }
-        if (have == want) return null;
-        if (have > want)
-        {
-            problems.Add($"downgrade from {have} to {want} refused: RKE2 does not support downgrades (restore an etcd snapshot instead)");
-            return null;
-        }
-        if (want.Major != have.Major || want.Minor > have.Minor + 1)
-        {
-            problems.Add($"upgrade from {have} to {want} skips a minor version: upgrade to the latest v{have.Major}.{have.Minor + 1} release first");
-            return null;
-        }
-        return new InstallChange(have.ToString(), want, facts.Arch);
-    }
-
-    private static ServiceChange? PlanService(NodeDesiredState node, HostFacts facts, string? restartReason, List<string> problems)
-    {
-        var (unit, other) = node.Role.IsServer() ? (facts.ServerService, facts.AgentService) : (facts.AgentService, facts.ServerService);
-        if (other.IsActive || other.ActiveState == "activating")
-        {
-            problems.Add($"{other.Unit} is {other.ActiveState} but the node is declared {node.Role.DisplayName()}: changing a node's role needs rke2-uninstall.sh first");
-            return null;
-        }
-        var enable = !unit.Enabled;
-        var (action, reason) = unit.ActiveState switch
-        {
-            "active" when restartReason is not null => (ServiceAction.Restart, restartReason),
-            "active" when facts.Pending == PendingWork.Restart => (ServiceAction.Restart, "an interrupted run changed the node but did not restart it"),
-            "active" when facts.Pending == PendingWork.Verify => (ServiceAction.Verify, "its readiness gates have not passed since the last restart"),
-            "active" => (ServiceAction.None, "not enabled"),
-            "inactive" or "unknown" => (ServiceAction.Start, "not running"),
-            var state => (ServiceAction.Restart, facts.Crash is { } crash ? CrashReason(node, facts, crash) : $"service is {state}"),
-        };
-        return action == ServiceAction.None && !enable ? null : new ServiceChange(node.ServiceName, action, enable, reason);
-    }
-
-    /// <summary>A crash loop says what it dies with, and names the known bug when it is one.</summary>
-    private static string CrashReason(NodeDesiredState node, HostFacts facts, CrashLoop crash)
-    {
-        var running = facts.InstalledVersion is { } installed && Rke2Version.TryParse(installed, out var parsed) ? parsed : node.Version;
-        var known = KnownIssues.ExplainCrash(running, node.Role, crash.Line);
-        return $"crash loop: {crash.Unit} restarted {crash.Restarts} times; it exits with: {crash.Line}" + (known is null ? "" : $"; {known}");
-    }
-
-    private static string NormalizeSysctl(string value) =>
-        string.Join(' ', value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    public string Reveal(SecretSource secret) => revealSecret(secret);
 }

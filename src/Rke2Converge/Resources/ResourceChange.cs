@@ -8,13 +8,17 @@ namespace Rke2Converge.Resources;
 /// steps apply runs, in order, and what the service must do afterwards. Steps may carry secret content on stdin;
 /// they are never printed (the plan and JSON show only kind, summary and details; a dry run only step descriptions).
 /// </summary>
-public sealed record ResourceChange(string ResourceKind, string Title, string Description, IReadOnlyList<string> Lines, ServiceEffect Effect) : Change
+public sealed record ResourceChange(string ResourceKind, string Title, string Description, IReadOnlyList<string> Lines, ServiceEffect ServiceEffect) : Change
 {
     public override string Kind => ResourceKind;
 
     public override string Summary => $"{Title}: {Description}{EffectNote}";
 
     public override IReadOnlyList<string> Details => Lines;
+
+    public override ServiceEffect Effect => ServiceEffect;
+
+    public override string RestartReason => $"{Title} changes";
 
     /// <summary>Remote commands run in order by the resources phase, through the rollout's executor.</summary>
     public IReadOnlyList<RemoteCommand> Steps { get; init; } = [];

@@ -3,6 +3,7 @@ using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Changes;
 using Rke2Converge.Plan.Steps;
+using Rke2Converge.Resources.BuiltIn;
 using Rke2Converge.Rollout.Operations;
 using Rke2Converge.Rollout.Phases;
 
@@ -14,16 +15,13 @@ namespace Rke2Converge.Rollout;
 /// </summary>
 public sealed class RolloutProgram
 {
+    /// <summary>Cordon or drain first, then every resource in the order it applies, then the gates.</summary>
     private static readonly INodePhase[] Phases =
     [
         new CordonDrainPhase(),
-        new MarkPendingPhase(),
-        new ApplySysctlsPhase(),
+        .. BuiltInResources.BeforeDeclared,
         new ApplyResourcesPhase(),
-        new WriteConfigPhase(),
-        new RemoveConfigDropInsPhase(),
-        new InstallRke2Phase(),
-        new StartServicePhase(),
+        .. BuiltInResources.AfterDeclared,
         new AwaitReadinessPhase(),
     ];
 

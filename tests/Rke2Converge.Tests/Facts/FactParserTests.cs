@@ -221,7 +221,7 @@ public sealed class FactParserTests
     }
 
     [Theory]
-    [InlineData("config present !!notbase64!!", 2, "not valid base64")]
+    [InlineData("dropin !!notbase64!! YQ==", 2, "not valid base64")]
     [InlineData("config missing", 4, "appears twice")]
     [InlineData("surprise 1", 2, "unknown record 'surprise'")]
     [InlineData("sysctl a2V5 maybe", 2, "malformed sysctl record for 'key'")]

@@ -45,7 +45,8 @@ public sealed class ResourceRolloutTests
                 "write /etc/default/rke2-server",
                 "write /var/lib/rancher/rke2/server/manifests/cfg.yaml",
                 "systemctl daemon-reload",
-                "service rke2-server: restart (systemd-drop-in /etc/systemd/system/rke2-server.service.d/limits.conf changes)",
+                "service rke2-server: restart (systemd-drop-in /etc/systemd/system/rke2-server.service.d/limits.conf changes, "
+                + "registries /etc/rancher/rke2/registries.yaml changes, env-file /etc/default/rke2-server changes)",
                 "clear pending work",
             ],
             executor.Steps.Select(s => s.Description));

@@ -1,3 +1,5 @@
+using Rke2Converge.Resources;
+
 namespace Rke2Converge.Plan.Changes;
 
 /// <summary>
@@ -14,6 +16,12 @@ public abstract record Change
 
     /// <summary>Further lines shown under the summary (config entries, for instance).</summary>
     public virtual IReadOnlyList<string> Details => [];
+
+    /// <summary>What the change asks of the RKE2 service afterwards, like an Ansible handler: collected, acted on once.</summary>
+    public virtual ServiceEffect Effect => ServiceEffect.None;
+
+    /// <summary>Why the service restarts, in the plan, when this change is what asks for it.</summary>
+    public virtual string RestartReason => $"{Kind} changes";
 }
 
 /// <summary>A sysctl's runtime value differs.</summary>
@@ -41,6 +49,10 @@ public sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Di
     public override string Summary => $"{Path}: {(Exists ? "update" : "create")} ({Entries.Count} {(Entries.Count == 1 ? "entry" : "entries")})";
 
     public override IReadOnlyList<string> Details => [.. Entries.Select(entry => entry.ToString())];
+
+    public override ServiceEffect Effect => ServiceEffect.Restart;
+
+    public override string RestartReason => "config changes";
 }
 
 /// <summary>
@@ -52,6 +64,10 @@ public sealed record ConfigDropInRemoval(string Path, string Reason) : Change
     public override string Kind => "config-drop-in";
 
     public override string Summary => $"- {Path} ({Reason})";
+
+    public override ServiceEffect Effect => ServiceEffect.Restart;
+
+    public override string RestartReason => "config changes";
 }
 
 /// <summary>RKE2 is missing or at another version.</summary>
@@ -60,6 +76,10 @@ public sealed record InstallChange(string? From, Model.Rke2Version To, string Ar
     public override string Kind => From is null ? "install" : "upgrade";
 
     public override string Summary => From is null ? $"rke2: install {To} ({Arch})" : $"rke2: upgrade {From} → {To}";
+
+    public override ServiceEffect Effect => ServiceEffect.Restart;
+
+    public override string RestartReason => "version changes";
 }
 
 public enum ServiceAction

@@ -1,17 +1,64 @@
 using System.Security.Cryptography;
+using Rke2Converge.Facts;
 using Rke2Converge.Model;
 using Rke2Converge.Plan.Changes;
 using Rke2Converge.Plan.Steps;
+using Rke2Converge.Remote;
+using Rke2Converge.Rollout;
 using Rke2Converge.Rollout.Operations;
 
-namespace Rke2Converge.Rollout.Phases;
+namespace Rke2Converge.Resources.BuiltIn;
 
-/// <summary>Stages the release artifacts on the node (pushed or downloaded), verifies the checksum, unpacks, reloads units.</summary>
-public sealed class InstallRke2Phase : INodePhase
+/// <summary>
+/// The RKE2 release on the node: installed or upgraded from the release artifacts (pushed or downloaded, checksum
+/// verified, unpacked), never downgraded and never across a skipped minor version. A new binary needs a restart.
+/// </summary>
+public sealed class Rke2InstallResource : BuiltInResource
 {
-    public string Title => "install rke2";
+    public override string Title => "install rke2";
 
-    public IEnumerable<RolloutStep> Steps(StepContext context)
+    // Leaves $rke2 set (empty when not installed) for the fragments that ask RKE2 itself.
+    public override string FactFragment => $$"""
+        rke2=
+        if [ -x {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then rke2={{ShellQuote.Quote(Rke2Paths.Rke2Binary)}}
+        else rke2=$(command -v rke2 2>/dev/null) || rke2=; fi
+        if [ -n "$rke2" ]; then
+          printf 'rke2-version present %s\n' "$("$rke2" --version 2>/dev/null | head -n 1 | base64 -w0)"
+        else
+          echo 'rke2-version missing'
+        fi
+
+        """;
+
+    public override IReadOnlyList<FactTag> Records { get; } = [new("rke2-version")];
+
+    public override HostFacts Read(HostFacts facts, IReadOnlyList<FactRecord> records) =>
+        facts with { InstalledVersion = records.Single().Optional() is { } output ? FactParser.VersionFromOutput(output) : null };
+
+    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    {
+        var (want, facts) = (context.Node.Version, context.Facts);
+        if (facts.InstalledVersion is null) return [new InstallChange(null, want, facts.Arch)];
+        if (!Rke2Version.TryParse(facts.InstalledVersion, out var have))
+        {
+            context.Problem($"installed rke2 reports version '{facts.InstalledVersion}', which rke2c cannot compare; reinstall by hand");
+            return [];
+        }
+        if (have == want) return [];
+        if (have > want)
+        {
+            context.Problem($"downgrade from {have} to {want} refused: RKE2 does not support downgrades (restore an etcd snapshot instead)");
+            return [];
+        }
+        if (want.Major != have.Major || want.Minor > have.Minor + 1)
+        {
+            context.Problem($"upgrade from {have} to {want} skips a minor version: upgrade to the latest v{have.Major}.{have.Minor + 1} release first");
+            return [];
+        }
+        return [new InstallChange(have.ToString(), want, facts.Arch)];
+    }
+
+    public override IEnumerable<RolloutStep> Steps(StepContext context)
     {
         if (context.Host.Find<InstallChange>() is not { } change) yield break;
         var names = new[] { InstallOperations.TarballName(change.Arch), InstallOperations.ChecksumName(change.Arch) };

@@ -1,0 +1,19 @@
+namespace Rke2Converge.Resources.BuiltIn;
+
+/// <summary>The built-in resources every node has, in the order they apply (the playbook's own resources run after those marked to go before them).</summary>
+public static class BuiltInResources
+{
+    public static readonly IReadOnlyList<BuiltInResource> All =
+    [
+        new PendingMarkerResource(),
+        new SysctlResource(),
+        new ConfigYamlResource(),
+        new ConfigDropInsResource(),
+        new Rke2InstallResource(),
+        new ServiceStateResource(),
+    ];
+
+    public static IEnumerable<BuiltInResource> BeforeDeclared => All.Where(resource => resource.BeforeDeclaredResources);
+
+    public static IEnumerable<BuiltInResource> AfterDeclared => All.Where(resource => !resource.BeforeDeclaredResources);
+}

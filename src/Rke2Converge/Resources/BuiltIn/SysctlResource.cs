@@ -1,0 +1,94 @@
+using Rke2Converge.Facts;
+using Rke2Converge.Model;
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Steps;
+using Rke2Converge.Remote;
+using Rke2Converge.Rollout;
+using Rke2Converge.Rollout.Operations;
+
+namespace Rke2Converge.Resources.BuiltIn;
+
+/// <summary>
+/// Kernel parameters, live (/proc/sys) and persisted (rke2c's file in /etc/sysctl.d). They go first, so the kubelet
+/// finds them right when RKE2 starts. Keys travel as script arguments, never in the script text.
+/// </summary>
+public sealed class SysctlResource : BuiltInResource
+{
+    public override string Title => "sysctls";
+
+    public override bool BeforeDeclaredResources => true;
+
+    public override string FactFragment => $$"""
+        for key in "$@"; do
+          case "$key" in
+            ''|/*|*..*) printf 'sysctl %s missing\n' "$(b64 "$key")"; continue ;;
+            */*) path="/proc/sys/$key" ;;
+            *) path="/proc/sys/$(printf '%s' "$key" | tr . /)" ;;
+          esac
+          if [ -f "$path" ] && value=$(cat "$path" 2>/dev/null); then
+            printf 'sysctl %s value %s\n' "$(b64 "$key")" "$(b64 "$value")"
+          else
+            printf 'sysctl %s missing\n' "$(b64 "$key")"
+          fi
+        done
+        file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
+
+        """;
+
+    public override IReadOnlyList<FactTag> Records { get; } = [new("sysctl", FactOccurrence.Many), new("managed-sysctl")];
+
+    public override HostFacts Read(HostFacts facts, IReadOnlyList<FactRecord> records)
+    {
+        var sysctls = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? file = null;
+        foreach (var record in records)
+        {
+            if (record.Tag == "managed-sysctl")
+            {
+                file = record.Optional();
+                continue;
+            }
+            var key = record.Text(1);
+            sysctls[key] = (record.Raw(2), record.Count) switch
+            {
+                ("value", 3) => FactParser.NormalizeSysctlValue(record.Text(3)),
+                ("missing", 2) => null,
+                _ => throw record.Error($"malformed sysctl record for '{FactRecord.Short(key)}'"),
+            };
+        }
+        return facts with { Sysctls = sysctls, ManagedSysctlFile = file };
+    }
+
+    public override IEnumerable<string> Lacking(IReadOnlyList<FactRecord> records, ExpectedFacts request)
+    {
+        var reported = records.Where(record => record.Tag == "sysctl").Select(record => record.Text(1)).ToHashSet(StringComparer.Ordinal);
+        return request.Sysctls.Where(key => !reported.Contains(key)).Select(key => $"sysctl {key}");
+    }
+
+    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    {
+        var (node, facts) = (context.Node, context.Facts);
+        foreach (var (key, want) in node.Sysctls)
+        {
+            var have = facts.Sysctls.TryGetValue(key, out var value) ? value : null;
+            if (have != Normalize(want)) yield return new SysctlChange(key, have, want, node.SysctlsRequiredByKubelet.Contains(key));
+        }
+        var file = context.Planner.RenderSysctlFile(node);
+        if (facts.ManagedSysctlFile != file) yield return new SysctlFileChange(Rke2Paths.ManagedSysctlFile, facts.ManagedSysctlFile, file);
+    }
+
+    public override IEnumerable<RolloutStep> Steps(StepContext context)
+    {
+        if (context.Host.Find<SysctlFileChange>() is { } file)
+        {
+            yield return RolloutStep.Run(Title, StepKind.WriteFile, FileOperations.WriteAtomically(file.Path, file.After, "0644"), file.Path, PlannedStep.Hash(file.After));
+        }
+        var runtime = context.Host.Changes.OfType<SysctlChange>().Select(change => (change.Key, change.After)).ToList();
+        if (runtime.Count > 0)
+        {
+            yield return RolloutStep.Run(Title, StepKind.Sysctl, SysctlOperations.SetRuntime(runtime), string.Join(" ", runtime.Select(pair => $"{pair.Key}={pair.After}")));
+        }
+    }
+
+    private static string Normalize(string value) => string.Join(' ', value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+}
