@@ -14,6 +14,9 @@ public sealed class FactRecord(string node, int lineNumber, string[] fields)
     /// <summary>Field <paramref name="index"/> (1 is the first after the tag), as it came.</summary>
     public string Raw(int index) => index < fields.Length ? fields[index] : throw Error($"'{Short(Tag)}' record is incomplete");
 
+    /// <summary>Fields from <paramref name="index"/> on, joined by single spaces (empty when there are none).</summary>
+    public string Rest(int index) => index < fields.Length ? string.Join(' ', fields[index..]) : "";
+
     /// <summary>Field <paramref name="index"/> decoded from base64 as UTF-8.</summary>
     public string Text(int index) => FactParser.DecodeField(Raw(index), Error);
 

@@ -11,7 +11,7 @@ namespace Rke2Converge.Facts;
 /// </summary>
 public static class FactScript
 {
-    public const string Header = "rke2c-facts 1";
+    public const string Header = "rke2c-facts 2";
     public const string Trailer = "end rke2c-facts";
 
     // C locale for byte-wise globs. No set -e: a missing file or command is a fact, not a failure. Each built-in

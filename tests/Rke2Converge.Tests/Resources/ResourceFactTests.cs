@@ -14,7 +14,7 @@ public sealed class ResourceFactTests
         string.Join('\n', [
             FactScript.Header,
             "managed-sysctl missing", "config missing", "pending missing", "rke2-version missing",
-            "unit rke2-server 0  aW5hY3RpdmU=", "unit rke2-agent 0  aW5hY3RpdmU=",
+            "unit rke2-server 0  inactive", "unit rke2-agent 0  inactive",
             "os-release present " + Convert.ToBase64String("ID=debian\nVERSION_ID=12\n"u8.ToArray()),
             "arch eDg2XzY0", "hostname bjE=",
             .. resourceLines,

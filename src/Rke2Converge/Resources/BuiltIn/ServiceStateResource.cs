@@ -24,8 +24,9 @@ public sealed class ServiceStateResource : BuiltInResource
 
     public override string Title => "start service";
 
-    // One systemctl call for both units: it answers one block per unit, blank-line separated. A unit systemd keeps
-    // restarting also prints the line it last died with (read only then, so a healthy node pays nothing).
+    // One systemctl call for both units: it answers one block per unit, blank-line separated, read here with shell
+    // builtins only. Unit states are systemd's lower-case words; anything else is reported as "invalid". A unit
+    // systemd keeps restarting also prints the line it last died with (read only then, so a healthy node pays nothing).
     public override string FactFragment => $$"""
         states=$(systemctl show -p Id,UnitFileState,ActiveState {{string.Join(' ', Units.Select(u => u + ".service"))}} 2>/dev/null)
         crashed=
@@ -34,10 +35,21 @@ public sealed class ServiceStateResource : BuiltInResource
           for dir in {{ShellQuote.Join(UnitDirectories)}}; do
             if [ -f "$dir/$unit.service" ]; then installed=1; break; fi
           done
-          block=$(printf '%s\n' "$states" | awk -v id="Id=$unit.service" 'BEGIN { RS = "" } { for (i = 1; i <= NF; i++) if ($i == id) print }')
-          enabled=$(printf '%s\n' "$block" | sed -n 's/^UnitFileState=//p' | head -n 1)
-          active=$(printf '%s\n' "$block" | sed -n 's/^ActiveState=//p' | head -n 1)
-          printf 'unit %s %s %s %s\n' "$unit" "$installed" "$(b64 "$enabled")" "$(b64 "$active")"
+          enabled= active= id= en= ac=
+          while IFS= read -r line; do
+            case "$line" in
+              Id=*) id=${line#Id=} ;;
+              UnitFileState=*) en=${line#UnitFileState=} ;;
+              ActiveState=*) ac=${line#ActiveState=} ;;
+              '') if [ "$id" = "$unit.service" ]; then enabled=$en active=$ac; fi; id= en= ac= ;;
+            esac
+          done <<EOF
+        $states
+
+        EOF
+          case "$enabled" in *[!a-z-]*) enabled=invalid ;; esac
+          case "$active" in *[!a-z-]*) active=invalid ;; esac
+          printf 'unit %s %s %s %s\n' "$unit" "$installed" "$enabled" "$active"
           case "$active" in activating|failed|deactivating)
             restarts=$(systemctl show -p NRestarts --value "$unit.service" 2>/dev/null)
             if [ -z "$crashed" ] && [ "${restarts:-0}" -ge {{Gates.ServiceActiveGate.CrashLoopRestarts}} ] 2>/dev/null; then
@@ -70,8 +82,8 @@ public sealed class ServiceStateResource : BuiltInResource
                 "0" => false,
                 var flag => throw record.Error($"unit installed flag '{flag}' is neither 0 nor 1"),
             };
-            var active = record.Text(4).Trim();
-            units[record.Raw(1)] = new ServiceFacts(record.Raw(1), installed, record.Text(3).Trim() is "enabled" or "enabled-runtime", active.Length == 0 ? "unknown" : active);
+            var active = record.Raw(4);
+            units[record.Raw(1)] = new ServiceFacts(record.Raw(1), installed, record.Raw(3) is "enabled" or "enabled-runtime", active.Length == 0 ? "unknown" : active);
         }
         // Lacking units were reported already; the defaults only keep a partial parse total.
         return facts with

@@ -18,17 +18,24 @@ public sealed class SysctlResource : BuiltInResource
 
     public override bool BeforeDeclaredResources => true;
 
+    // One process per key (cat: /proc/sys answers a whole read, not the byte-wise reads of the shell's `read`). Keys
+    // are validated (no spaces or control characters), so they print as they are; dots become slashes in a builtin
+    // loop. The value's spacing does not matter (it is normalised when read); a value of several lines is joined.
     public override string FactFragment => $$"""
+        nl=$(printf '\n_'); nl=${nl%_}
         for key in "$@"; do
+          case "$key" in ''|/*|*..*) printf 'sysctl %s missing\n' "$key"; continue ;; esac
+          path=/proc/sys/
           case "$key" in
-            ''|/*|*..*) printf 'sysctl %s missing\n' "$(b64 "$key")"; continue ;;
-            */*) path="/proc/sys/$key" ;;
-            *) path="/proc/sys/$(printf '%s' "$key" | tr . /)" ;;
+            */*) path="$path$key" ;;
+            *) rest=$key
+               while :; do case "$rest" in *.*) path="$path${rest%%.*}/"; rest=${rest#*.} ;; *) path="$path$rest"; break ;; esac; done ;;
           esac
           if [ -f "$path" ] && value=$(cat "$path" 2>/dev/null); then
-            printf 'sysctl %s value %s\n' "$(b64 "$key")" "$(b64 "$value")"
+            case "$value" in *"$nl"*) value=$(printf '%s' "$value" | tr '\n' ' ') ;; esac
+            printf 'sysctl %s value %s\n' "$key" "$value"
           else
-            printf 'sysctl %s missing\n' "$(b64 "$key")"
+            printf 'sysctl %s missing\n' "$key"
           fi
         done
         file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
@@ -48,10 +55,10 @@ public sealed class SysctlResource : BuiltInResource
                 file = record.Optional();
                 continue;
             }
-            var key = record.Text(1);
+            var key = record.Raw(1);
             sysctls[key] = (record.Raw(2), record.Count) switch
             {
-                ("value", 3) => FactParser.NormalizeSysctlValue(record.Text(3)),
+                ("value", >= 2) => FactParser.NormalizeSysctlValue(record.Rest(3)),
                 ("missing", 2) => null,
                 _ => throw record.Error($"malformed sysctl record for '{FactRecord.Short(key)}'"),
             };
@@ -61,7 +68,7 @@ public sealed class SysctlResource : BuiltInResource
 
     public override IEnumerable<string> Lacking(IReadOnlyList<FactRecord> records, ExpectedFacts request)
     {
-        var reported = records.Where(record => record.Tag == "sysctl").Select(record => record.Text(1)).ToHashSet(StringComparer.Ordinal);
+        var reported = records.Where(record => record.Tag == "sysctl").Select(record => record.Raw(1)).ToHashSet(StringComparer.Ordinal);
         return request.Sysctls.Where(key => !reported.Contains(key)).Select(key => $"sysctl {key}");
     }
 
