@@ -94,9 +94,10 @@ is_fresh() {
 
 # The stand-ins (systemctl, kubectl, crictl, rke2) are native binaries on real hosts and run many times per rollout
 # and per plan. labsystemd is compiled ahead of time (native, ~10 ms a call, like systemctl's own few ms), and so is
-# rke2sim-client (sim/Rke2SimClient: the simulator's kubectl and rke2 secrets-encrypt, from the same source files,
-# ~15 ms a call like the Go binaries); the rest of the RKE2 simulator (the daemons, crictl, the other rke2
-# subcommands), a Web SDK program too large for that, is precompiled ReadyToRun (~0.3 s a call).
+# rke2sim-client (sim/Rke2SimClient: the simulator's kubectl and rke2 secrets-encrypt, from the same source files;
+# ~5 ms to start, kubectl get nodes 20-80 ms like the Go binary, 0.3-1.3 s as rke2sim; ~25-40 s more to build); the
+# rest of the RKE2 simulator (the daemons, crictl, the other rke2 subcommands), a Web SDK program too large for that,
+# is precompiled ReadyToRun (0.05-0.15 s to start).
 build_project() { # PROJECT_DIR OUTPUT PUBLISH_OPTION...  (EXTRA_SOURCES: other directories it compiles files from)
   local project_dir=$1 output=$2; shift 2
   # shellcheck disable=SC2086
