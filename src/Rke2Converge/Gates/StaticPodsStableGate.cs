@@ -16,7 +16,7 @@ public sealed class StaticPodsStableGate : ReadinessGate
     public override GateTiming Timing(GateSettings settings) => settings.StaticPodsStable;
 
     public override RemoteCommand Probe(GateContext context) =>
-        new("crictl ps", "date +%s; CRI_CONFIG_FILE=\"$2\" \"$1\" ps -o json")
+        new("crictl ps", "date +%s%N; CRI_CONFIG_FILE=\"$2\" \"$1\" ps -o json")
         {
             Arguments = [Rke2Paths.Crictl, Rke2Paths.CrictlConfig],
             Timeout = ProbeTimeout,
@@ -29,7 +29,8 @@ public sealed class StaticPodsStableGate : ReadinessGate
     {
         if (!result.Succeeded) return new(false, Describe(result));
         var split = result.Stdout.IndexOf('\n', StringComparison.Ordinal);
-        if (split < 0 || !long.TryParse(result.Stdout[..split].Trim(), CultureInfo.InvariantCulture, out var nowSeconds))
+        // The host's clock in nanoseconds, like createdAt: whole seconds would pass a container up to a second early.
+        if (split < 0 || !long.TryParse(result.Stdout[..split].Trim(), CultureInfo.InvariantCulture, out var nowNs))
         {
             return new(false, $"unexpected output: {FirstLine(result.Stdout)}");
         }
@@ -54,8 +55,8 @@ public sealed class StaticPodsStableGate : ReadinessGate
                 stable = false;
                 continue;
             }
-            var up = TimeSpan.FromSeconds(nowSeconds - createdNs / 1_000_000_000);
-            seen.Add($"{name} up {up.TotalSeconds:0}s");
+            var up = TimeSpan.FromTicks((nowNs - createdNs) / 100);
+            seen.Add($"{name} up {Math.Floor(up.TotalSeconds):0}s");
             if (up < settle) stable = false;
         }
         return new(stable, $"{string.Join(", ", seen)} (needs {settle.TotalSeconds:0}s without restart)");

@@ -13,9 +13,18 @@ public static class EncryptionStatusProbe
     public const string NodeHashesJsonPath =
         """{range .items[*]}{.metadata.name}{"\t"}{.metadata.annotations.rke2\.io/encryption-config-hash}{"\n"}{end}""";
 
+    /// <remarks>
+    /// A refused connection is retried for a while: kube-apiserver restarts once more shortly after a server turns
+    /// Ready (rancher/rke2#8269), so a read right after a rollout can meet it down for a few seconds.
+    /// </remarks>
     public static RemoteCommand Read() =>
         new("read secrets-encrypt status", """
-            nodes=$(timeout 20 "$2" --kubeconfig "$3" get nodes -o jsonpath="$4" 2>&1) || { printf 'kubectl get nodes failed: %s\n' "$nodes" >&2; exit 1; }
+            tries=0
+            until nodes=$(timeout 20 "$2" --kubeconfig "$3" get nodes -o jsonpath="$4" 2>&1); do
+              tries=$((tries + 1))
+              case "$nodes" in *refused*) [ "$tries" -lt 8 ] && { sleep 2; continue; } ;; esac
+              printf 'kubectl get nodes failed: %s\n' "$nodes" >&2; exit 1
+            done
             printf 'nodes %s\n' "$(printf '%s' "$nodes" | base64 -w0)"
             status=$(timeout 20 "$1" secrets-encrypt status 2>&1) || { printf '%s\n' "$status" >&2; exit 1; }
             printf 'status %s\n' "$(printf '%s' "$status" | base64 -w0)"

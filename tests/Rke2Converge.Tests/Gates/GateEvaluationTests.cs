@@ -37,7 +37,7 @@ public sealed class GateEvaluationTests
     {
         const long Now = 1_800_000_000;
         static string Crictl(long etcdAge, long apiAge) => $$"""
-            {{Now}}
+            {{Now * 1_000_000_000}}
             {"containers":[
               {"id":"a","metadata":{"name":"etcd","attempt":0},"state":"CONTAINER_RUNNING","createdAt":"{{(Now - etcdAge) * 1_000_000_000}}"},
               {"id":"b","metadata":{"name":"kube-apiserver","attempt":1},"state":"CONTAINER_EXITED","createdAt":"{{(Now - 100) * 1_000_000_000}}"},
@@ -51,7 +51,23 @@ public sealed class GateEvaluationTests
         Assert.False(settling.Passed);
         Assert.Equal("etcd up 60s, kube-apiserver up 4s (needs 10s without restart)", settling.Observed);
         Assert.True(gate.Evaluate(Context(NodeRole.EtcdOnly), Ok(Crictl(60, 4))).Passed);
-        Assert.False(gate.Evaluate(Context(NodeRole.ControlPlaneOnly), Ok($"{Now}\n{{\"containers\":[]}}")).Passed);
+        Assert.False(gate.Evaluate(Context(NodeRole.ControlPlaneOnly), Ok($"{Now * 1_000_000_000}\n{{\"containers\":[]}}")).Passed);
+    }
+
+    [Fact]
+    public void Static_pods_are_timed_to_the_nanosecond_so_a_container_is_never_passed_early()
+    {
+        const long NowNs = 1_800_000_000_250_000_000;
+        static string Crictl(long apiAgeNs) => $$"""
+            {{NowNs}}
+            {"containers":[{"id":"c","metadata":{"name":"kube-apiserver","attempt":1},"state":"CONTAINER_RUNNING","createdAt":"{{NowNs - apiAgeNs}}"}]}
+            """;
+        var gate = new StaticPodsStableGate();
+
+        var almost = gate.Evaluate(Context(NodeRole.ControlPlaneOnly), Ok(Crictl(9_500_000_000)));
+        Assert.False(almost.Passed);
+        Assert.Equal("kube-apiserver up 9s (needs 10s without restart)", almost.Observed);
+        Assert.True(gate.Evaluate(Context(NodeRole.ControlPlaneOnly), Ok(Crictl(10_000_000_000))).Passed);
     }
 
     [Fact]

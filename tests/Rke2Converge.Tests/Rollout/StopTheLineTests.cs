@@ -130,7 +130,7 @@ public sealed class StopTheLineTests
             "etcdctl member list" => $"{{\"members\":[{{\"name\":\"{nodeName}-0a1b\",\"isLearner\":false}}]}}",
             "kubectl get --raw /readyz" => "ok",
             _ when description.StartsWith("kubectl get node ", StringComparison.Ordinal) => "True",
-            "crictl ps" => $"{Now}\n{{\"containers\":[" +
+            "crictl ps" => $"{Now * 1_000_000_000}\n{{\"containers\":[" +
                            $"{{\"metadata\":{{\"name\":\"etcd\"}},\"state\":\"CONTAINER_RUNNING\",\"createdAt\":\"{(Now - 3600) * 1_000_000_000}\"}}," +
                            $"{{\"metadata\":{{\"name\":\"kube-apiserver\"}},\"state\":\"CONTAINER_RUNNING\",\"createdAt\":\"{(Now - 3600) * 1_000_000_000}\"}}]}}",
             _ => "",
