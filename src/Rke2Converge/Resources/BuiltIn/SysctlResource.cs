@@ -78,7 +78,7 @@ public sealed class SysctlResource : BuiltInResource
         foreach (var (key, want) in node.Sysctls)
         {
             var have = facts.Sysctls.TryGetValue(key, out var value) ? value : null;
-            if (have != Normalize(want)) yield return new SysctlChange(key, have, want, node.SysctlsRequiredByKubelet.Contains(key));
+            if (have != FactParser.NormalizeSysctlValue(want)) yield return new SysctlChange(key, have, want, node.SysctlsRequiredByKubelet.Contains(key));
         }
         var file = context.Planner.RenderSysctlFile(node);
         if (facts.ManagedSysctlFile != file) yield return new SysctlFileChange(Rke2Paths.ManagedSysctlFile, facts.ManagedSysctlFile, file);
@@ -96,6 +96,4 @@ public sealed class SysctlResource : BuiltInResource
             yield return RolloutStep.Run(Title, StepKind.Sysctl, SysctlOperations.SetRuntime(runtime), string.Join(" ", runtime.Select(pair => $"{pair.Key}={pair.After}")));
         }
     }
-
-    private static string Normalize(string value) => string.Join(' ', value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }
