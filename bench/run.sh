@@ -2,7 +2,8 @@
 # Side-by-side benchmark, in one run on the same lab hosts, columns alternated round by round so machine drift
 # spreads over all of them:
 #   - warm `rke2c plan` (no drift; compiled playbook cached, SSH masters up) on each size in BENCH_SIZES, over the
-#     OpenSSH transport and over SSH.NET (--transport sshnet);
+#     OpenSSH transport and over SSH.NET (--transport sshnet), and a cold OpenSSH plan (rke2c's masters closed first:
+#     every connection fresh, as SSH.NET's always are);
 #   - `ansible-playbook --check bench/ansible/reads.yml`: the same reads (pipelining, ControlPersist, forks = hosts);
 #   - two floors: N parallel one-shot `ssh host true`, and N parallel one-shot `ssh host <the fact command rke2c
 #     sends>` (captured from rke2c's own ssh invocations), both on fresh connections;
@@ -85,6 +86,19 @@ floor_facts() { # COLUMN NET N CAPTURED_DIR
   done
   wait
   record "$1" "$(elapsed "$start")"
+}
+
+# rke2c keeps one ssh master per host in a directory per network namespace (OpenSshOptions.DefaultControlDirectory).
+masters_dir() { echo "/tmp/rke2c-$(id -u)/cm-$(readlink /proc/self/ns/net | tr -dc 0-9)"; }
+
+masters_up() { find "$(masters_dir)" -maxdepth 1 -type s 2>/dev/null | wc -l; }
+
+close_masters() {
+  local socket
+  for socket in "$(masters_dir)"/*; do
+    [ -S "$socket" ] && timeout 15 ssh -S "$socket" -O exit rke2c-bench >/dev/null 2>&1 &
+  done
+  wait
 }
 
 # A plan with no drift exits 0; fresh hosts (the scale point) exit 2. Anything else stops the bench.
@@ -184,8 +198,12 @@ for ((r = 1; r <= runs; r++)); do
   echo "bench: round $r of $runs (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   for n in "${sizes[@]}"; do
     floor_true "$n|floor: ssh true" "$net" "$n"
+    up_before=$(masters_up)
+    ((up_before >= n)) || echo "bench: only $up_before ssh masters up before the warm $n-host plan" >&2
     plan "$n|rke2c plan (openssh)" "$n" 0 "$playbook"
     floor_facts "$n|floor: ssh fact script" "$net" "$n" "$work/facts-$n"
+    close_masters
+    plan "$n|rke2c plan (openssh, cold)" "$n" 0 "$playbook"
     plan "$n|rke2c plan (sshnet)" "$n" 0 "$playbook" --transport sshnet
     if ((r <= ansible_runs)); then ansible_run "$n|ansible-playbook --check" "$work/inventory-$n"; fi
   done
@@ -231,12 +249,14 @@ print("ratios (medians):")
 for hosts in dict.fromkeys(k.split("|", 1)[0] for k in rows):
     def m(what): return med.get(f"{hosts}|{what}")
     plan, sshnet, ansible = m("rke2c plan (openssh)"), m("rke2c plan (sshnet)"), m("ansible-playbook --check")
+    cold = m("rke2c plan (openssh, cold)")
     floor, facts = m("floor: ssh true"), m("floor: ssh fact script")
     parts = []
     if plan and ansible: parts.append(f"Ansible / rke2c {ansible / plan:.1f}x")
     if plan and floor: parts.append(f"rke2c / ssh-true floor {plan / floor:.2f}")
     if plan and facts: parts.append(f"rke2c / fact-script floor {plan / facts:.2f}")
-    if plan and sshnet: parts.append(f"sshnet / openssh {sshnet / plan:.2f}")
+    if cold and sshnet: parts.append(f"sshnet / openssh cold {sshnet / cold:.2f}")
+    if plan and sshnet: parts.append(f"sshnet / openssh warm {sshnet / plan:.2f}")
     wide = m(f"rke2c plan (openssh, --parallel {hosts})")
     if plan and wide: parts.append(f"--parallel {hosts} / default {wide / plan:.2f}")
     print(f"  {hosts:>5} hosts: " + "; ".join(parts))

@@ -14,8 +14,11 @@ public sealed record OpenSshOptions
     /// </summary>
     public string ControlDirectory { get; init; } = DefaultControlDirectory();
 
-    /// <summary>How long an idle master connection stays up, so a second run reuses it.</summary>
-    public TimeSpan ControlPersist { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long an idle master connection stays up, so the next run reuses it: five minutes covers a plan read
+    /// before its apply and a drift check every few minutes; a master whose host went away exits with its connection.
+    /// </summary>
+    public TimeSpan ControlPersist { get; init; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -23,7 +23,7 @@ public sealed class SshCommandLineTests
         [
             "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
             "-o", "ServerAliveInterval=15", "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/rke2c-test/cm/%C",
-            "-o", "ControlPersist=60s", "-T", "--", "10.0.0.5",
+            "-o", "ControlPersist=300s", "-T", "--", "10.0.0.5",
         ], arguments.Take(arguments.Count - 1));
     }
 

@@ -140,6 +140,22 @@ public sealed class SshNetSshConfigTests(SshdLab lab)
         Assert.Contains($"\n{directory}/config:2: bad Port 'ssh'", error.Message);
     }
 
+    [Fact]
+    public async Task KexAlgorithms_from_ssh_config_is_what_the_connection_offers()
+    {
+        var agreed = Factory(NewSshDirectory("kex-agreed"), "Host *\n  KexAlgorithms curve25519-sha256\n");
+        // OpenSSH's server no longer offers group1; offered alone, the key exchange must fail.
+        var refused = Factory(NewSshDirectory("kex-refused"), "Host *\n  KexAlgorithms diffie-hellman-group1-sha1\n");
+        await using var agreeing = agreed.Open(SshdLab.Node("node-kex-agreed"), lab.Ssh, lab.KnownHostsFile);
+        await using var refusing = refused.Open(SshdLab.Node("node-kex-refused"), lab.Ssh, lab.KnownHostsFile);
+
+        var result = await agreeing.RunCheckedAsync(WhoAmI, default);
+        var error = await Assert.ThrowsAsync<RemoteConnectionException>(() => refusing.RunAsync(WhoAmI, default));
+
+        Assert.Equal("root\n", result.Stdout);
+        Assert.Contains("No matching key exchange algorithm", error.Message);
+    }
+
     private string JumpConfig() => $"""
         Host behind
           HostName {SshdLab.Address}

@@ -6,13 +6,16 @@ namespace Rke2Converge.Remote.SshNet;
 /// <summary>What ssh_config says of one host, before the playbook's own settings are laid over it.</summary>
 public sealed record SshHostConfig(string? HostName, string? User, int? Port, IReadOnlyList<string> IdentityFiles, string? ProxyJump)
 {
+    /// <summary>The KexAlgorithms list as written (see <see cref="SshAlgorithmList"/>); null to offer SSH.NET's defaults.</summary>
+    public string? KexAlgorithms { get; init; }
+
     public static SshHostConfig Empty { get; } = new(null, null, null, [], null);
 }
 
 /// <summary>
 /// The part of an OpenSSH client configuration (ssh_config(5)) the SSH.NET transport uses: <c>Host</c> sections
-/// (several patterns, <c>*</c>, <c>?</c>, <c>!negation</c>) and the keys HostName, User, Port, IdentityFile and
-/// ProxyJump. As in ssh, the first value found for a key wins, except IdentityFile, whose values add up.
+/// (several patterns, <c>*</c>, <c>?</c>, <c>!negation</c>) and the keys HostName, User, Port, IdentityFile,
+/// ProxyJump and KexAlgorithms. As in ssh, the first value found for a key wins, except IdentityFile, whose values add up.
 /// <c>Match</c> sections are skipped whole; <c>Include</c> and all other keys are ignored.
 /// </summary>
 public sealed class SshConfigFile
@@ -53,7 +56,11 @@ public sealed class SshConfigFile
             if (arguments.Count == 0) throw new FormatException($"{source}:{number}: {keyword} needs a value");
             var value = arguments[0];
             if (keyword == "port" && !IsPort(value)) throw new FormatException($"{source}:{number}: bad Port '{value}'");
-            if (keyword is "hostname" or "user" or "port" or "identityfile" or "proxyjump") sections[^1].Settings.Add((keyword, value));
+            if (keyword == "kexalgorithms" && !SshAlgorithmList.IsWellFormed(value))
+            {
+                throw new FormatException($"{source}:{number}: bad KexAlgorithms '{value}': a comma-separated list of algorithm names is expected");
+            }
+            if (keyword is "hostname" or "user" or "port" or "identityfile" or "proxyjump" or "kexalgorithms") sections[^1].Settings.Add((keyword, value));
         }
         return new SshConfigFile(sections);
     }
@@ -62,7 +69,7 @@ public sealed class SshConfigFile
     public SshHostConfig For(string host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        string? hostName = null, user = null, proxyJump = null;
+        string? hostName = null, user = null, proxyJump = null, kexAlgorithms = null;
         int? port = null;
         var identities = new List<string>();
         foreach (var section in _sections.Where(s => s.Patterns is { } patterns && HostMatches(patterns, host)))
@@ -75,11 +82,12 @@ public sealed class SshConfigFile
                     case "user": user ??= value; break;
                     case "port": port ??= int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "proxyjump": proxyJump ??= value; break;
+                    case "kexalgorithms": kexAlgorithms ??= value; break;
                     default: identities.Add(value); break;
                 }
             }
         }
-        return new SshHostConfig(hostName, user, port, identities, proxyJump);
+        return new SshHostConfig(hostName, user, port, identities, proxyJump) { KexAlgorithms = kexAlgorithms };
     }
 
     /// <summary>ssh's rule for a <c>Host</c> line: some pattern matches and no negated one does.</summary>

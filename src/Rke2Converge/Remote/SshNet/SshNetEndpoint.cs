@@ -14,6 +14,9 @@ internal sealed record SshNetEndpoint(
     string IdentitySource,
     SshNetEndpoint? Jump)
 {
+    /// <summary>ssh_config's KexAlgorithms for this host, as written; null for SSH.NET's own order.</summary>
+    public string? KexAlgorithms { get; init; }
+
     /// <summary>Throws <see cref="FormatException"/> when ssh_config holds something this transport cannot follow.</summary>
     public static SshNetEndpoint ForTarget(SshTarget target, SshConfigFile config, SshNetOptions options)
     {
@@ -33,6 +36,10 @@ internal sealed record SshNetEndpoint(
     }
 
     private static SshNetEndpoint Resolve(
+        string name, string? user, int? port, string? identityFile, SshHostConfig host, SshNetOptions options, SshNetEndpoint? jump) =>
+        ResolveLogin(name, user, port, identityFile, host, options, jump) with { KexAlgorithms = host.KexAlgorithms };
+
+    private static SshNetEndpoint ResolveLogin(
         string name, string? user, int? port, string? identityFile, SshHostConfig host, SshNetOptions options, SshNetEndpoint? jump)
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

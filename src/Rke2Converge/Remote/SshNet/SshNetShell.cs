@@ -9,8 +9,8 @@ namespace Rke2Converge.Remote.SshNet;
 /// <summary>
 /// Runs commands on one node over an in-process SSH.NET connection, opened on first use and shared by every command
 /// (one channel each). The remote command line, timeouts, sudo and error messages are the OpenSSH transport's; host
-/// keys are checked against the same known_hosts. The user's ssh_config supplies HostName, User, Port, IdentityFile
-/// and one ProxyJump hop (see <see cref="SshConfigFile"/>); there is no agent.
+/// keys are checked against the same known_hosts. The user's ssh_config supplies HostName, User, Port, IdentityFile,
+/// KexAlgorithms and one ProxyJump hop (see <see cref="SshConfigFile"/>); there is no agent.
 /// </summary>
 public sealed class SshNetShell : IRemoteShell
 {
@@ -177,6 +177,18 @@ public sealed class SshNetShell : IRemoteShell
         {
             Timeout = _options.ConnectTimeout,
         };
+        if (endpoint.KexAlgorithms is { } kex)
+        {
+            try
+            {
+                OfferKeyExchanges(connection, kex);
+            }
+            catch (FormatException error)
+            {
+                throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, description,
+                    $"{prefix}{ConfigPath(_options)}: {error.Message}"));
+            }
+        }
         var knownHosts = KnownHosts.Load(_target.KnownHostsFile is { } file
             ? [file]
             : [Path.Combine(_options.SshDirectory, "known_hosts"), _options.GlobalKnownHostsFile]);
@@ -223,6 +235,16 @@ public sealed class SshNetShell : IRemoteShell
         {
             throw new RemoteConnectionException(SshFailure.Describe(shown, shown.Ssh.Port ?? 22, description, $"{prefix}Load key: {error.Message}"));
         }
+    }
+
+    /// <summary>Offers the key exchanges ssh_config's KexAlgorithms names, in its order (SSH.NET offers its table's order).</summary>
+    internal static void OfferKeyExchanges(ConnectionInfo connection, string kexAlgorithms)
+    {
+        var table = connection.KeyExchangeAlgorithms;
+        var offered = SshAlgorithmList.Apply("KexAlgorithms", kexAlgorithms, [.. table.Keys], table.Keys.ToHashSet(StringComparer.Ordinal));
+        var factories = offered.Select(name => (name, table[name])).ToList();
+        table.Clear();
+        foreach (var (name, factory) in factories) table.Add(name, factory);
     }
 
     /// <summary>Like ssh, ask first for the key types known_hosts holds for this host, so a known key is the one offered.</summary>
