@@ -3,7 +3,8 @@
 # spreads over all of them:
 #   - warm `rke2c plan` (no drift; compiled playbook cached, SSH masters up) on each size in BENCH_SIZES, over the
 #     OpenSSH transport and over SSH.NET (--transport sshnet), and a cold OpenSSH plan (rke2c's masters closed first:
-#     every connection fresh, as SSH.NET's always are);
+#     every connection fresh, as SSH.NET's always are); SSH.NET once more with a classical key exchange chosen in
+#     ssh_config (KexAlgorithms curve25519-sha256) to show what the default post-quantum one costs in managed code;
 #   - `ansible-playbook --check bench/ansible/reads.yml`: the same reads (pipelining, ControlPersist, forks = hosts);
 #   - two floors: N parallel one-shot `ssh host true`, and N parallel one-shot `ssh host <the fact command rke2c
 #     sends>` (captured from rke2c's own ssh invocations), both on fresh connections;
@@ -185,11 +186,14 @@ import json, sys
 json.dump({"sysctls": {"vm.swappiness": "10", "kernel.panic": "10", "kernel.panic_on_oops": "1",
                        "vm.overcommit_memory": "1", "vm.panic_on_oom": "0"}}, open(sys.argv[1], "w"))
 PY
+mkdir -p "$work/classical/.ssh"
+printf 'Host *\n  KexAlgorithms curve25519-sha256\n' > "$work/classical/.ssh/config"
 for n in "${sizes[@]}"; do
   write_inventory "$net" "$n" "$work/inventory-$n"
   capture_fact_commands "$n" "$playbook" 0 "$work/facts-$n"
   RKE2C_BENCH_HOSTS=$n "${rke2c[@]}" plan "$playbook" >/dev/null 2>&1 || true                      # warm: masters up
   RKE2C_BENCH_HOSTS=$n "${rke2c[@]}" plan "$playbook" --transport sshnet >/dev/null 2>&1 || true
+  HOME=$work/classical RKE2C_BENCH_HOSTS=$n "${rke2c[@]}" plan "$playbook" --transport sshnet >/dev/null 2>&1 || true
   if ((ansible_runs > 0)); then ansible_run "warmup" "$work/inventory-$n"; fi
 done
 sed -i '/^warmup\t/d' "$work/results" 2>/dev/null || true
@@ -205,6 +209,7 @@ for ((r = 1; r <= runs; r++)); do
     close_masters
     plan "$n|rke2c plan (openssh, cold)" "$n" 0 "$playbook"
     plan "$n|rke2c plan (sshnet)" "$n" 0 "$playbook" --transport sshnet
+    HOME=$work/classical plan "$n|rke2c plan (sshnet, curve25519 kex)" "$n" 0 "$playbook" --transport sshnet
     if ((r <= ansible_runs)); then ansible_run "$n|ansible-playbook --check" "$work/inventory-$n"; fi
   done
 done
@@ -257,6 +262,8 @@ for hosts in dict.fromkeys(k.split("|", 1)[0] for k in rows):
     if plan and facts: parts.append(f"rke2c / fact-script floor {plan / facts:.2f}")
     if cold and sshnet: parts.append(f"sshnet / openssh cold {sshnet / cold:.2f}")
     if plan and sshnet: parts.append(f"sshnet / openssh warm {sshnet / plan:.2f}")
+    classical = m("rke2c plan (sshnet, curve25519 kex)")
+    if sshnet and classical: parts.append(f"sshnet curve25519 / sshnet default {classical / sshnet:.2f}")
     wide = m(f"rke2c plan (openssh, --parallel {hosts})")
     if plan and wide: parts.append(f"--parallel {hosts} / default {wide / plan:.2f}")
     print(f"  {hosts:>5} hosts: " + "; ".join(parts))
