@@ -170,7 +170,7 @@ public static class ApplyCommand
             return ExitCodes.Interrupted;
         }
 
-        if (dryRunExecutor is not null) DryRunReport.Write(pipeline.Human, dryRunExecutor.Steps);
+        if (dryRunExecutor is not null) DryRunReport.Write(pipeline.Human, dryRunExecutor.Steps, "the rollout");
         Report(pipeline, result, dryRun);
         WriteJson(options, plan, result, dryRunExecutor?.Steps);
         if (!result.Succeeded) return ExitCodes.Error;

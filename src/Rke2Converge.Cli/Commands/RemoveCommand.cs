@@ -124,7 +124,7 @@ public static class RemoveCommand
         }
         if (executor is DryRunExecutor dry)
         {
-            DryRunReport.Write(pipeline.Human, dry.Steps);
+            DryRunReport.Write(pipeline.Human, dry.Steps, "the removal");
             pipeline.Human.MarkupLine($"[blue]Dry run complete: {plans.Count} node(s) would be removed; nothing was changed.[/] Run rke2c remove without --dry-run to remove them.");
         }
         WriteJson(results);

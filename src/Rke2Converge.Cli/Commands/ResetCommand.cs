@@ -83,7 +83,7 @@ public static class ResetCommand
         var dry = executor as DryRunExecutor;
         if (dry is not null)
         {
-            DryRunReport.Write(pipeline.Human, dry.Steps);
+            DryRunReport.Write(pipeline.Human, dry.Steps, "the reset");
             pipeline.Human.MarkupLine($"[blue]Dry run complete: {order.Count} node(s) would be reset; nothing was changed.[/] Run rke2c reset without --dry-run to reset them.");
         }
         pipeline.WriteJson(Day2Json.Reset(cluster, [.. order.Select(n => n.Name)], results, dry?.Steps));

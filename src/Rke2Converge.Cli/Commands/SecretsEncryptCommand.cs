@@ -196,7 +196,7 @@ public static class SecretsEncryptCommand
         });
         if (dry is not null)
         {
-            DryRunReport.Write(human, dry.Steps);
+            DryRunReport.Write(human, dry.Steps, "the key rotation");
             human.MarkupLine("[blue]Dry run complete: nothing was changed.[/]");
             return ExitCodes.Drift;
         }

@@ -11,10 +11,11 @@ public static class DryRunReport
 {
     private const string Indent = "     ";
 
-    public static void Write(IAnsiConsole console, IReadOnlyList<DryRunStep> steps)
+    /// <param name="operation">What would have run them, for the heading: "the rollout", "the removal", ...</param>
+    public static void Write(IAnsiConsole console, IReadOnlyList<DryRunStep> steps, string operation)
     {
         console.WriteLine();
-        console.MarkupLine("[bold]Commands the rollout would run (none was run):[/]");
+        console.MarkupLine($"[bold]Commands {Markup.Escape(operation)} would run (none was run):[/]");
         foreach (var node in steps.Select(step => step.Node).Distinct(StringComparer.Ordinal))
         {
             console.WriteLine(node);

@@ -11,7 +11,7 @@ public abstract class HttpProbeGate : ReadinessGate
     protected abstract bool Accepts(string body);
 
     public override RemoteCommand Probe(GateContext context) =>
-        new($"probe {Url(context)}", "curl -ksS --max-time 5 \"$1\"")
+        new($"probe {Url(context)}", "curl -gksS --max-time 5 \"$1\"")
         {
             Arguments = [Url(context)],
             Timeout = ProbeTimeout,
@@ -28,7 +28,7 @@ public sealed class SupervisorPingGate : HttpProbeGate
 
     public override GateTiming Timing(GateSettings settings) => settings.SupervisorPing;
 
-    protected override string Url(GateContext context) => $"https://{context.Node.Node.Address}:9345/ping";
+    protected override string Url(GateContext context) => $"https://{UrlHost.Of(context.Node.Node.Address)}:9345/ping";
 
     protected override bool Accepts(string body) => body == "pong";
 }
@@ -40,7 +40,7 @@ public sealed class EtcdHealthGate : HttpProbeGate
 
     public override GateTiming Timing(GateSettings settings) => settings.EtcdHealth;
 
-    protected override string Url(GateContext context) => $"http://{context.Node.EtcdProbeHost}:2381/health?serializable=true";
+    protected override string Url(GateContext context) => $"http://{UrlHost.Of(context.Node.EtcdProbeHost)}:2381/health?serializable=true";
 
     protected override bool Accepts(string body) =>
         body.Replace(" ", "", StringComparison.Ordinal).Contains("\"health\":\"true\"", StringComparison.Ordinal);

@@ -28,8 +28,7 @@ public static class AdminKubeconfig
         var host = model.RegistrationAddress is { } registration && Uri.TryCreate(registration, UriKind.Absolute, out var uri)
             ? uri.Host
             : source.Address;
-        var bracketed = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
-        return string.Create(CultureInfo.InvariantCulture, $"https://{bracketed}:{ApiServerPort}");
+        return string.Create(CultureInfo.InvariantCulture, $"https://{UrlHost.Of(host)}:{ApiServerPort}");
     }
 
     /// <summary>Sets every cluster's <c>server:</c> to <paramref name="serverUrl"/>; everything else is kept as it was.</summary>

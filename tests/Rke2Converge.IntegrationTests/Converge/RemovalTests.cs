@@ -90,6 +90,7 @@ public sealed class RemovalTests
         var resetDryRun = await rke2c.RunAsync("reset", "--dry-run", playbook);
         Assert.True(resetDryRun.Exit == 2, resetDryRun.ToString());
         Assert.Contains("Dry run complete: 2 node(s) would be reset; nothing was changed.", resetDryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Commands the reset would run (none was run):", resetDryRun.Stdout, StringComparison.Ordinal);
         Assert.Equal(resetBefore, await UntouchedAsync(lab, 1, 2));
         var reset = await rke2c.RunAsync("reset", "--yes", "-o", "json", playbook);
         Assert.True(reset.Exit == 0, reset.ToString());

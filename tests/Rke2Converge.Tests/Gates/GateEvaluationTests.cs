@@ -83,6 +83,19 @@ public sealed class GateEvaluationTests
     }
 
     [Fact]
+    public void Probes_of_an_ipv6_node_put_its_address_in_brackets_and_curl_does_not_glob_them()
+    {
+        var node = TestModels.Node("n6", "fd00::6", NodeRole.Server, new ConfigMap { ["etcd-expose-metrics"] = true });
+        var context = new GateContext(DesiredStateBuilder.Build(TestModels.Cluster([node]))[0], 0, new GateSettings());
+
+        var ping = new SupervisorPingGate().Probe(context);
+
+        Assert.Equal("https://[fd00::6]:9345/ping", ping.Arguments[0]);
+        Assert.Equal("http://[fd00::6]:2381/health?serializable=true", new EtcdHealthGate().Probe(context).Arguments[0]);
+        Assert.StartsWith("curl -g", ping.Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Etcd_only_and_agents_ask_as_their_kubelet_control_plane_as_admin()
     {
         var gate = new NodeReadyGate();

@@ -46,6 +46,18 @@ public sealed class RegistrationAddressTests
     }
 
     [Fact]
+    public void Joining_nodes_register_with_an_ipv6_first_server_through_a_bracketed_url()
+    {
+        var p = new PlaybookGlobals("/playbooks/site.csx");
+        p.Cluster("prod").Version("v1.32.5+rke2r1").Token(p.Secret.FromEnv("RKE2_TOKEN"));
+        p.Server("s1", "fd00::1"); p.Agent("a1", "fd00::3");
+        var model = p.ToModel();
+
+        Assert.Empty(new ModelValidator().Validate(model));
+        Assert.Equal("https://[fd00::1]:9345", DesiredStateBuilder.Build(model).Single(node => node.Name == "a1").Config["server"]);
+    }
+
+    [Fact]
     public void The_plan_says_where_nodes_register_and_that_the_first_server_bootstraps_alone()
     {
         var model = Declared(Address).Playbook.ToModel();

@@ -11,7 +11,7 @@ public static class RoleConfig
     public const int SupervisorPort = 9345;
 
     /// <summary>A server's own supervisor URL, where joining nodes register unless a registration address is declared.</summary>
-    public static string SupervisorUrl(NodeSpec server) => $"https://{server.Address}:{SupervisorPort}";
+    public static string SupervisorUrl(NodeSpec server) => $"https://{UrlHost.Of(server.Address)}:{SupervisorPort}";
 
     /// <param name="joinUrl">Where the node registers; null for the first server, which bootstraps alone.</param>
     public static ConfigMap For(NodeSpec node, string? joinUrl, SecretSource token)
