@@ -54,14 +54,25 @@ public static class ResetCommand
         IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
         return await pipeline.UnderClusterLockAsync(
             executor, $"rke2c reset {options.PlaybookAsGiven}", model.Nodes.Select(n => n.Name), forceUnlock: false,
-            dryRun ? "interrupted: nothing was changed" : "interrupted", _ => ResetAsync(pipeline, model.Name, order, executor, cancellationToken), cancellationToken).ConfigureAwait(false);
+            dryRun ? "interrupted: nothing was changed" : "interrupted",
+            attempt => ResetAsync(pipeline, model.Name, order, executor, attempt.Unreachable, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<int> ResetAsync(Pipeline pipeline, string cluster, IReadOnlyList<NodeSpec> order, IChangeExecutor executor, CancellationToken cancellationToken)
+    private static async Task<int> ResetAsync(
+        Pipeline pipeline, string cluster, IReadOnlyList<NodeSpec> order, IChangeExecutor executor, IReadOnlyList<string> unreachable,
+        CancellationToken cancellationToken)
     {
         var results = new List<Day2NodeResult>();
         foreach (var node in order)
         {
+            // A live run finds out by trying; a dry run tries nothing, so it says what its lock read found.
+            if (executor.IsDryRun && unreachable.Contains(node.Name, StringComparer.Ordinal))
+            {
+                var error = $"{node.Name} did not answer when its lock was read: the reset would fail there";
+                results.Add(new Day2NodeResult(node.Name, Day2NodeResult.Failed, null, error));
+                pipeline.Error(error);
+                continue;
+            }
             try
             {
                 var result = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Uninstall(), cancellationToken).ConfigureAwait(false);
@@ -84,7 +95,8 @@ public static class ResetCommand
         if (dry is not null)
         {
             DryRunReport.Write(pipeline.Human, dry.Steps, "the reset");
-            pipeline.Human.MarkupLine($"[blue]Dry run complete: {order.Count} node(s) would be reset; nothing was changed.[/] Run rke2c reset without --dry-run to reset them.");
+            var reachable = order.Count - unreachable.Count(name => order.Any(n => n.Name == name));
+            pipeline.Human.MarkupLine($"[blue]Dry run complete: {reachable} node(s) would be reset; nothing was changed.[/] Run rke2c reset without --dry-run to reset them.");
         }
         pipeline.WriteJson(Day2Json.Reset(cluster, [.. order.Select(n => n.Name)], results, dry?.Steps));
         if (results.Any(r => r.Outcome == Day2NodeResult.Failed)) return ExitCodes.Error;

@@ -196,6 +196,8 @@ public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteSh
         }
         catch (Exception error) when (error is RemoteException or FormatException)
         {
+            // A dry run reaches a host only here: one that does not answer is as unreachable as in a live run.
+            if (error is RemoteConnectionException) lock (_unreachable) _unreachable.Add(node);
             Warn($"dry run: could not read the lock on {node}: {error.Message}");
         }
     }

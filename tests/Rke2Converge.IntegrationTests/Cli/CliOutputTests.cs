@@ -139,16 +139,18 @@ public sealed class CliOutputTests
             Assert.Contains("no API server of the playbook answered", removal.GetProperty("refusal").GetString(), StringComparison.Ordinal);
             Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("result").ValueKind);
         }
-        // A dry run shows the uninstall it would run (and reports the lock it could not read) without --yes.
-        Assert.True(reset.Exit == 2, reset.ToString());
+        // A dry run needs no --yes; the one host does not answer its lock read, so the reset would fail there, not uninstall.
+        Assert.True(reset.Exit == 1, reset.ToString());
         PublishedSchemas.AssertValid("reset", reset.Stdout);
         using (var document = JsonDocument.Parse(reset.Stdout))
         {
             var result = document.RootElement.GetProperty("result");
-            Assert.Equal("would uninstall", Assert.Single(result.GetProperty("nodes").EnumerateArray()).GetProperty("outcome").GetString());
-            Assert.Contains(result.GetProperty("dryRun").EnumerateArray(), step => step.GetProperty("description").GetString() == "rke2-uninstall.sh");
+            var node = Assert.Single(result.GetProperty("nodes").EnumerateArray());
+            Assert.Equal("failed", node.GetProperty("outcome").GetString());
+            Assert.Contains("s1 did not answer when its lock was read", node.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(result.GetProperty("dryRun").EnumerateArray(), step => step.GetProperty("description").GetString() == "rke2-uninstall.sh");
         }
-        Assert.Contains("Dry run complete: 1 node(s) would be reset; nothing was changed.", reset.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Dry run complete: 0 node(s) would be reset; nothing was changed.", reset.Stderr, StringComparison.Ordinal);
         // Nothing to report when the status cannot be read: the error goes to stderr and stdout stays empty.
         Assert.True(status.Exit == 1, status.ToString());
         Assert.Equal("", status.Stdout);

@@ -155,6 +155,19 @@ public sealed class ClusterLockTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dry_run_names_a_host_that_did_not_answer_its_lock_read_as_unreachable()
+    {
+        IRemoteShell Shells(string node) => node == "h2" ? new UnreachableShell(node) : ShellFor(node);
+        var clusterLock = new ClusterLock(new DryRunExecutor(text => text), Shells, Holder("bob"), "/placeholder/lock");
+
+        var attempt = await clusterLock.AcquireAsync(Nodes, forceUnlock: false, default);
+
+        Assert.True(attempt.Acquired);
+        Assert.Equal(["h2"], attempt.Unreachable);
+        Assert.StartsWith("dry run: could not read the lock on h2: ", Assert.Single(attempt.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dry_run_takes_no_lock_but_reports_a_held_one_and_lists_the_lock_command()
     {
         var dry = new DryRunExecutor(text => text);
