@@ -95,7 +95,7 @@ public static class ResetCommand
         if (dry is not null)
         {
             DryRunReport.Write(pipeline.Human, dry.Steps, "the reset");
-            var reachable = order.Count - unreachable.Count(name => order.Any(n => n.Name == name));
+            var reachable = order.Count(node => !unreachable.Contains(node.Name, StringComparer.Ordinal));
             pipeline.Human.MarkupLine($"[blue]Dry run complete: {reachable} node(s) would be reset; nothing was changed.[/] Run rke2c reset without --dry-run to reset them.");
         }
         pipeline.WriteJson(Day2Json.Reset(cluster, [.. order.Select(n => n.Name)], results, dry?.Steps));
