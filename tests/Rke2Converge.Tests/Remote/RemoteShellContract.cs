@@ -167,8 +167,8 @@ public abstract class RemoteShellContract(SshdLab lab)
         var error = await Assert.ThrowsAsync<RemoteConnectionException>(() => shell.RunAsync(command, default));
 
         Assert.Contains("node-new", error.Message);
-        Assert.Contains("No ED25519 host key is known for 127.0.77.1", error.Message);
-        var advice = $"ssh-keyscan -p 22 127.0.77.1 >> {knownHosts}";
+        Assert.Contains($"No ED25519 host key is known for {SshdLab.Address}", error.Message);
+        var advice = $"ssh-keyscan -p 22 {SshdLab.Address} >> {knownHosts}";
         Assert.Contains(advice, error.Message);
         Assert.DoesNotContain(Secret, error.Message);
 
@@ -193,7 +193,7 @@ public abstract class RemoteShellContract(SshdLab lab)
 
         Assert.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", error.Message);
         Assert.Contains($"ssh-keygen -R 127.0.77.1 -f {knownHosts}", error.Message);
-        Assert.Contains($"ssh-keyscan -p 22 127.0.77.1 >> {knownHosts}", error.Message);
+        Assert.Contains($"ssh-keyscan -p 22 {SshdLab.Address} >> {knownHosts}", error.Message);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class SshNetSshConfigTests(SshdLab lab)
     public async Task A_host_alias_resolves_host_name_user_port_and_identity_file_with_tokens()
     {
         var directory = NewSshDirectory("alias");
-        // %r@%h expands to root@127.0.77.1, after HostName and User are resolved.
+        // %r@%h expands to root@127.0.77.1 (SshdLab.Address), after HostName and User are resolved.
         File.Copy(lab.ClientKey, Path.Combine(directory, $"root@{SshdLab.Address}"));
         var factory = Factory(directory, $"""
             Host other

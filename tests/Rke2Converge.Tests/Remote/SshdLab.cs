@@ -7,16 +7,22 @@ using Xunit;
 namespace Rke2Converge.Tests.Remote;
 
 /// <summary>
-/// A throwaway OpenSSH server on 127.0.77.1:22 (and <see cref="JumpPort"/>, for ProxyJump tests) with its own host
+/// A throwaway OpenSSH server on 127.0.<see cref="Net"/>.1:22 (and <see cref="JumpPort"/>, for ProxyJump tests) with its own host
 /// key, a generated client key and a pinned known_hosts file. It runs in a private mount namespace with a tmpfs on
 /// /run, because sshd insists on its privilege-separation directory /run/sshd and the real machine must stay untouched.
 /// </summary>
 public sealed class SshdLab : IAsyncLifetime
 {
-    public const string Address = "127.0.77.1";
+    /// <summary>
+    /// The third octet of this sshd's loopback addresses: 77, or <c>RKE2C_UNIT_SSHD_NET</c> so that test runs of two
+    /// work trees on one machine do not meet.
+    /// </summary>
+    public static readonly int Net = int.TryParse(Environment.GetEnvironmentVariable("RKE2C_UNIT_SSHD_NET"), out var net) && net is > 0 and < 255 ? net : 77;
+
+    public static readonly string Address = $"127.0.{Net}.1";
 
     /// <summary>Nothing listens here.</summary>
-    public const string DeadAddress = "127.0.77.9";
+    public static readonly string DeadAddress = $"127.0.{Net}.9";
 
     /// <summary>A second port of the same sshd, so a jump host and its target can be told apart in known_hosts.</summary>
     public const int JumpPort = 2222;
@@ -83,8 +89,8 @@ public sealed class SshdLab : IAsyncLifetime
         return factory;
     }
 
-    public static NodeSpec Node(string name, string address = Address) =>
-        new(name, address, NodeRole.Server, new SshSettings(), new Dictionary<string, string>(), new ConfigMap(), null);
+    public static NodeSpec Node(string name, string? address = null) =>
+        new(name, address ?? Address, NodeRole.Server, new SshSettings(), new Dictionary<string, string>(), new ConfigMap(), null);
 
     public IRemoteShell Open(string node = "node-a", string factoryName = "cm") =>
         NewFactory(factoryName).Open(Node(node), Ssh, KnownHostsFile);
