@@ -192,7 +192,7 @@ public abstract class RemoteShellContract(SshdLab lab)
             () => shell.RunAsync(new RemoteCommand("hello", "echo hello"), default));
 
         Assert.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", error.Message);
-        Assert.Contains($"ssh-keygen -R 127.0.77.1 -f {knownHosts}", error.Message);
+        Assert.Contains($"ssh-keygen -R {SshdLab.Address} -f {knownHosts}", error.Message);
         Assert.Contains($"ssh-keyscan -p 22 {SshdLab.Address} >> {knownHosts}", error.Message);
     }
 
@@ -206,7 +206,7 @@ public abstract class RemoteShellContract(SshdLab lab)
             () => shell.RunAsync(new RemoteCommand("hello", "echo hello"), default));
 
         Assert.Contains("node-dead", error.Message);
-        Assert.Contains("127.0.77.9", error.Message);
+        Assert.Contains(SshdLab.DeadAddress, error.Message);
         Assert.Contains("Connection refused", error.Message);
         Assert.DoesNotContain("ssh-keyscan", error.Message);
     }
