@@ -11,7 +11,7 @@ public static class PlaybookScaffold
             // converge it with `rke2c apply site.csx`. Settings every node shares are in common.csx.
             #r ".rke2c/Rke2Converge.dll"
             #load "common.csx"
-            // The #r line and these usings are for your editor (README: "Editor support"); rke2c needs neither.
+            // The #r line and these usings are for your editor (docs/getting-started.md, "Editor support"); rke2c needs neither.
             using Rke2Converge.Model;
             using static Rke2Converge.Playbooks.Editor.PlaybookApi;
 
@@ -30,7 +30,7 @@ public static class PlaybookScaffold
 
             Cluster("my-cluster").Version("v1.32.5+rke2r1").Token(Secret.FromEnv("RKE2_TOKEN"));
             Ssh(user: "root");                                  // or Ssh(user: "ops", key: "~/.ssh/id_ed25519"): sudo without a password
-            // Ssh(transport: SshTransport.SshNet);             // in-process SSH.NET instead of the ssh client (README: "SSH")
+            // Ssh(transport: SshTransport.SshNet);             // in-process SSH.NET instead of the ssh client (docs/ssh.md)
             KnownHosts("known_hosts");                          // host keys are always verified: fill this file first
             Artifacts.FromMirror("https://github.com/rancher/rke2/releases/download");   // or Artifacts.FromDirectory("/srv/rke2")
 
