@@ -16,7 +16,7 @@ internal static class ConfigRules
     private const string RoleKeyAdvice = "the engine derives it from the node's role";
     private const string NodeNameAdvice = "rke2c names each node as declared (Server(\"name\", ...)), and plans and gates look for that name";
 
-    /// <summary>Keys rke2c writes itself (docs/playbook.md: "refuses playbooks that set those"), by <see cref="Canonical"/> form.</summary>
+    /// <summary>Keys rke2c writes itself (docs/resources.md: "refuses playbooks that set those"), by <see cref="Canonical"/> form.</summary>
     private static readonly IReadOnlyDictionary<string, string> EngineOwnedKeys = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["token"] = "declare the token with Cluster(...).Token(Secret.FromEnv(...)) or Secret.FromFile(...)",
