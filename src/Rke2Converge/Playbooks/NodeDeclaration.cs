@@ -51,9 +51,15 @@ public sealed class NodeDeclaration : ResourceScope
         [CallerLineNumber] int line = 0)
     {
         var at = _context.At(file, line);
-        _ssh = new SshSettings(user, port, key is null ? null : _context.ResolvePath(key, at)).Over(_ssh);
-        _context.Record(DeclarationSites.NodeSshKey(Name), at);
+        UseSsh(new SshSettings(user, port, key is null ? null : _context.ResolvePath(key, at)), at);
         return this;
+    }
+
+    /// <summary>Overlays <paramref name="settings"/>' set fields on this node's SSH settings.</summary>
+    internal void UseSsh(SshSettings settings, SourceLocation at)
+    {
+        _ssh = settings.Over(_ssh);
+        _context.Record(DeclarationSites.NodeSshKey(Name), at);
     }
 
     internal NodeSpec ToSpec() =>

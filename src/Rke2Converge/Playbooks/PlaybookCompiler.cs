@@ -18,7 +18,7 @@ internal sealed record PlaybookEntryPoint(string TypeName, string MethodName);
 internal static class PlaybookCompiler
 {
     public static readonly ImmutableArray<string> DefaultImports =
-        ["System", "System.Linq", "System.Collections.Generic", "Rke2Converge.Model", "Rke2Converge.Playbooks"];
+        ["System", "System.Linq", "System.Collections.Generic", "Rke2Converge.Model", "Rke2Converge.Playbooks", "Rke2Converge.Playbooks.Inventories"];
 
     /// <summary>Either the compiled playbook or the compiler's errors (warnings are dropped), as users see them.</summary>
     /// <remarks>No Roslyn type appears in this signature, so a cache hit never loads the compiler.</remarks>

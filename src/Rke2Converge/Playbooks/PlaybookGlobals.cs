@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Rke2Converge.Model;
+using Rke2Converge.Playbooks.Inventories;
 
 namespace Rke2Converge.Playbooks;
 
@@ -41,6 +42,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Gates = new PlaybookGates(_context);
         Upgrade = new PlaybookUpgrade(_context);
         ConfigDropIns = new PlaybookConfigDropIns();
+        Inventory = new PlaybookInventory(_context);
     }
 
     /// <summary>The directory holding the main playbook.</summary>
@@ -60,6 +62,9 @@ public sealed class PlaybookGlobals : ResourceScope
 
     /// <summary>What apply does with drop-ins in config.yaml.d that fight the playbook: Fail() (default), Keep() or Remove().</summary>
     public PlaybookConfigDropIns ConfigDropIns { get; }
+
+    /// <summary>Hosts from an inventory file you already have: <c>Inventory.FromAnsible("hosts.ini")</c>, <c>FromYaml</c>, <c>FromCsv</c>.</summary>
+    public PlaybookInventory Inventory { get; }
 
     public ClusterDeclaration Cluster(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -90,6 +95,22 @@ public sealed class PlaybookGlobals : ResourceScope
 
     public NodeDeclaration Agent(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Declare(name, address, NodeRole.Agent, file, line);
+
+    /// <summary>
+    /// An all-in-one server from an inventory host: its name (or <paramref name="name"/>), its <c>ansible_host</c> as
+    /// the address and its <c>ansible_user</c>, <c>ansible_port</c> and <c>ansible_ssh_private_key_file</c> as the node's
+    /// SSH settings; errors about the node name the inventory's line.
+    /// </summary>
+    public NodeDeclaration Server(InventoryHost host, string? name = null) => Declare(host, NodeRole.Server, name);
+
+    /// <summary>A server running etcd only, from an inventory host (see <see cref="Server(InventoryHost, string?)"/>).</summary>
+    public NodeDeclaration Etcd(InventoryHost host, string? name = null) => Declare(host, NodeRole.EtcdOnly, name);
+
+    /// <summary>A server running the control plane only, from an inventory host (see <see cref="Server(InventoryHost, string?)"/>).</summary>
+    public NodeDeclaration ControlPlane(InventoryHost host, string? name = null) => Declare(host, NodeRole.ControlPlaneOnly, name);
+
+    /// <summary>An agent from an inventory host (see <see cref="Server(InventoryHost, string?)"/>).</summary>
+    public NodeDeclaration Agent(InventoryHost host, string? name = null) => Declare(host, NodeRole.Agent, name);
 
     /// <summary>A node declared earlier (perhaps in a #load'ed file), to add config, sysctls or SSH settings to it.</summary>
     public NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
@@ -205,6 +226,15 @@ public sealed class PlaybookGlobals : ResourceScope
     {
         var servers = _nodes.Where(node => node.Role.IsServer()).ToList();
         return servers.Count == 1 ? [servers[0].Name] : [];
+    }
+
+    private NodeDeclaration Declare(InventoryHost host, NodeRole role, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var node = new NodeDeclaration(_context, name ?? host.Name, host.Address, role, host.DeclaredAt);
+        node.UseSsh(new SshSettings(host.User, host.Port, host.KeyFile is { } key ? _context.ResolvePath(key, host.DeclaredAt) : null), host.DeclaredAt);
+        _nodes.Add(node);
+        return node;
     }
 
     private NodeDeclaration Declare(string name, string address, NodeRole role, string file, int line)

@@ -32,6 +32,8 @@ public static class PlaybookApi
 
     public static PlaybookUpgrade Upgrade => Current.Upgrade;
 
+    public static Inventories.PlaybookInventory Inventory => Current.Inventory;
+
     public static ClusterDeclaration Cluster(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Cluster(name, file, line);
 
@@ -49,6 +51,14 @@ public static class PlaybookApi
 
     public static NodeDeclaration Agent(string name, string address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Agent(name, address, file, line);
+
+    public static NodeDeclaration Server(Inventories.InventoryHost host, string? name = null) => Current.Server(host, name);
+
+    public static NodeDeclaration Etcd(Inventories.InventoryHost host, string? name = null) => Current.Etcd(host, name);
+
+    public static NodeDeclaration ControlPlane(Inventories.InventoryHost host, string? name = null) => Current.ControlPlane(host, name);
+
+    public static NodeDeclaration Agent(Inventories.InventoryHost host, string? name = null) => Current.Agent(host, name);
 
     public static NodeDeclaration Node(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Node(name, file, line);
