@@ -11,6 +11,7 @@ root.Subcommands.Add(RemoveCommand.Create());
 root.Subcommands.Add(ResetCommand.Create());
 root.Subcommands.Add(SecretsEncryptCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
+root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(CompletionCommand.Create());
 var parsed = root.Parse(args);
 // A mistyped option or value gets its error line, not the whole help screen after it.

@@ -51,6 +51,9 @@ internal static class ConfigRules
     /// </summary>
     internal static string Canonical(string key) => Rke2ConfigKeys.Bare(key.Trim()).ToLowerInvariant().Replace('_', '-');
 
+    /// <summary>How to declare what <paramref name="key"/> sets when rke2c writes that key itself, else null.</summary>
+    internal static string? EngineOwnedAdvice(string key) => EngineOwnedKeys.GetValueOrDefault(Canonical(key));
+
     private static Rke2Command CommandOf(NodeRole role) => role.IsServer() ? Rke2Command.Server : Rke2Command.Agent;
 
     private static void CheckKeys(

@@ -5,9 +5,10 @@ namespace Rke2Converge.Playbooks.Inventories;
 /// <summary>
 /// Ansible's <c>group_vars/</c> and <c>host_vars/</c> beside an inventory: for a name, the file <c>NAME</c>,
 /// <c>NAME.yml</c>, <c>NAME.yaml</c> or <c>NAME.json</c>, or every such file in the directory <c>NAME/</c> (in name order,
-/// a later file's key winning).
+/// a later file's key winning). Several directories are read in order, a later one winning (Ansible reads the
+/// inventory's, then the playbook's).
 /// </summary>
-internal sealed class AnsibleVarsFiles(string? directory, Func<string, int, SourceLocation> at)
+internal sealed class AnsibleVarsFiles(IReadOnlyList<string> directories, Func<string, int, SourceLocation> at)
 {
     private static readonly string[] Extensions = ["", ".yml", ".yaml", ".json"];
 
@@ -18,9 +19,13 @@ internal sealed class AnsibleVarsFiles(string? directory, Func<string, int, Sour
     private Dictionary<string, object?> Read(string kind, string name)
     {
         var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (directory is null) return vars;
-        var folder = Path.Combine(directory, kind);
-        if (!System.IO.Directory.Exists(folder)) return vars;
+        foreach (var directory in directories) ReadInto(vars, Path.Combine(directory, kind), kind, name);
+        return vars;
+    }
+
+    private void ReadInto(Dictionary<string, object?> vars, string folder, string kind, string name)
+    {
+        if (!System.IO.Directory.Exists(folder)) return;
         var files = new List<string>();
         foreach (var extension in Extensions)
         {
@@ -39,6 +44,5 @@ internal sealed class AnsibleVarsFiles(string? directory, Func<string, int, Sour
             var root = YamlValues.Load(File.ReadAllText(file), file, line => at(file, line));
             foreach (var (key, value) in YamlValues.Vars(root, $"{kind}/{name}", line => at(file, line))) vars[key] = value;
         }
-        return vars;
     }
 }

@@ -9,8 +9,9 @@ namespace Rke2Converge.Playbooks.Inventories;
 /// </summary>
 public sealed class InventoryHost
 {
-    internal InventoryHost(string name, IReadOnlyList<string> groups, IReadOnlyDictionary<string, object?> vars, SourceLocation declaredAt)
+    internal InventoryHost(string name, IReadOnlyList<string> groups, IReadOnlyDictionary<string, object?> vars, SourceLocation declaredAt, IReadOnlySet<string> ownVariables)
     {
+        OwnVariables = ownVariables;
         Name = name;
         Groups = groups;
         Vars = vars;
@@ -49,6 +50,9 @@ public sealed class InventoryHost
 
     /// <summary>The inventory file and line where the host first appears, for errors about it.</summary>
     public SourceLocation DeclaredAt { get; }
+
+    /// <summary>The variables set for this host itself (on its inventory line or in host_vars/), not through a group.</summary>
+    internal IReadOnlySet<string> OwnVariables { get; }
 
     /// <summary>Whether the host is in <paramref name="group"/> (directly or through children).</summary>
     public bool InGroup(string group) => Groups.Contains(group, StringComparer.Ordinal);

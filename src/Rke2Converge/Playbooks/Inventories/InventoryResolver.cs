@@ -51,13 +51,17 @@ internal static class InventoryResolver
             {
                 foreach (var (key, value) in groupVars[group]) vars[key] = value;
             }
+            var own = new HashSet<string>(StringComparer.Ordinal);
             foreach (var line in hostLines.Where(entry => entry.host.Name == name))
             {
                 foreach (var (key, value) in line.host.Vars) vars[key] = value;
+                own.UnionWith(line.host.Vars.Keys);
             }
-            foreach (var (key, value) in varsFiles.Host(name)) vars[key] = value;
+            var hostFiles = varsFiles.Host(name);
+            foreach (var (key, value) in hostFiles) vars[key] = value;
+            own.UnionWith(hostFiles.Keys);
             var ordered = memberOf.OrderBy(group => depth[group]).ThenBy(group => group, StringComparer.Ordinal).ToList();
-            hosts.Add(new InventoryHost(name, ordered, vars, hostLines.First(entry => entry.host.Name == name).host.At));
+            hosts.Add(new InventoryHost(name, ordered, vars, hostLines.First(entry => entry.host.Name == name).host.At, own));
         }
 
         var resolved = groups.Keys.ToDictionary(

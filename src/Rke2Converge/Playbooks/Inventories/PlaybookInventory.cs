@@ -16,7 +16,7 @@ public sealed class PlaybookInventory
     /// <summary>
     /// An Ansible inventory, INI (<c>hosts.ini</c>, <c>hosts</c>) or YAML (<c>.yml</c>, <c>.yaml</c>): groups,
     /// <c>children</c>, host and group variables, host ranges, and the <c>group_vars/</c> and <c>host_vars/</c>
-    /// directories beside it (or in <paramref name="varsDirectory"/>). <c>ansible_host</c>, <c>ansible_user</c>,
+    /// directories beside it, then those in <paramref name="varsDirectory"/> (winning, as a playbook directory's do). <c>ansible_host</c>, <c>ansible_user</c>,
     /// <c>ansible_port</c> and <c>ansible_ssh_private_key_file</c> become the node's address and SSH settings when it
     /// is declared with <c>Server(host)</c>, <c>Agent(host)</c>, ...
     /// </summary>
@@ -24,11 +24,19 @@ public sealed class PlaybookInventory
     {
         var at = _context.At(file, line);
         var full = _context.ResolvePath(path, at);
-        var text = Read(full, at);
+        if (!File.Exists(full)) throw new PlaybookException($"cannot read the inventory {full}: no such file", at);
+        return Load(_context, full, varsDirectory is null ? null : _context.ResolvePath(varsDirectory, at));
+    }
+
+    /// <summary>An Ansible inventory at <paramref name="full"/> (an absolute path), with an extra vars directory.</summary>
+    internal static Inventory Load(PlaybookContext context, string full, string? varsDirectory)
+    {
+        var text = Read(full, context.At(full, 0));
         var yaml = Path.GetExtension(full) is ".yml" or ".yaml" or ".json";
-        var source = yaml ? AnsibleYamlParser.Parse(text, full, LineIn(full)) : AnsibleIniParser.Parse(text, full, LineIn(full));
-        var vars = new AnsibleVarsFiles(varsDirectory is null ? Path.GetDirectoryName(full) : _context.ResolvePath(varsDirectory, at), _context.At);
-        return InventoryResolver.Resolve(source, _context.At(full, 0).File, vars, _context.At);
+        Func<int, SourceLocation> lineIn = number => context.At(full, number);
+        var source = yaml ? AnsibleYamlParser.Parse(text, full, lineIn) : AnsibleIniParser.Parse(text, full, lineIn);
+        string[] directories = varsDirectory is null ? [Path.GetDirectoryName(full)!] : [Path.GetDirectoryName(full)!, varsDirectory];
+        return InventoryResolver.Resolve(source, context.At(full, 0).File, new AnsibleVarsFiles(directories, context.At), context.At);
     }
 
     /// <summary>A YAML list of hosts: <c>- name: s1</c>, <c>address</c>, <c>role</c> (or <c>group</c>), <c>user</c>, <c>port</c>, <c>key</c>, and any variables.</summary>
@@ -44,7 +52,7 @@ public sealed class PlaybookInventory
         var at = _context.At(file, line);
         var full = _context.ResolvePath(path, at);
         var source = parse(Read(full, at), full, LineIn(full));
-        return InventoryResolver.Resolve(source, _context.At(full, 0).File, new AnsibleVarsFiles(null, _context.At), _context.At);
+        return InventoryResolver.Resolve(source, _context.At(full, 0).File, new AnsibleVarsFiles([], _context.At), _context.At);
     }
 
     private Func<int, SourceLocation> LineIn(string full) => number => _context.At(full, number);
