@@ -2,7 +2,8 @@
 # Builds the release into DIR (default dist/): rke2c as one self-contained file for linux-x64 and linux-arm64, a
 # Debian package for each (/usr/bin/rke2c, bash/zsh/fish completions, the rke2c(1) man page, the documentation,
 # the licence and third-party notices), and SHA256SUMS. Needs the .NET SDK and dpkg-deb (Debian's dpkg).
-#   tools/release.sh [DIR]          RKE2C_RELEASE_RIDS="linux-x64" to build one architecture only
+#   tools/release.sh [DIR]          RKE2C_RELEASE_RIDS="linux-x64" to build one architecture only,
+#                                   RKE2C_RELEASE_R2R=0 to skip ReadyToRun (a faster build of the same program)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dist=$(mkdir -p "${1:-$repo/dist}" && cd "${1:-$repo/dist}" && pwd)
@@ -15,10 +16,13 @@ trap 'rm -rf "$work"' EXIT
 
 # One file that needs no .NET on the machine: the runtime, Roslyn and the engine are bundled, and unpacked on first
 # use into $DOTNET_BUNDLE_EXTRACT_BASE_DIR (default ~/.net), because playbooks compile against the engine's and the
-# runtime's assemblies as files. ReadyToRun: a CLI started for every plan should not JIT its start-up each time.
+# runtime's assemblies as files. ReadyToRun: a CLI started for every plan should not JIT its start-up each time; the
+# runtime's own assemblies already are, so only rke2c's and its packages' are compiled (not one composite image).
 publish() {
+  local r2r=true
+  [[ ${RKE2C_RELEASE_R2R:-1} == 0 ]] && r2r=false
   dotnet publish "$repo/src/Rke2Converge.Cli" -c Release -r "$1" --self-contained true \
-    -p:PublishSingleFile=true -p:IncludeAllContentForSelfExtract=true -p:PublishReadyToRun=true \
+    -p:PublishSingleFile=true -p:IncludeAllContentForSelfExtract=true -p:PublishReadyToRun=$r2r -p:PublishReadyToRunComposite=false \
     -p:DebugType=none -o "$2" -v quiet -nologo
 }
 
@@ -48,7 +52,7 @@ notices() {
         echo "  $id $ver: ${licence:-see the package}"
       done
   echo
-  echo "  The .NET runtime (Microsoft.NETCore.App $(dotnet --version)): MIT, https://github.com/dotnet/runtime"
+  echo "  The .NET runtime (Microsoft.NETCore.App $(dotnet --list-runtimes | sed -n "s/^Microsoft.NETCore.App \([^ ]*\).*/\1/p" | tail -n 1)): MIT, https://github.com/dotnet/runtime"
 }
 
 for rid in $rids; do
