@@ -146,6 +146,23 @@ public sealed class SavedPlanTests
     }
 
     [Fact]
+    public void An_unless_check_swapped_behind_the_same_command_is_refused_before_any_host_is_read()
+    {
+        var planned = new CommandResource("x", "touch /var/lib/x").Unless("test -e /var/lib/x");
+        var swapped = new CommandResource("x", "touch /var/lib/x").Unless("touch /root/owned");
+        ClusterModel With(CommandResource command) => Model with { Resources = [new ScopedResource(command, SettingScope.Cluster)] };
+        var saved = SavedPlan.Parse(Save(PlanWith(model: With(planned))).ToJson(), "plan.json");
+
+        Assert.Empty(saved.ChangedFactChecks(DesiredStateBuilder.Build(With(planned))));
+        Assert.Equal(
+            ["s1: the checks its fact script runs (a resource's Unless or Creates, the sysctls read) differ from the saved plan",
+             "a1: the checks its fact script runs (a resource's Unless or Creates, the sysctls read) differ from the saved plan"],
+            saved.ChangedFactChecks(DesiredStateBuilder.Build(With(swapped))));
+        Assert.Equal(["b1: not in the saved plan"],
+            saved.ChangedFactChecks(DesiredStateBuilder.Build(With(planned) with { Nodes = [.. Model.Nodes, TestModels.Node("b1", "10.0.0.3", NodeRole.Agent)] })).Where(line => line.StartsWith("b1", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_node_listed_twice_is_refused_naming_the_file_and_the_node()
     {
         var saved = Save(PlanWith());

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Rke2Converge.Facts;
+using Rke2Converge.Plan.Desired;
 using Rke2Converge.Plan.Steps;
 using Rke2Converge.Playbooks;
 using Rke2Converge.Templates;
@@ -11,7 +12,14 @@ namespace Rke2Converge.Plan.Saved;
 public sealed record SavedSource(string Path, string Sha256);
 
 /// <summary>One host as planned: the fingerprint of the facts the plan was made from, and the steps apply runs.</summary>
-public sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedStep> Steps);
+public sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedStep> Steps)
+{
+    /// <summary>
+    /// SHA-256 of what the playbook adds to the host's read-only fact script (its resources' checks, a command's
+    /// <c>Unless</c> among them, and the sysctl keys read): apply compares it before the script runs.
+    /// </summary>
+    public string? FactChecks { get; init; }
+}
 
 /// <summary>
 /// <c>rke2c plan --out plan.json</c>: what apply may run, and what it was derived from (the playbook's source files,
@@ -41,7 +49,8 @@ public sealed record SavedPlan(string Format, int Version, string Playbook, IRea
     private static readonly JsonSerializerOptions FactOptions = new() { Converters = { new JsonStringEnumConverter() } };
 
     public static SavedPlan From(string playbook, IReadOnlyList<SavedSource> sources, ClusterPlan plan) =>
-        new(FormatName, CurrentVersion, playbook, sources, [.. plan.Hosts.Select(host => new SavedHost(host.Node, Fingerprint(host.Facts), host.Steps))])
+        new(FormatName, CurrentVersion, playbook, sources,
+            [.. plan.Hosts.Select(host => new SavedHost(host.Node, Fingerprint(host.Facts), host.Steps) { FactChecks = FactChecksOf(host.Desired) })])
         {
             Limit = plan.Limit,
         };
@@ -52,6 +61,29 @@ public sealed record SavedPlan(string Format, int Version, string Playbook, IRea
     /// </summary>
     public static string Fingerprint(HostFacts facts) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(facts with { ClusterNodes = null, EncryptionHashes = null, SecretsEncryptStatus = null, Crash = null }, FactOptions)));
+
+    /// <summary>The playbook's part of a node's fact script: each resource's check and the sysctl keys, in order.</summary>
+    public static string FactChecksOf(NodeDesiredState node) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            sysctls = node.Sysctls.Keys.ToList(),
+            checks = node.Resources.Select(resource => resource.FactFragment(node.Node)).ToList(),
+        })));
+
+    /// <summary>
+    /// Nodes whose fact script would run other checks than when the plan was saved, or that the saved plan does not
+    /// list, one line each: apply refuses before it reads any host.
+    /// </summary>
+    public IReadOnlyList<string> ChangedFactChecks(IEnumerable<NodeDesiredState> now)
+    {
+        var saved = Hosts.ToDictionary(host => host.Node, StringComparer.Ordinal);
+        return
+        [
+            .. now.Select(node => saved.TryGetValue(node.Name, out var host)
+                ? host.FactChecks == FactChecksOf(node) ? null : $"{node.Name}: the checks its fact script runs (a resource's Unless or Creates, the sysctls read) differ from the saved plan"
+                : $"{node.Name}: not in the saved plan").OfType<string>(),
+        ];
+    }
 
     /// <summary>The playbook, every <c>#load</c>ed file and every template file read from disk, each with its SHA-256.</summary>
     public static async Task<IReadOnlyList<SavedSource>> HashSourcesAsync(string playbook, CancellationToken cancellationToken)
