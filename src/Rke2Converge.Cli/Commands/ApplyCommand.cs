@@ -79,6 +79,14 @@ public static class ApplyCommand
                 pipeline.Error($"{planFile}: the playbook changed since the plan was saved; nothing was changed. Plan again and review.");
                 return ExitCodes.Error;
             }
+            // Before any host is read: the fact script runs the playbook's checks too.
+            var checks = saved.ChangedFactChecks(cluster.Desired);
+            foreach (var line in checks) pipeline.Error(line);
+            if (checks.Count > 0)
+            {
+                pipeline.Error($"{planFile} no longer matches the playbook; no host was read and nothing was changed. Plan again and review.");
+                return ExitCodes.Error;
+            }
         }
         if (!dryRun && pipeline.CannotAsk("apply", yes)) return ExitCodes.Error;
 

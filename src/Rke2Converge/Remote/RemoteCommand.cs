@@ -22,6 +22,21 @@ public sealed record RemoteCommand(string Description, string Script)
         : StdinFile is { } path ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true)
         : null;
 
+    /// <summary>
+    /// The SHA-256 of <see cref="StdinFile"/>'s content when it is already known (a release tarball's listed checksum),
+    /// so binding the command to a saved plan does not read a large file again; null: the file is hashed.
+    /// </summary>
+    public string? StdinSha256 { get; init; }
+
+    /// <summary>
+    /// Which argument, if any, is the time of the run (the stamp in backup names). A saved plan binds every other byte;
+    /// for this one only its shape, since apply runs later than plan.
+    /// </summary>
+    public int? StampArgument { get; init; }
+
+    /// <summary>How <see cref="StampArgument"/> is written (UTC, to the millisecond).</summary>
+    public const string StampFormat = "yyyyMMddTHHmmssfffZ";
+
     /// <summary>The file this command replaces with <see cref="Stdin"/>, so a dry run can show the difference instead.</summary>
     public string? TargetFile { get; init; }
 

@@ -1,6 +1,7 @@
 using Rke2Converge.Model;
 using Rke2Converge.Plan.Steps;
 using Rke2Converge.Remote;
+using Rke2Converge.Rollout;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Removal;
@@ -47,11 +48,11 @@ public sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, 
                 notes.Add($"{node} is an etcd member: {voters.Count} members now, {voters.Count - 1} after, quorum {EtcdQuorum.Needed(voters.Count - 1)}");
             }
             var cordon = DrainOperations.Cordon(node);
-            steps.Add(new RemovalStep(new PlannedStep(StepKind.Cordon, $"{cordon.Description} (on {kubectlHost})", node), kubectlHost, cordon));
+            steps.Add(Bound(StepKind.Cordon, $"{cordon.Description} (on {kubectlHost})", node, kubectlHost, cordon));
             var drainCommand = DrainOperations.Drain(node, drain with { Mode = DrainMode.Drain });
-            steps.Add(new RemovalStep(new PlannedStep(StepKind.Drain, $"{drainCommand.Description} (on {kubectlHost})", node), kubectlHost, drainCommand));
+            steps.Add(Bound(StepKind.Drain, $"{drainCommand.Description} (on {kubectlHost})", node, kubectlHost, drainCommand));
             var delete = RemovalOperations.DeleteNode(node);
-            steps.Add(new RemovalStep(new PlannedStep(StepKind.DeleteNode, $"{delete.Description} (on {kubectlHost})", node), kubectlHost, delete));
+            steps.Add(Bound(StepKind.DeleteNode, $"{delete.Description} (on {kubectlHost})", node, kubectlHost, delete));
             if (target.Etcd && etcdHost is not null)
             {
                 steps.Add(new RemovalStep(new PlannedStep(StepKind.Gate, $"gate etcd member of {node} removed by RKE2 (etcdctl member list on {etcdHost})", EtcdMemberGone), etcdHost, null));
@@ -60,7 +61,7 @@ public sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, 
         if (hasHost)
         {
             var uninstall = RemovalOperations.Uninstall();
-            steps.Add(new RemovalStep(new PlannedStep(StepKind.Uninstall, $"rke2-uninstall.sh on {node}", node), node, uninstall));
+            steps.Add(Bound(StepKind.Uninstall, $"rke2-uninstall.sh on {node}", node, node, uninstall));
         }
         else
         {
@@ -68,4 +69,8 @@ public sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, 
         }
         return new RemovalPlan(node, steps, notes, null);
     }
+
+    /// <summary>A step that runs one command, its binding taken (removal commands carry no secret).</summary>
+    private static RemovalStep Bound(StepKind kind, string description, string target, string host, RemoteCommand command) =>
+        new(new PlannedStep(kind, description, target) { CommandsSha256 = StepBinding.Of([command], text => text) }, host, command);
 }

@@ -63,7 +63,7 @@ public sealed class RolloutProgram
                 var context = new StepContext(host, planner, artifacts, gates, controlPlaneUp, redact) { KubectlHost = KubectlHostFor(plan, host) };
                 List<RolloutStep> nodeSteps = host.HasChanges ? [.. Phases.SelectMany(phase => phase.Steps(context))] : [];
                 if (snapshot is { } first && first.Node == host.Node) nodeSteps.Insert(0, first.Step);
-                steps[host.Node] = nodeSteps;
+                steps[host.Node] = [.. nodeSteps.Select(step => Bind(step, redact))];
             }
             foreach (var host in wave)
             {
@@ -77,6 +77,10 @@ public sealed class RolloutProgram
         };
         return new RolloutProgram(planned, steps, [.. waves.Select(wave => (IReadOnlyList<string>)[.. wave.Select(host => host.Node)])]);
     }
+
+    /// <summary>The planned step carries the binding of exactly the commands the step sends.</summary>
+    private static RolloutStep Bind(RolloutStep step, Func<string, string> redact) =>
+        step with { Planned = step.Planned with { CommandsSha256 = StepBinding.Of(step.Sends, redact) } };
 
     /// <summary>
     /// Where kubectl cordons and drains a node: the first server in rollout order that runs the API server now, another
@@ -98,6 +102,6 @@ public sealed class RolloutProgram
         var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
         var command = EtcdSnapshotOperations.Save(name);
         return (member.Node, new RolloutStep(SnapshotPhase, new PlannedStep(StepKind.EtcdSnapshot, $"etcd snapshot {name}, before any node changes", name),
-            async (node, token) => node.SnapshotOutput = (await node.ExecuteAsync(command, token).ConfigureAwait(false)).Stdout));
+            async (node, token) => node.SnapshotOutput = (await node.ExecuteAsync(command, token).ConfigureAwait(false)).Stdout) { Sends = [command] });
     }
 }

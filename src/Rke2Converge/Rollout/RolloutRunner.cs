@@ -82,7 +82,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
             var clock = Stopwatch.StartNew();
             try
             {
-                foreach (var step in Deferred(program.Steps[host.Node])) await step.RunAsync(node, cancellationToken).ConfigureAwait(false);
+                foreach (var step in Deferred(program.Steps[host.Node])) await RunStepAsync(node, step, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
             {
@@ -127,7 +127,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
                     settings.Observer.Step(host.Node, phase);
                 }
                 foreach (var line in step.Announce) settings.Observer.Step(host.Node, line);
-                await step.RunAsync(node, cancellationToken).ConfigureAwait(false);
+                await RunStepAsync(node, step, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
@@ -159,7 +159,7 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         settings.Observer.Step(member.Node, "etcd snapshot");
         try
         {
-            foreach (var step in program.Steps[member.Node].Where(step => step.Planned.Kind == StepKind.EtcdSnapshot)) await step.RunAsync(node, cancellationToken).ConfigureAwait(false);
+            foreach (var step in program.Steps[member.Node].Where(step => step.Planned.Kind == StepKind.EtcdSnapshot)) await RunStepAsync(node, step, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (StepFailure.StopsTheLine(error, cancellationToken))
         {
@@ -179,6 +179,13 @@ public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatchin
         return new RolloutResult([.. plan.Hosts.Select(host => host.Node == failure.Node
             ? new NodeReport(host.Node, NodeOutcome.Failed, TimeSpan.Zero, TimeSpan.Zero, failure.Message)
             : host.HasChanges ? new NodeReport(host.Node, NodeOutcome.NotReached, TimeSpan.Zero, TimeSpan.Zero, null) : NodeReport.Untouched(host))], null);
+    }
+
+    /// <summary>A step runs bound to the commands it declared: anything else it tries to send is refused.</summary>
+    private static Task RunStepAsync(NodeContext node, RolloutStep step, CancellationToken cancellationToken)
+    {
+        node.Begin(step);
+        return step.RunAsync(node, cancellationToken);
     }
 
     [GeneratedRegex(@"Snapshot \S+ saved")]

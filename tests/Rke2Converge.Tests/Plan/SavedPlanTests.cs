@@ -2,6 +2,8 @@ using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Desired;
 using Rke2Converge.Plan.Saved;
+using Rke2Converge.Plan.Steps;
+using Rke2Converge.Resources;
 using Rke2Converge.Rollout;
 using Xunit;
 
@@ -21,7 +23,7 @@ public sealed class SavedPlanTests
         var facts = desired.ToDictionary(n => n.Name, n => TestModels.Converged(planner, n) with { ConfigYaml = "node-label:\n- tier=old\n" });
         if (change is not null) foreach (var name in facts.Keys.ToList()) facts[name] = change(name, facts[name]);
         var plan = planner.Plan(desired, facts);
-        return RolloutProgram.Build(plan, planner, null, new GateSettings(), new AgentBatching(), text => text).Plan;
+        return RolloutProgram.Build(plan, planner, null, (model ?? Model).Gates, new AgentBatching(), text => text).Plan;
     }
 
     private static SavedPlan Save(ClusterPlan plan) => SavedPlan.From("/work/site.csx", [new SavedSource("/work/site.csx", new string('a', 64))], plan);
@@ -40,7 +42,7 @@ public sealed class SavedPlanTests
         Assert.All(saved.Hosts.Zip(read.Hosts), pair => Assert.Equal(pair.First.Steps, pair.Second.Steps));
         Assert.NotEmpty(read.Hosts[0].Steps);
         Assert.Contains("\"kind\": \"write-file\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"version\": 1", json, StringComparison.Ordinal);
+        Assert.Contains($"\"version\": {SavedPlan.CurrentVersion}", json, StringComparison.Ordinal);
         Assert.DoesNotContain(TestModels.Token, json, StringComparison.Ordinal);
         Assert.Empty(read.Differences(PlanWith()));
     }
@@ -103,6 +105,92 @@ public sealed class SavedPlanTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>A plan with one command step, its text (an environment variable in a playbook) as given.</summary>
+    private static ClusterPlan WithCommand(string text, string gate = "true")
+    {
+        var command = new CommandResource("x", text).Creates("/var/lib/x");
+        var model = Model with
+        {
+            Resources = [new ScopedResource(command, SettingScope.Cluster)],
+            Gates = new GateSettings { Custom = [new CustomGateSpec("app", gate, null, new GateTiming(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)), [])] },
+        };
+        return PlanWith((_, facts) => facts with { Resources = new Dictionary<string, object> { [command.Key] = new CommandState(false) } }, model);
+    }
+
+    [Fact]
+    public void A_command_swapped_behind_the_same_name_is_refused_with_the_host_and_step_named()
+    {
+        var saved = SavedPlan.Parse(Save(WithCommand("touch /var/lib/x")).ToJson(), "plan.json");
+        var step = saved.Hosts[0].Steps.Select((s, i) => (s, i)).Single(pair => pair.s.Kind == StepKind.Command);
+
+        var differences = saved.Differences(WithCommand("touch /root/owned"));
+
+        Assert.Empty(saved.Differences(WithCommand("touch /var/lib/x")));
+        Assert.Equal("run command x", step.s.Description);
+        Assert.Equal(
+            [$"s1: step {step.i + 1} 'run command x' would send different commands than the saved plan", $"a1: step {step.i + 1} 'run command x' would send different commands than the saved plan"],
+            differences);
+    }
+
+    [Fact]
+    public void A_custom_gate_command_swapped_behind_the_same_name_is_refused()
+    {
+        var saved = Save(WithCommand("touch /var/lib/x", gate: "curl -fs http://127.0.0.1/health"));
+
+        var differences = saved.Differences(WithCommand("touch /var/lib/x", gate: "touch /root/owned"));
+
+        Assert.Equal(2, differences.Count);
+        Assert.All(differences, line => Assert.Matches("^(s1|a1): step [0-9]+ 'gate app' would send different commands than the saved plan$", line));
+    }
+
+    [Fact]
+    public void An_unless_check_swapped_behind_the_same_command_is_refused_before_any_host_is_read()
+    {
+        var planned = new CommandResource("x", "touch /var/lib/x").Unless("test -e /var/lib/x");
+        var swapped = new CommandResource("x", "touch /var/lib/x").Unless("touch /root/owned");
+        ClusterModel With(CommandResource command) => Model with { Resources = [new ScopedResource(command, SettingScope.Cluster)] };
+        var saved = SavedPlan.Parse(Save(PlanWith(model: With(planned))).ToJson(), "plan.json");
+
+        Assert.Empty(saved.ChangedFactChecks(DesiredStateBuilder.Build(With(planned))));
+        Assert.Equal(
+            ["s1: the checks its fact script runs (a resource's Unless or Creates, the sysctls read) differ from the saved plan",
+             "a1: the checks its fact script runs (a resource's Unless or Creates, the sysctls read) differ from the saved plan"],
+            saved.ChangedFactChecks(DesiredStateBuilder.Build(With(swapped))));
+        Assert.Equal(["b1: not in the saved plan"],
+            saved.ChangedFactChecks(DesiredStateBuilder.Build(With(planned) with { Nodes = [.. Model.Nodes, TestModels.Node("b1", "10.0.0.3", NodeRole.Agent)] })).Where(line => line.StartsWith("b1", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_node_listed_twice_is_refused_naming_the_file_and_the_node()
+    {
+        var saved = Save(PlanWith());
+        var json = (saved with { Hosts = [.. saved.Hosts, saved.Hosts[0]] }).ToJson();
+
+        var error = Assert.Throws<InvalidDataException>(() => SavedPlan.Parse(json, "edited.json"));
+
+        Assert.Equal("edited.json: node 's1' appears more than once in the saved plan; nothing was changed. Plan again and review.", error.Message);
+    }
+
+    [Fact]
+    public void A_plan_saved_before_steps_bound_their_commands_is_refused()
+    {
+        var json = Save(PlanWith()).ToJson().Replace($"\"version\": {SavedPlan.CurrentVersion}", "\"version\": 1", StringComparison.Ordinal);
+
+        var error = Assert.Throws<InvalidDataException>(() => SavedPlan.Parse(json, "old.json"));
+
+        Assert.Equal($"old.json: saved plan version 1; this rke2c reads version {SavedPlan.CurrentVersion}: plan again", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"format\":\"rke2c-saved-plan\",\"version\":2,\"playbook\":\"x\",\"sources\":[],\"hosts\":[null]}")]
+    [InlineData("{\"format\":\"rke2c-saved-plan\",\"version\":2,\"playbook\":\"x\",\"sources\":[],\"hosts\":[{\"node\":\"s1\",\"facts\":\"f\"}]}")]
+    [InlineData("{\"format\":\"rke2c-saved-plan\",\"version\":2,\"playbook\":\"x\",\"sources\":[null],\"hosts\":[]}")]
+    public void A_hand_edited_plan_with_holes_is_refused(string json)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => SavedPlan.Parse(json, "plan.json"));
+        Assert.Equal("plan.json: not a saved rke2c plan (fields are missing)", error.Message);
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public static class PlanJsonWriter
         }),
     };
 
-    public static object DescribeStep(PlannedStep step) => new { kind = step.KindName, description = step.Description, target = step.Target, sha256 = step.Sha256 };
+    public static object DescribeStep(PlannedStep step) => new { kind = step.KindName, description = step.Description, target = step.Target, sha256 = step.Sha256, commandsSha256 = step.CommandsSha256 };
 
     private static object DescribeChange(Change change) => change switch
     {

@@ -13,7 +13,7 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// <summary>
 /// /etc/rancher/rke2/config.yaml, compared key by key and written whole (mode 0600: it holds the token); RKE2 reads
 /// it at startup, so a change restarts the service. The plan carries the hash of the file with secrets masked; the
-/// real file is rendered only when the step runs, so secrets live no longer than needed.
+/// step writes the file rendered when the plan was made, the one its binding covers (secrets masked).
 /// </summary>
 public sealed class ConfigYamlResource : BuiltInResource
 {
@@ -56,7 +56,11 @@ public sealed class ConfigYamlResource : BuiltInResource
         if (context.Host.Find<ConfigFileChange>() is not { } change) yield break;
         var desired = context.Host.Desired;
         var planner = context.Planner;
+        var write = FileOperations.WriteAtomically(change.Path, planner.RenderConfigFile(desired), "0600");
         yield return new RolloutStep(Title, new PlannedStep(StepKind.WriteFile, $"write {change.Path}", change.Path, PlannedStep.Hash(planner.RenderMaskedConfigFile(desired))),
-            (node, token) => node.ExecuteAsync(FileOperations.WriteAtomically(change.Path, planner.RenderConfigFile(desired), "0600"), token));
+            (node, token) => node.ExecuteAsync(write, token))
+        {
+            Sends = [write],
+        };
     }
 }

@@ -66,16 +66,7 @@ public sealed class Rke2InstallResource : BuiltInResource
         switch (context.Artifacts)
         {
             case ArtifactSource.LocalDirectory local:
-                foreach (var name in names)
-                {
-                    // Located when the step runs (only apply needs the file), and streamed: the tarball is large.
-                    yield return new RolloutStep(Title, new PlannedStep(StepKind.Install, $"push {name}", $"{staging}/{name}"), async (node, token) =>
-                    {
-                        var file = ArtifactFiles.Locate(local, change.To, name);
-                        if (name == names[0] && await AlreadyStagedAsync(node, change.To, name, file, token).ConfigureAwait(false)) return;
-                        await node.ExecuteAsync(InstallOperations.Push(change.To, name, file), token).ConfigureAwait(false);
-                    });
-                }
+                foreach (var name in names) yield return Push(local, change.To, change.Arch, name, $"{staging}/{name}");
                 break;
             case ArtifactSource.Mirror mirror:
                 foreach (var name in names)
@@ -92,20 +83,51 @@ public sealed class Rke2InstallResource : BuiltInResource
     }
 
     /// <summary>
+    /// Pushes one file of the local artifact directory, streamed (the tarball is large). The plan binds the file's
+    /// size and content: the tarball's by the checksum its checksum file lists (the artifact check proved they agree),
+    /// the checksum file's by its own hash. A file missing now fails the step (the plan reports it as a problem).
+    /// </summary>
+    private RolloutStep Push(ArtifactSource.LocalDirectory local, Rke2Version version, string arch, string name, string target)
+    {
+        var tarball = name == InstallOperations.TarballName(arch);
+        var sums = ArtifactFiles.PathOf(local, version, InstallOperations.ChecksumName(arch));
+        var planned = new PlannedStep(StepKind.Install, $"push {name}", target);
+        var file = ArtifactFiles.PathOf(local, version, name);
+        if (!File.Exists(file))
+        {
+            return new RolloutStep(Title, planned, (_, _) => Task.FromException(new FileNotFoundException($"artifact {name} for {version} not found: expected {file}", file)));
+        }
+        var sha256 = (tarball && File.Exists(sums) ? ArtifactCheck.ListedChecksum(File.ReadAllText(sums), name)?.ToLowerInvariant() : null) ?? Sha256Of(file);
+        var push = InstallOperations.Push(version, name, file) with { StdinSha256 = sha256 };
+        if (!tarball) return new RolloutStep(Title, planned, (node, token) => node.ExecuteAsync(push, token)) { Sends = [push] };
+        var staged = InstallOperations.IsStaged(version, name, sha256);
+        return new RolloutStep(Title, planned, async (node, token) =>
+        {
+            if (await AlreadyStagedAsync(node, staged, token).ConfigureAwait(false))
+            {
+                node.Settings.Log.Information("{Node}: {File} is already staged with SHA-256 {Sha256}; not sent again", node.Node, name, sha256);
+                return;
+            }
+            await node.ExecuteAsync(push, token).ConfigureAwait(false);
+        })
+        {
+            Sends = [staged, push],
+        };
+    }
+
+    private static string Sha256Of(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>
     /// The tarball is not sent again when the node already holds it with the same SHA-256 (left by a run that stopped
     /// later). A read, so it runs only for real: a dry run shows the push.
     /// </summary>
-    private static async Task<bool> AlreadyStagedAsync(NodeContext node, Rke2Version version, string name, string file, CancellationToken token)
+    private static async Task<bool> AlreadyStagedAsync(NodeContext node, RemoteCommand staged, CancellationToken token)
     {
         if (node.Settings.Executor.IsDryRun) return false;
-        string sha256;
-        await using (var stream = File.OpenRead(file))
-        {
-            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, token).ConfigureAwait(false));
-        }
-        var staged = await node.Shell.RunAsync(InstallOperations.IsStaged(version, name, sha256), token).ConfigureAwait(false);
-        if (staged.ExitCode != 0) return false;
-        node.Settings.Log.Information("{Node}: {File} is already staged with SHA-256 {Sha256}; not sent again", node.Node, name, sha256);
-        return true;
+        return (await node.Shell.RunAsync(staged, token).ConfigureAwait(false)).ExitCode == 0;
     }
 }

@@ -131,7 +131,10 @@ public sealed class ServiceStateResource : BuiltInResource
         {
             var result = await node.ExecuteAsync(command, token).ConfigureAwait(false);
             node.PreviousMainPid = ServiceOperations.PreviousMainPid(result);
-        });
+        })
+        {
+            Sends = [command],
+        };
     }
 
     /// <summary>Every distinct reason an earlier change gives, in the order they apply (a few, then how many more); null when none asks.</summary>

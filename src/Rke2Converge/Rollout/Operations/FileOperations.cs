@@ -50,6 +50,7 @@ public static class FileOperations
         {
             Arguments = [path, mode, Rke2Paths.BackupDirectory, Stamp(), owner ?? "", StdinTransfer.ByteCount(bytes)],
             Stdin = bytes,
+            StampArgument = 3,
             TargetFile = path,
             Timeout = TimeSpan.FromSeconds(30),
         };
@@ -60,6 +61,7 @@ public static class FileOperations
         new($"remove {path} (kept under {Rke2Paths.BackupDirectory})", RemoveScript)
         {
             Arguments = [path, Rke2Paths.BackupDirectory, Stamp()],
+            StampArgument = 2,
             Timeout = TimeSpan.FromSeconds(30),
         };
 
@@ -102,5 +104,5 @@ public static class FileOperations
         return status == "present" ? result.Stdout[(newline + 1)..] : null;
     }
 
-    private static string Stamp() => DateTimeOffset.UtcNow.ToString("yyyyMMddTHHmmssfffZ", CultureInfo.InvariantCulture);
+    private static string Stamp() => DateTimeOffset.UtcNow.ToString(RemoteCommand.StampFormat, CultureInfo.InvariantCulture);
 }

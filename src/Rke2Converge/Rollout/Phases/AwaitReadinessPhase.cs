@@ -1,5 +1,6 @@
 using Rke2Converge.Gates;
 using Rke2Converge.Plan.Steps;
+using Rke2Converge.Remote;
 using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Rollout.Phases;
@@ -22,20 +23,35 @@ public sealed class AwaitReadinessPhase : INodePhase
         IReadOnlyList<ReadinessGate> gates = [.. GateSet.For(role, context.ControlPlaneUp), .. CustomGate.For(context.Gates, role)];
         foreach (var gate in gates)
         {
-            yield return new RolloutStep(Title, new PlannedStep(StepKind.Gate, $"gate {gate.Name}", gate.Name), (node, token) => PassAsync(node, [gate], token));
+            yield return new RolloutStep(Title, new PlannedStep(StepKind.Gate, $"gate {gate.Name}", gate.Name), (node, token) => PassAsync(node, [gate], token))
+            {
+                Sends = Sends(context, gate),
+            };
         }
         if (!gates.OfType<NodeReadyGate>().Any())
         {
             var nodeReady = new NodeReadyGate();
             yield return new RolloutStep(DeferredTitle,
                 new PlannedStep(StepKind.DeferredGate, $"gate {nodeReady.Name}, deferred until a control-plane node is up", nodeReady.Name),
-                (node, token) => PassAsync(node, [nodeReady], token));
+                (node, token) => PassAsync(node, [nodeReady], token))
+            {
+                Sends = Sends(context, nodeReady),
+            };
             yield return RolloutStep.Run(DeferredTitle, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
             yield break;
         }
         foreach (var uncordon in CordonDrainPhase.Uncordon(context)) yield return uncordon;
         yield return RolloutStep.Run(Title, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
     }
+
+    /// <summary>
+    /// A gate step sends its probe (polled; a probe depends on the node and the gate settings, never on what a run
+    /// finds) and, when it fails, the read of the service's last log lines.
+    /// </summary>
+    private static IReadOnlyList<RemoteCommand> Sends(StepContext context, ReadinessGate gate) =>
+        [gate.Probe(new GateContext(context.Host.Desired, 0, context.Gates)), JournalTail(context.Host.Desired.ServiceName)];
+
+    private static RemoteCommand JournalTail(string unit) => ServiceOperations.FailureEvidence(unit, 8);
 
     /// <summary>Waits for each gate in turn; the first that fails ends the node's rollout with the evidence. A dry run waits on none.</summary>
     public static async Task PassAsync(NodeContext node, IEnumerable<ReadinessGate> gates, CancellationToken cancellationToken)
@@ -64,7 +80,7 @@ public sealed class AwaitReadinessPhase : INodePhase
     {
         try
         {
-            var result = await node.Shell.RunAsync(ServiceOperations.FailureEvidence(node.Plan.Desired.ServiceName, 8), cancellationToken).ConfigureAwait(false);
+            var result = await node.Shell.RunAsync(JournalTail(node.Plan.Desired.ServiceName), cancellationToken).ConfigureAwait(false);
             var lines = result.Stdout.Trim();
             return lines.Length == 0 ? "" : $"\n  last log lines of {node.Plan.Desired.ServiceName}:\n    " + lines.Replace("\n", "\n    ", StringComparison.Ordinal);
         }

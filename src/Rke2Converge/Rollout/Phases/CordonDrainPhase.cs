@@ -35,11 +35,11 @@ public sealed class CordonDrainPhase : INodePhase
         var via = context.KubectlHost!;
         var cordon = DrainOperations.Cordon(node);
         yield return new RolloutStep(Title, new PlannedStep(StepKind.Cordon, $"{cordon.Description} (on {via})", node),
-            (target, token) => target.ExecuteOnAsync(via, cordon, token));
+            (target, token) => target.ExecuteOnAsync(via, cordon, token)) { Sends = [cordon] };
         if (context.Host.Desired.Drain.Mode != DrainMode.Drain) yield break;
         var drain = DrainOperations.Drain(node, context.Host.Desired.Drain);
         yield return new RolloutStep(Title, new PlannedStep(StepKind.Drain, $"{drain.Description} (on {via})", node),
-            (target, token) => DrainAsync(target, via, drain, context.Host.Desired.Drain, token));
+            (target, token) => DrainAsync(target, via, drain, context.Host.Desired.Drain, token)) { Sends = [drain] };
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public sealed class CordonDrainPhase : INodePhase
         var via = context.KubectlHost!;
         var uncordon = DrainOperations.Uncordon(context.Host.Node);
         yield return new RolloutStep(UncordonTitle, new PlannedStep(StepKind.Uncordon, $"{uncordon.Description} (on {via})", context.Host.Node),
-            (target, token) => target.ExecuteOnAsync(via, uncordon, token));
+            (target, token) => target.ExecuteOnAsync(via, uncordon, token)) { Sends = [uncordon] };
     }
 
     private static async Task DrainAsync(NodeContext target, string via, RemoteCommand drain, DrainPolicy policy, CancellationToken cancellationToken)
