@@ -114,10 +114,7 @@ public static partial class HostSecrets
         foreach (var raw in content.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            foreach (Match assignment in Assignment().Matches(line))
-            {
-                if (IsSensitiveName(assignment.Groups["name"].Value)) AddValue(assignment.Groups["value"].Value, found);
-            }
+            Assignments(line, found);
             foreach (Match flag in Flag().Matches(line))
             {
                 if (IsSensitiveName(flag.Groups["name"].Value)) AddValue(flag.Groups["value"].Value, found);
@@ -127,6 +124,17 @@ public static partial class HostSecrets
                 found.Add(url.Groups["password"].Value);
                 found.Add(url.Groups["user"].Value + ":" + url.Groups["password"].Value);
             }
+        }
+    }
+
+    /// <summary><c>NAME=value</c> pairs, also inside a quoted value (<c>Environment="RKE2_TOKEN=x"</c>).</summary>
+    private static void Assignments(string text, HashSet<string> found)
+    {
+        foreach (Match assignment in Assignment().Matches(text))
+        {
+            var value = assignment.Groups["value"].Value;
+            if (IsSensitiveName(assignment.Groups["name"].Value)) AddValue(value, found);
+            else if (value.Length >= 2 && value[0] is '"' or '\'') Assignments(value[1..^1], found);
         }
     }
 
