@@ -6,7 +6,8 @@ namespace Rke2Converge.Logging;
 /// A text writer that masks every secret <paramref name="redactor"/> knows before the text reaches
 /// <paramref name="inner"/>. rke2c installs it as stdout and stderr, so whatever a command prints (plan text, JSON,
 /// dry-run reports, errors) is masked at the moment it is printed, when every secret of the run and of the hosts is
-/// known. Text is held until a line ends or the writer is flushed, so a secret written in pieces is still seen whole.
+/// known. Text is held until a line ends or the writer is flushed, so a secret written in pieces is still seen whole;
+/// a JSON document (written in one piece, as every command writes its -o json document) stays valid JSON.
 /// </summary>
 public sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) : TextWriter
 {
@@ -40,10 +41,15 @@ public sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) :
         if (string.IsNullOrEmpty(value)) return;
         lock (_pending)
         {
+            // A JSON document arrives in one piece: it is masked whole, so it stays one valid document.
+            var document = _pending.Length == 0 && value.TrimStart() is ['{' or '[', ..];
             _pending.Append(value);
-            if (value.Contains('\n', StringComparison.Ordinal)) EmitLines();
+            if (document) Emit(_pending.Length);
+            else if (value.Contains('\n', StringComparison.Ordinal)) EmitLines();
         }
     }
+
+    public override void WriteLine(string? value) => Write(value + NewLine);
 
     public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
 
@@ -73,7 +79,7 @@ public sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) :
         if (length == 0) return;
         var text = _pending.ToString(0, length);
         _pending.Remove(0, length);
-        Inner.Write(redactor.Redact(text));
+        Inner.Write(redactor.RedactDocument(text));
         Inner.Flush();
     }
 }

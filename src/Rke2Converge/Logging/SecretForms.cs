@@ -35,8 +35,11 @@ public static partial class SecretForms
             if (Yaml(secret, style) is { } written) whole.Add(written);
         }
         var forms = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var form in whole)
+        foreach (var quoted in whole)
         {
+            // A quoted form is registered without its quotes: masking the quotes too would turn "password": "ab" into
+            // invalid JSON. The bare text inside is masked, the quotes stay.
+            var form = Unquoted(quoted.Trim());
             var trimmed = form.Trim();
             if (trimmed.Length > 0) forms.Add(trimmed);
             if (!form.Contains('\n', StringComparison.Ordinal) && !form.Contains('\r', StringComparison.Ordinal)) continue;
@@ -48,6 +51,9 @@ public static partial class SecretForms
         }
         return forms;
     }
+
+    private static string Unquoted(string form) =>
+        form.Length >= 2 && form[0] is '"' or '\'' && form[^1] == form[0] ? form[1..^1] : form;
 
     /// <summary>Inside double quotes in a systemd environment file: backslash escapes <c>"</c> and <c>\</c> (as EnvFile writes).</summary>
     public static string SystemdQuoted(string value) =>

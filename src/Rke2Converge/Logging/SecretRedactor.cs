@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rke2Converge.Model;
 
@@ -54,6 +56,52 @@ public sealed class SecretRedactor
         return shortForms is null ? text : shortForms.Replace(text, SecretValue.Mask);
     }
 
+    /// <summary>
+    /// Like <see cref="Redact"/>, but a text that is one JSON document is masked value by value (every string and property
+    /// name), so it stays valid JSON even when a secret is spelled like a number or <c>true</c>; other text as
+    /// <see cref="Redact"/> does.
+    /// </summary>
+    public string RedactDocument(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var body = text.TrimEnd('\n', '\r');
+        if (body.TrimStart() is not ['{' or '[', ..]) return Redact(text);
+        JsonNode? document;
+        try
+        {
+            document = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return Redact(text);
+        }
+        var indented = body.Contains("\n ", StringComparison.Ordinal);
+        var masked = RedactNode(document)?.ToJsonString(new JsonSerializerOptions { WriteIndented = indented }) ?? "null";
+        return masked + text[body.Length..];
+    }
+
+    private JsonNode? RedactNode(JsonNode? node) => node switch
+    {
+        JsonObject map => RedactObject(map),
+        JsonArray list => new JsonArray([.. list.Select(RedactNode)]),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonValue.Create(Redact(value.GetValue<string>())),
+        null => null,
+        _ => node.DeepClone(),
+    };
+
+    private JsonObject RedactObject(JsonObject map)
+    {
+        var masked = new JsonObject();
+        foreach (var (key, value) in map)
+        {
+            var name = Redact(key);
+            // Two names masked alike stay two properties.
+            for (var n = 2; masked.ContainsKey(name); n++) name = $"{Redact(key)} {n}";
+            masked[name] = RedactNode(value);
+        }
+        return masked;
+    }
+
     private void Rebuild()
     {
         // Longest first, so a secret that is a prefix of another never leaves the other's tail behind.
@@ -64,14 +112,15 @@ public sealed class SecretRedactor
 
     /// <summary>
     /// Where a short form counts as a whole value: the whole of a line (indentation and a list dash aside); after
-    /// <c>:</c>, <c>=</c> or a <c>--flag</c> up to the end of the line, a closing quote, a comma or a bracket; or a
+    /// <c>:</c>, <c>=</c> or a <c>--flag</c> up to the end of the line, a closing quote, a comma, a bracket or the next
+    /// <c>-flag</c>; or a
     /// whole quoted string (<c>"ab"</c>, <c>'ab'</c>), which is how JSON writes every string value.
     /// </summary>
     private static Regex ShortValue(IEnumerable<string> forms)
     {
         var alternatives = string.Join('|', forms.Select(Regex.Escape));
         var before = @"(?:^[ \t]*(?:-[ \t]+)?|[:=][ \t]*|--[A-Za-z0-9-]+[ \t]+)[""']?|""|'";
-        var after = @"[""']?[ \t]*(?:$|[,}\]\r])|""|'";
+        var after = @"[""']?[ \t]*(?:$|[,}\]\r])|""|'|[ \t]+-";
         return new Regex($"(?<=(?:{before}))(?:{alternatives})(?=(?:{after}))", RegexOptions.Multiline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
     }
 }
