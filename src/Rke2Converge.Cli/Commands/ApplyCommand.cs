@@ -91,7 +91,7 @@ public static class ApplyCommand
         if (!dryRun && pipeline.CannotAsk("apply", yes)) return ExitCodes.Error;
 
         // The lock comes before the facts: a plan read while another run was mid-change would be stale.
-        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
+        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor) : new LiveExecutor();
         pipeline.OpenShells(cluster.Model);
         return await pipeline.UnderClusterLockAsync(
             executor, $"rke2c {command} {options.PlaybookAsGiven}", cluster.Model.Nodes.Select(node => node.Name), forceUnlock,
@@ -207,7 +207,7 @@ public static class ApplyCommand
     {
         pipeline.Human.WriteLine();
         pipeline.Human.Markup("[bold]Apply these changes? [[y/N]][/] ");
-        var answer = Console.ReadLine()?.Trim().ToLowerInvariant();
+        var answer = Pipeline.ReadLine()?.Trim().ToLowerInvariant();
         return answer is "y" or "yes";
     }
 

@@ -74,6 +74,11 @@ public sealed class Pipeline : IAsyncDisposable
     public static Pipeline Start(string command, RunOptions options)
     {
         var redactor = new SecretRedactor();
+        // Everything printed from here on passes the one redactor, whichever code prints it.
+        Console.SetOut(new RedactingWriter(Unwrapped(Console.Out, ref _installedOut), redactor));
+        _installedOut = (Console.Out, _installedOut.Inner);
+        Console.SetError(new RedactingWriter(Unwrapped(Console.Error, ref _installedError), redactor));
+        _installedError = (Console.Error, _installedError.Inner);
         var (log, file) = RunLog.Create(command, options.LogDirectory, options.Verbose ? LogEventLevel.Information : LogEventLevel.Warning, redactor);
         log.Information("rke2c {Command} {Playbook}", command, options.PlaybookPath);
         var pruned = RunLog.Prune(Path.GetDirectoryName(file)!, RunLog.KeepCount(options.KeepLogs));
@@ -82,6 +87,24 @@ public sealed class Pipeline : IAsyncDisposable
     }
 
     public IRemoteShell ShellFor(string node) => _shells[node];
+
+    /// <summary>Reads an answer from stdin after the question printed so far has been flushed past the redactor.</summary>
+    public static string? ReadLine()
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        return Console.ReadLine();
+    }
+
+    private static (TextWriter? Installed, TextWriter? Inner) _installedOut, _installedError;
+
+    // An earlier run's redacting writer (commands run in one test process) is replaced, not stacked.
+    private static TextWriter Unwrapped(TextWriter current, ref (TextWriter? Installed, TextWriter? Inner) installed)
+    {
+        var inner = ReferenceEquals(current, installed.Installed) && installed.Inner is not null ? installed.Inner : current;
+        installed = (null, inner);
+        return inner;
+    }
 
     /// <summary>Compiles and validates the playbook, checks the templates and resolves its secrets.</summary>
     public async Task<LoadedCluster?> LoadAsync(CancellationToken cancellationToken)
@@ -249,7 +272,7 @@ public sealed class Pipeline : IAsyncDisposable
             Resources = d.Resources,
             ReadClusterNodes = d.Name == clusterNodesFrom,
         });
-        var gathered = await Timings.MeasureAsync("facts", () => new FactGatherer(Options.Parallel).GatherEachAsync(requests, cancellationToken)).ConfigureAwait(false);
+        var gathered = await Timings.MeasureAsync("facts", () => new FactGatherer(Options.Parallel) { Redactor = Redactor }.GatherEachAsync(requests, cancellationToken)).ConfigureAwait(false);
         Timings.Record(gathered.Timings);
         foreach (var host in gathered.Timings)
         {
@@ -315,5 +338,7 @@ public sealed class Pipeline : IAsyncDisposable
         }
         Log.Information("Log written to {LogFile}", LogFile);
         await Log.DisposeAsync().ConfigureAwait(false);
+        await Console.Out.FlushAsync().ConfigureAwait(false);
+        await Console.Error.FlushAsync().ConfigureAwait(false);
     }
 }

@@ -51,7 +51,7 @@ public static class PlanCommand
     private static async Task SaveAsync(Pipeline pipeline, Plan.ClusterPlan plan, string file, CancellationToken cancellationToken)
     {
         var sources = await SavedPlan.HashSourcesAsync(pipeline.Options.PlaybookPath, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(file, SavedPlan.From(pipeline.Options.PlaybookPath, sources, plan).ToJson() + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(file, pipeline.Redactor.RedactDocument(SavedPlan.From(pipeline.Options.PlaybookPath, sources, plan).ToJson()) + "\n", cancellationToken).ConfigureAwait(false);
         pipeline.Log.Information("Plan saved to {File}", file);
         Console.Error.WriteLine($"plan saved to {file}: rke2c apply {file} runs exactly these steps");
     }

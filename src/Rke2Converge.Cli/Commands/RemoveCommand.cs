@@ -56,7 +56,7 @@ public static class RemoveCommand
 
         var targets = names.Select(name => model.Removals.FirstOrDefault(r => r.Name == name)?.AsHost(model.SshDefaults)).OfType<NodeSpec>().ToList();
         pipeline.OpenShells(model with { Nodes = [.. model.Nodes, .. targets] });
-        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
+        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor) : new LiveExecutor();
         return await pipeline.UnderClusterLockAsync(
             executor, $"rke2c remove {options.PlaybookAsGiven} {string.Join(' ', names)}", [.. model.Nodes.Select(n => n.Name), .. targets.Select(t => t.Name)],
             forceUnlock: false, dryRun ? "interrupted: nothing was changed" : "interrupted", _ => RemoveAsync(pipeline, model, names, targets, executor, yes, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -99,7 +99,7 @@ public static class RemoveCommand
         {
             pipeline.Human.WriteLine();
             pipeline.Human.Markup($"[bold]Remove {Markup.Escape(string.Join(", ", names))} from the cluster? [[y/N]][/] ");
-            if (Console.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+            if (Pipeline.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
             {
                 pipeline.Human.MarkupLine("Nothing was changed.");
                 return ExitCodes.Error;

@@ -43,7 +43,7 @@ public static class ResetCommand
         if (!dryRun && !yes)
         {
             pipeline.Human.Markup("[bold]Type the cluster name to confirm:[/] ");
-            if (Console.ReadLine()?.Trim() != model.Name)
+            if (Pipeline.ReadLine()?.Trim() != model.Name)
             {
                 pipeline.Human.MarkupLine("Nothing was changed.");
                 return ExitCodes.Error;
@@ -51,7 +51,7 @@ public static class ResetCommand
         }
 
         pipeline.OpenShells(model);
-        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
+        IChangeExecutor executor = dryRun ? new DryRunExecutor(pipeline.Redactor) : new LiveExecutor();
         return await pipeline.UnderClusterLockAsync(
             executor, $"rke2c reset {options.PlaybookAsGiven}", model.Nodes.Select(n => n.Name), forceUnlock: false,
             dryRun ? "interrupted: nothing was changed" : "interrupted",

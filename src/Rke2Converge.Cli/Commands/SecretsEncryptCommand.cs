@@ -116,7 +116,7 @@ public static class SecretsEncryptCommand
         var cluster = await pipeline.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null) return ExitCodes.Error;
         if (!choices.DryRun && pipeline.CannotAsk("rotate", choices.Yes)) return ExitCodes.Error;
-        IChangeExecutor executor = choices.DryRun ? new DryRunExecutor(pipeline.Redactor.Redact) : new LiveExecutor();
+        IChangeExecutor executor = choices.DryRun ? new DryRunExecutor(pipeline.Redactor) : new LiveExecutor();
         pipeline.OpenShells(cluster.Model);
         return await pipeline.UnderClusterLockAsync(
             executor, $"rke2c secrets-encrypt rotate {options.PlaybookAsGiven}", cluster.Model.Nodes.Select(node => node.Name), choices.ForceUnlock,
@@ -172,7 +172,7 @@ public static class SecretsEncryptCommand
         if (!choices.DryRun && !choices.Yes)
         {
             human.Markup("[bold]Rotate the key? [[y/N]][/] ");
-            if (Console.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+            if (Pipeline.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
             {
                 human.MarkupLine("Nothing was changed.");
                 return ExitCodes.Error;

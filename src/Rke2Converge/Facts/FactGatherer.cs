@@ -34,6 +34,12 @@ public sealed class FactGatherer
     /// <summary>How long one host's fact script may run.</summary>
     public TimeSpan Timeout { get; }
 
+    /// <summary>
+    /// When set, every file read from a host (config.yaml, its drop-ins, each resource's file) is handed to it the moment
+    /// the host's facts are parsed, so secrets on the host (an old token or registry password) are masked in all output.
+    /// </summary>
+    public Logging.SecretRedactor? Redactor { get; init; }
+
     /// <summary>Facts by node name.</summary>
     /// <exception cref="FactGatheringException">One or more hosts failed; lists each with its reason.</exception>
     public async Task<IReadOnlyDictionary<string, HostFacts>> GatherAsync(
@@ -85,7 +91,27 @@ public sealed class FactGatherer
         var command = FactScript.Build(request.SysctlKeys, [.. request.Resources.Select(r => r.FactFragment(request.Node))], Timeout, request.ReadClusterNodes);
         var result = await request.Shell.RunCheckedAsync(command, cancellationToken).ConfigureAwait(false);
         clock.Answered();
-        return FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments, request.Resources);
+        var facts = FactParser.Parse(request.Node.Name, result.Stdout, command.Arguments, request.Resources);
+        if (Redactor is { } redactor)
+        {
+            foreach (var text in HostTexts(facts)) redactor.RegisterHostFile(text);
+        }
+        return facts;
+    }
+
+    /// <summary>Every text a host sent back that came from a file or a log on it.</summary>
+    public static IEnumerable<string> HostTexts(HostFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (facts.ConfigYaml is { } config) yield return config;
+        foreach (var dropIn in facts.ConfigDropIns) yield return dropIn.Content;
+        if (facts.ManagedSysctlFile is { } sysctls) yield return sysctls;
+        if (facts.Crash is { } crash) yield return crash.Line;
+        foreach (var state in facts.Resources.Values)
+        {
+            if (state is Resources.FileState { Content: { } content }) yield return content;
+            if (state is Resources.KernelModuleState { File.Content: { } module }) yield return module;
+        }
     }
 
     private sealed class HostClock(TimeSpan waitedForSlot)

@@ -23,7 +23,7 @@ public sealed class RedactingFormatter(ITextFormatter inner, SecretRedactor reda
             logEvent.Properties.Select(property => new LogEventProperty(property.Key, Redact(property.Value))));
         using var buffer = new StringWriter();
         inner.Format(redacted, buffer);
-        output.Write(redactor.Redact(buffer.ToString()));
+        output.Write(redactor.RedactDocument(buffer.ToString()));
     }
 
     private LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch

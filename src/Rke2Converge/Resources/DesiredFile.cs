@@ -13,6 +13,13 @@ public sealed record DesiredFile(string Path, string? Content, string Mode = "06
 
     public string Probe() => Probe(Path, !Sensitive);
 
+    /// <summary>
+    /// When set, how the plan shows a content change (old text, new text → lines), in place of a line diff or, for a
+    /// sensitive file, of "content (sensitive) changed"; it must mask every secret itself. Used only when the host's
+    /// content was read.
+    /// </summary>
+    public Func<string, string, IReadOnlyList<string>?>? ContentDiff { get; init; }
+
     /// <summary>Null when the file already matches; else what changes, and the steps that make it so.</summary>
     public (string Description, IReadOnlyList<string> Lines, IReadOnlyList<Remote.RemoteCommand> Steps)? Compare(FileState actual)
     {
@@ -30,7 +37,7 @@ public sealed record DesiredFile(string Path, string? Content, string Mode = "06
         }
         if (actual.Kind == FileKind.Missing)
         {
-            return ($"create ({mode}{OwnerText})", Sensitive ? [$"content {Model.SecretValue.Mask}"] : TextDiff.Lines("", Content),
+            return ($"create ({mode}{OwnerText})", ContentDiff?.Invoke("", Content) ?? (Sensitive ? [$"content {Model.SecretValue.Mask}"] : TextDiff.Lines("", Content)),
                 [FileOperations.WriteAtomically(Path, Content, mode, Owner)]);
         }
         var contentDiffers = actual.Sha256 != FileState.Sha256Of(Content);
@@ -43,7 +50,8 @@ public sealed record DesiredFile(string Path, string? Content, string Mode = "06
         if (ownerDiffers) lines.Add($"owner {actual.Owner} → {Owner}");
         if (contentDiffers)
         {
-            if (Sensitive) lines.Add($"content {Model.SecretValue.Mask} changed");
+            if (actual.Content is not null && ContentDiff?.Invoke(actual.Content, Content) is { } structured) lines.AddRange(structured);
+            else if (Sensitive) lines.Add($"content {Model.SecretValue.Mask} changed");
             else if (actual.Content is null) lines.Add($"content changed (sha256 {actual.Sha256![..12]}… → {FileState.Sha256Of(Content)[..12]}…)");
             else lines.AddRange(TextDiff.Lines(actual.Content, Content));
         }

@@ -8,7 +8,8 @@ namespace Rke2Converge.Resources;
 /// <summary>
 /// <c>EnvFile().Set("HTTP_PROXY", "http://proxy:3128")</c>: <c>/etc/default/rke2-server</c> or <c>rke2-agent</c>
 /// (by the node's role), which RKE2's unit reads through <c>EnvironmentFile=-/etc/default/%N</c>. The service
-/// reads it only when it starts, so a change restarts it. A Secret value makes the whole file sensitive.
+/// reads it only when it starts, so a change restarts it. The plan diffs it variable by variable: a plain value shows,
+/// a Secret (or any variable the playbook does not set, or whose name suggests a secret) shows only that it changed.
 /// </summary>
 public sealed partial class EnvFileResource : FileBackedResource
 {
@@ -54,8 +55,14 @@ public sealed partial class EnvFileResource : FileBackedResource
     {
         var content = new StringBuilder("# Managed by rke2c.\n");
         foreach (var (name, value) in _variables) content.Append(name).Append("=\"").Append(Escape(context.Text(value))).Append("\"\n");
-        return new DesiredFile(PathFor(context.Node.Node), content.ToString(), "0600", Sensitive: IsSensitive);
+        var plain = _variables.Where(v => v.Value is not SecretSource).Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+        return new DesiredFile(PathFor(context.Node.Node), content.ToString(), "0600", Sensitive: IsSensitive)
+        {
+            ContentDiff = (before, after) => Plan.Diff.StructuredFileDiff.EnvFile(before, after, plain),
+        };
     }
+
+    protected override bool ContentInFacts => true;
 
     protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
 

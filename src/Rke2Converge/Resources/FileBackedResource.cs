@@ -16,7 +16,14 @@ public abstract class FileBackedResource : Resource<FileState>
 
     protected abstract ServiceEffect EffectOf(ResourceContext context);
 
-    public override string FactFragment(NodeSpec node) => DesiredFile.Probe(PathFor(node), !IsSensitive);
+    /// <summary>
+    /// Whether the host sends the file's content back in facts: by default only when it holds no secret. A resource
+    /// that diffs its file entry by entry with the secrets masked (<see cref="DesiredFile.ContentDiff"/>) reads it always;
+    /// the secrets in it are registered with the run's redactor as the facts are parsed.
+    /// </summary>
+    protected virtual bool ContentInFacts => !IsSensitive;
+
+    public override string FactFragment(NodeSpec node) => DesiredFile.Probe(PathFor(node), ContentInFacts);
 
     protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
 

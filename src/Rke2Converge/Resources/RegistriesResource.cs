@@ -13,8 +13,9 @@ public sealed record RegistryConfig(
 
 /// <summary>
 /// <c>Registries().Mirror(...).Config(...)</c>: a typed <c>/etc/rancher/rke2/registries.yaml</c> on every node (servers
-/// pull too). RKE2 reads it only at startup, so a change restarts the service. The file holds credentials:
-/// mode 0600, never sent back in facts, its diff shown as <c>(sensitive)</c> when any value is a Secret.
+/// pull too). RKE2 reads it only at startup, so a change restarts the service. The file holds credentials: mode 0600;
+/// it is read back in facts (its credentials registered with the run's redactor as they are parsed) and diffed entry by
+/// entry, mirrors, endpoints and rewrites in clear, every credential as <c>(sensitive)</c>.
 /// </summary>
 public sealed class RegistriesResource : FileBackedResource
 {
@@ -91,7 +92,10 @@ public sealed class RegistriesResource : FileBackedResource
         }
     }
 
-    protected override DesiredFile Desired(ResourceContext context) => new(Path, Render(context), "0600", Sensitive: IsSensitive);
+    protected override bool ContentInFacts => true;
+
+    protected override DesiredFile Desired(ResourceContext context) =>
+        new(Path, Render(context), "0600", Sensitive: IsSensitive) { ContentDiff = Plan.Diff.StructuredFileDiff.Yaml };
 
     protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
 

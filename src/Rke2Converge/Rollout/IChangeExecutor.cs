@@ -34,11 +34,19 @@ public sealed record DryRunStep(string Node, string Description, string CommandL
 /// <summary>
 /// Records what would run and reports success, changing nothing. For a file write it reads the file as it is now (a
 /// read-only command) to show the diff. Everything recorded passes through <paramref name="redact"/> and the
-/// sensitive-key mask first, so no secret is kept.
+/// sensitive-key mask first, so no secret is kept. With a <see cref="Logging.SecretRedactor"/>, the file as read now and
+/// as it will be written are first searched for secrets (<see cref="Logging.HostSecrets"/>): an old registry password on
+/// the node is masked like this run's.
 /// </summary>
-public sealed class DryRunExecutor(Func<string, string> redact) : IChangeExecutor
+public sealed class DryRunExecutor(Func<string, string> redact, Action<string>? registerFile = null) : IChangeExecutor
 {
     private readonly List<DryRunStep> _steps = [];
+
+    /// <summary>A dry run whose masking is <paramref name="redactor"/>'s, including the secrets in every file it reads.</summary>
+    public DryRunExecutor(Logging.SecretRedactor redactor)
+        : this((redactor ?? throw new ArgumentNullException(nameof(redactor))).Redact, redactor.RegisterHostFile)
+    {
+    }
 
     public bool IsDryRun => true;
 
@@ -54,7 +62,13 @@ public sealed class DryRunExecutor(Func<string, string> redact) : IChangeExecuto
         {
             var now = await shell.RunCheckedAsync(FileOperations.Read(path), cancellationToken).ConfigureAwait(false);
             var after = Encoding.UTF8.GetString(content);
-            diff = SensitiveLines.Diff(path, FileOperations.ReadContent(now), after, redact);
+            var before = FileOperations.ReadContent(now);
+            if (registerFile is not null)
+            {
+                if (before is not null) registerFile(before);
+                registerFile(after);
+            }
+            diff = SensitiveLines.Diff(path, before, after, redact);
             input = $"the new {path} ({content.Length} bytes){(diff.Length == 0 ? ", identical to the current file" : "")}";
         }
         else if (command.Stdin is { } bytes)

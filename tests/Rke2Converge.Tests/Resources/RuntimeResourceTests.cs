@@ -24,7 +24,16 @@ public sealed class RuntimeResourceTests : IDisposable
         var plan = await _node.PlanAsync(Registries());
         var change = Assert.Single(plan.Changes.OfType<ResourceChange>());
         Assert.Equal("registries /etc/rancher/rke2/registries.yaml: create (0600) (needs restart)", change.Summary);
-        Assert.Equal(["content (sensitive)"], change.Details);
+        // Entry by entry: the mirror in clear, every credential masked.
+        Assert.Equal(
+            [
+                "+ mirrors.\"docker.io\".endpoint: [https://mirror.lab.test:5000]",
+                "+ mirrors.\"docker.io\".rewrite.\"^rancher/(.*)\": mirror/rancher/$1",
+                "+ configs.\"mirror.lab.test:5000\".auth.username: (sensitive)",
+                "+ configs.\"mirror.lab.test:5000\".auth.password: (sensitive)",
+                "+ configs.\"mirror.lab.test:5000\".tls.ca_file: /etc/ssl/mirror-ca.pem",
+            ],
+            change.Details);
         Assert.Equal(ServiceEffect.Restart, change.Effect);
         Assert.Equal(ServiceAction.Start, plan.Find<ServiceChange>()!.Action);
         await _node.ApplyAsync([change]);
@@ -81,7 +90,8 @@ public sealed class RuntimeResourceTests : IDisposable
         var dropIn = new SystemdDropInResource("limits", "[Service]\nLimitNOFILE=1048576");
         var changes = await _node.ChangesAsync(env, dropIn);
         var envChange = changes.Single(c => c.Kind == "env-file");
-        Assert.Equal(["+ # Managed by rke2c.", "+ HTTP_PROXY=\"http://proxy:3128\"", "+ NO_PROXY=\"a\\\"b\\\\c\""], envChange.Details);
+        // Variable by variable, the values as systemd reads them.
+        Assert.Equal(["+ HTTP_PROXY: http://proxy:3128", "+ NO_PROXY: a\"b\\c"], envChange.Details);
         Assert.Equal(ServiceEffect.Restart, envChange.Effect);
         Assert.Equal(ServiceEffect.DaemonReload | ServiceEffect.Restart, changes.Single(c => c.Kind == "systemd-drop-in").Effect);
     }

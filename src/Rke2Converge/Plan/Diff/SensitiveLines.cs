@@ -7,8 +7,9 @@ namespace Rke2Converge.Plan.Diff;
 
 /// <summary>
 /// Masks secrets in the text of a file rke2c writes, so a dry run can show the file: the values of sensitive
-/// config.yaml keys (whatever the value, even one the playbook no longer knows, such as an old token on the node),
-/// and every secret resolved in this run wherever it appears.
+/// config.yaml keys and of credential keys (<see cref="Logging.HostSecrets.IsSensitiveName"/>: a registries.yaml
+/// password, username, auth or identity_token), whatever the value, even one the playbook no longer knows (an old token
+/// or password on the node), and every secret the redactor knows wherever it appears.
 /// </summary>
 public static partial class SensitiveLines
 {
@@ -48,7 +49,7 @@ public static partial class SensitiveLines
             }
             maskedIndent = -1;
             var entry = KeyValueLine().Match(line);
-            if (entry.Success && ConfigDiff.IsSensitiveKey(entry.Groups["key"].Value))
+            if (entry.Success && (ConfigDiff.IsSensitiveKey(entry.Groups["key"].Value) || Logging.HostSecrets.IsSensitiveName(entry.Groups["key"].Value)))
             {
                 var value = entry.Groups["value"].Value.Trim();
                 if (value.Length == 0 || value.StartsWith('|') || value.StartsWith('>')) maskedIndent = indent;
