@@ -19,6 +19,8 @@ public sealed class ConfigYamlResource : BuiltInResource
 {
     public override string Title => "config.yaml";
 
+    public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.ConfigFile, Tree: false, "config.yaml, which rke2c renders from the playbook")];
+
     public override string FactFragment => $"file_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("config")];

@@ -18,6 +18,8 @@ public sealed class SysctlResource : BuiltInResource
 
     public override bool BeforeDeclaredResources => true;
 
+    public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.ManagedSysctlFile, Tree: false, "the sysctl file rke2c writes from Sysctl(...)")];
+
     // One process per key (cat: /proc/sys answers a whole read, not the byte-wise reads of the shell's `read`). Keys
     // are validated (no spaces or control characters), so they print as they are; dots become slashes in a builtin
     // loop. The value's spacing does not matter (it is normalised when read); a value of several lines is joined.
