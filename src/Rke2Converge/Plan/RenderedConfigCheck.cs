@@ -24,29 +24,29 @@ internal static partial class RenderedConfigCheck
             return [new TemplateError(template.File, 1, 1, error.Message)];
         }
         var errors = new List<TemplateError>();
-        foreach (var twice in keys.GroupBy(key => Model.Validation.Rke2ConfigKeys.LongName(key.Key)).Where(group => group.Count() > 1))
-        {
-            var lines = string.Join(" and ", twice.Select(key => key.Line));
-            errors.Add(At(template, twice.Last().Key,
-                $"config.yaml rendered for {node.Name} has key '{twice.Key}' more than once (rendered lines {lines}): RKE2 would take the last"));
-        }
         var declared = node.Config.Where(entry => entry.Value is not null).Select(entry => entry.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var key in keys.Where(key => !declared.Contains(key.Key)))
+        foreach (var group in keys.GroupBy(key => Model.Validation.Rke2ConfigKeys.LongName(key.Key)))
         {
-            if (ConfigRules.EngineOwned(key.Key) is { } advice)
+            // The template's own key is the one that is not the playbook's, or the second of two.
+            var own = group.Where(key => !declared.Contains(key.Key)).Concat(group.Skip(1)).FirstOrDefault();
+            if (own is null) continue;
+            if (ConfigRules.EngineOwned(own.Key) is { } advice)
             {
-                errors.Add(At(template, key.Key, $"the template writes config key {ConfigRules.Described(key.Key)} itself, which is managed by rke2c: {advice}"));
+                errors.Add(At(template, own.Key, $"the template writes config key {ConfigRules.Described(own.Key)} itself, which is managed by rke2c: {advice}"));
             }
-            else if (Model.Validation.Rke2ConfigKeys.ShortAliases.ContainsKey(key.Key))
+            else if (Model.Validation.Rke2ConfigKeys.ShortAliases.ContainsKey(own.Key))
             {
-                errors.Add(At(template, key.Key, $"the template writes config key {ConfigRules.Described(key.Key)}: write its long name"));
+                errors.Add(At(template, own.Key, $"the template writes config key {ConfigRules.Described(own.Key)}: write its long name"));
+            }
+            else if (group.Count() > 1)
+            {
+                errors.Add(At(template, own.Key, $"config.yaml would have key '{group.Key}' more than once: RKE2 would take the last, the plan would show one"));
             }
         }
         var renderedKeys = keys.Select(key => key.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var key in declared.Where(key => ConfigRules.EngineOwned(key) is not null && !renderedKeys.Contains(key)))
         {
-            errors.Add(new TemplateError(template.File, 1, 1,
-                $"config.yaml rendered for {node.Name} lacks '{key}', which rke2c writes: keep {{{{ config }}}} in the template"));
+            errors.Add(new TemplateError(template.File, 1, 1, $"config.yaml would lack '{key}', which rke2c writes: keep {{{{ config }}}} in the template"));
         }
         return errors;
     }
