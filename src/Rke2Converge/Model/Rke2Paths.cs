@@ -16,12 +16,15 @@ public static class Rke2Paths
     /// <summary>The one sysctl file rke2c writes; 90 sorts after distribution defaults so its values win at boot.</summary>
     public const string ManagedSysctlFile = "/etc/sysctl.d/90-rke2c.conf";
 
+    /// <summary>rke2c's own state on a node: the lock, the pending marker, backups and staged artifacts all live below it.</summary>
+    public const string StateDirectory = "/var/lib/rancher/rke2c";
+
     /// <summary>Marks work an interrupted or failed rollout left on the node; see <c>Facts.PendingWork</c>.</summary>
-    public const string PendingWorkMarker = "/var/lib/rancher/rke2c/pending";
+    public const string PendingWorkMarker = StateDirectory + "/pending";
 
     /// <summary>The cluster lock an apply holds on every host while it runs; see <c>Rollout.ClusterLock</c>.</summary>
-    public const string LockFile = "/var/lib/rancher/rke2c/lock";
+    public const string LockFile = StateDirectory + "/lock";
 
     /// <summary>Where previous versions of files rke2c replaces are kept, one timestamped copy per write.</summary>
-    public const string BackupDirectory = "/var/lib/rancher/rke2c/backups";
+    public const string BackupDirectory = StateDirectory + "/backups";
 }

@@ -74,22 +74,28 @@ public sealed class Planner(
         ["config"] = new VerbatimText(WithoutFinalNewline(ConfigYamlWriter.ToYaml(node.Config, reveal))),
     });
 
-    /// <summary>Renders every node's files once, so a template that fails at render time is reported before any host is touched.</summary>
+    /// <summary>
+    /// Renders every node's files once, so a template that fails at render time is reported before any host is
+    /// touched, and reads each config.yaml back as RKE2 would (<see cref="RenderedConfigCheck"/>): a template cannot
+    /// write a key rke2c manages or a key twice.
+    /// </summary>
     public IReadOnlyList<TemplateError> CheckTemplates(IEnumerable<NodeDesiredState> nodes)
     {
+        var errors = new List<TemplateError>();
         foreach (var node in nodes)
         {
             try
             {
                 RenderConfigFile(node);
                 RenderSysctlFile(node);
+                errors.AddRange(RenderedConfigCheck.Check(node, RenderMaskedConfigFile(node), templates.Template(TemplateRenderer.ConfigYaml)));
             }
             catch (TemplateException error)
             {
                 return error.Errors;
             }
         }
-        return [];
+        return [.. errors.Distinct()];
     }
 
     // The template ends the file with its own newline. Only one is dropped: a block scalar can end in meaningful newlines.

@@ -36,6 +36,8 @@ internal static class PlaybookCompiler
             .WithEmitDebugInformation(true);
         var script = CSharpScript.Create(code, options, typeof(PlaybookGlobals));
         var compilation = script.GetCompilation();
+        var exits = ProcessExitCheck.Find(compilation, displayPath, ct);
+        if (exits.Count > 0) return (null, exits);
 
         using var assembly = new MemoryStream();
         using var symbols = new MemoryStream();

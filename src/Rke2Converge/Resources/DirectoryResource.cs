@@ -24,6 +24,8 @@ public sealed class DirectoryResource(string path, string mode, string? owner) :
         return this;
     }
 
+    public override IEnumerable<string> PathsOn(NodeSpec node) => [Path];
+
     public override IEnumerable<string> Validate() =>
         ResourcePaths.Check(Path, Key).Concat(ResourcePaths.CheckMode(Mode, Key)).Concat(ResourcePaths.CheckOwner(Owner, Key));
 

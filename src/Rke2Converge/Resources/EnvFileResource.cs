@@ -36,7 +36,10 @@ public sealed partial class EnvFileResource : FileBackedResource
         return this;
     }
 
-    public override string PathFor(NodeSpec node) => $"/etc/default/{node.Role.ServiceName()}";
+    public override string PathFor(NodeSpec node) => PathForService(node.Role.ServiceName());
+
+    /// <summary>The environment file RKE2's unit <paramref name="service"/> reads.</summary>
+    public static string PathForService(string service) => $"/etc/default/{service}";
 
     public override IEnumerable<string> Validate()
     {

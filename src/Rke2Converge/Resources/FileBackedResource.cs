@@ -8,6 +8,8 @@ public abstract class FileBackedResource : Resource<FileState>
     /// <summary>Where the file lives on this node (it may depend on the role, like <c>/etc/default/rke2-agent</c>).</summary>
     public abstract string PathFor(NodeSpec node);
 
+    public override IEnumerable<string> PathsOn(NodeSpec node) => [PathFor(node)];
+
     /// <summary>Whether the content holds secrets: then it never travels back in facts and diffs show only that it changed.</summary>
     public abstract bool IsSensitive { get; }
 

@@ -67,7 +67,7 @@ public sealed class FileResource : FileBackedResource
 
     public override IEnumerable<string> Validate()
     {
-        foreach (var problem in ResourcePaths.Check(Path, Key)) yield return problem;
+        foreach (var problem in ResourcePaths.CheckFile(Path, Key)) yield return problem;
         if (!IsAbsent && Content is null) yield return $"{Key}: needs content (or .Absent())";
         if (Content is not (null or string or SecretSource)) yield return $"{Key}: content must be a string or a Secret";
         foreach (var problem in ResourcePaths.CheckMode(Mode, Key)) yield return problem;

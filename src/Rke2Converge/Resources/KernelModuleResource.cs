@@ -23,6 +23,8 @@ public sealed class KernelModuleResource(string name) : Resource<KernelModuleSta
 
     public override string Kind => "kernel-module";
 
+    public override IEnumerable<string> PathsOn(NodeSpec node) => [FilePath];
+
     public override IEnumerable<string> Validate() => ResourcePaths.CheckName(Name, Key);
 
     public override string FactFragment(NodeSpec node) =>

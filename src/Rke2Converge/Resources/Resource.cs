@@ -36,6 +36,9 @@ public abstract class Resource
     /// <summary>Whether the resource belongs on this node at all (manifests only on servers, say).</summary>
     public virtual bool AppliesTo(NodeSpec node) => true;
 
+    /// <summary>The paths the resource writes or removes on <paramref name="node"/> (checked against <see cref="ReservedPaths"/> and each other).</summary>
+    public virtual IEnumerable<string> PathsOn(NodeSpec node) => [];
+
     /// <summary>Everything wrong with the declaration, each message naming the resource; reported at <see cref="DeclaredAt"/>.</summary>
     public virtual IEnumerable<string> Validate() => [];
 

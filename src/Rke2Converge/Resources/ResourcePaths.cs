@@ -21,6 +21,38 @@ public static partial class ResourcePaths
         else if (path.Any(c => char.IsControl(c))) yield return $"{what}: path contains control characters";
     }
 
+    /// <summary>A file's path: <see cref="Check"/>, and no trailing '/' (it would name a directory, and the write fails mid-node).</summary>
+    public static IEnumerable<string> CheckFile(string path, string what)
+    {
+        var problems = Check(path, what).ToList();
+        if (problems.Count == 0 && path.EndsWith('/')) problems.Add($"{what}: a file's path must not end in '/'");
+        return problems;
+    }
+
+    /// <summary>
+    /// The path as the kernel resolves it, lexically: repeated '/' collapsed, '.' dropped, '..' taking off the part
+    /// before it, no trailing '/'. <c>//a</c>, <c>/a/</c>, <c>/a/.</c> and <c>/a/b/..</c> are all <c>/a</c>.
+    /// </summary>
+    public static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in (path ?? "").Split('/'))
+        {
+            if (part is "" or ".") continue;
+            if (part == "..")
+            {
+                if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+            parts.Add(part);
+        }
+        return "/" + string.Join('/', parts);
+    }
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="ancestor"/> or lies below it (both normalised).</summary>
+    public static bool IsAtOrBelow(string path, string ancestor) =>
+        path == ancestor || ancestor == "/" || path.StartsWith(ancestor + "/", StringComparison.Ordinal);
+
     public static IEnumerable<string> CheckMode(string mode, string what)
     {
         if (!ModePattern().IsMatch(mode ?? "")) yield return $"{what}: mode '{mode}' is not octal like 0644";

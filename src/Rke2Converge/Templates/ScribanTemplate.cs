@@ -17,15 +17,19 @@ public sealed class ScribanTemplate
     private const int LoopLimit = 100_000;
     private readonly Template _template;
 
-    private ScribanTemplate(string file, Template template, IReadOnlyList<TemplateError> errors)
+    private ScribanTemplate(string file, string text, Template template, IReadOnlyList<TemplateError> errors)
     {
         File = file;
+        Text = text;
         _template = template;
         Errors = errors;
     }
 
     /// <summary>The template's file as errors name it.</summary>
     public string File { get; }
+
+    /// <summary>The template's own text, as read.</summary>
+    public string Text { get; }
 
     public IReadOnlyList<TemplateError> Errors { get; }
 
@@ -36,7 +40,7 @@ public sealed class ScribanTemplate
             .Where(message => message.Type == ParserMessageType.Error)
             .Select(message => At(file, message.Span, message.Message))
             .ToList();
-        return new ScribanTemplate(file, template, errors);
+        return new ScribanTemplate(file, text, template, errors);
     }
 
     /// <summary>Renders with the model's entries as top-level variables (dictionaries and lists nest).</summary>

@@ -52,6 +52,9 @@ public sealed class TemplateRenderer
     /// <summary>The file each template was read from, or <c>built-in</c>.</summary>
     public IReadOnlyDictionary<string, string> Sources => _templates.ToDictionary(entry => entry.Key, entry => entry.Value.File);
 
+    /// <summary>The template <paramref name="templateName"/> as loaded (its file and text).</summary>
+    public ScribanTemplate Template(string templateName) => _templates[templateName];
+
     /// <exception cref="TemplateException">Rendering failed (for instance an unknown variable); the error names file, line and column.</exception>
     public string Render(string templateName, IReadOnlyDictionary<string, object?> model) => _templates[templateName].Render(model);
 

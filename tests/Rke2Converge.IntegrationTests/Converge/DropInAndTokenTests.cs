@@ -81,16 +81,23 @@ public sealed class DropInAndTokenTests
         Assert.DoesNotContain("50-cis.yaml", Plain(overridePlan.Stdout), StringComparison.Ordinal);
         await lab.ExecOkAsync(1, $"mv /root/50-cis.yaml {DropInDirectory}/50-cis.yaml");
 
-        // Keep: notes, no drift, nothing done.
+        // Keep cannot keep a drop-in that sets a key rke2c writes itself: the token one is a problem, and apply refuses.
         var keep = Playbook("ConfigDropIns.Keep();\n");
+        var keepRefused = await rke2c.RunAsync("plan", keep);
+        Assert.True(keepRefused.Exit == 1, keepRefused.ToString());
+        Assert.Contains($"error: {DropInDirectory}/70-token.yaml sets config key 'token', which rke2c manages", Plain(keepRefused.Stdout), StringComparison.Ordinal);
+        await lab.ExecOkAsync(1, $"mv {DropInDirectory}/70-token.yaml /root/70-token.yaml");
+
+        // Keep the others: notes, no drift, nothing done.
         var keepPlan = await rke2c.RunAsync("plan", keep);
         Assert.True(keepPlan.Exit == 0, keepPlan.ToString());
         Assert.Contains($"note: {DropInDirectory}/50-cis.yaml sets profile, which changes how RKE2 runs (kept: ConfigDropIns.Keep())", Plain(keepPlan.Stdout), StringComparison.Ordinal);
         var keepApply = await rke2c.RunAsync("apply", "--yes", keep);
         Assert.True(keepApply.Exit == 0, keepApply.ToString());
         Assert.Contains("Nothing to do", keepApply.Stdout, StringComparison.Ordinal);
-        Assert.Equal("50-cis.yaml 60-kernel.yml 70-token.yaml", string.Join(' ', (await lab.ExecOkAsync(1, $"ls {DropInDirectory}")).Split('\n')));
+        Assert.Equal("50-cis.yaml 60-kernel.yml", string.Join(' ', (await lab.ExecOkAsync(1, $"ls {DropInDirectory}")).Split('\n')));
         Assert.Equal(pid, await lab.MainPidAsync(1));
+        await lab.ExecOkAsync(1, $"mv /root/70-token.yaml {DropInDirectory}/70-token.yaml");
 
         // Remove: each file is a change, backed up, removed, and the node restarts once.
         var remove = Playbook("ConfigDropIns.Remove();\n");

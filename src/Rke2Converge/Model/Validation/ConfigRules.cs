@@ -31,6 +31,19 @@ internal static class ConfigRules
         ["disable-scheduler"] = $"{RoleKeyAdvice}: declare the node with Etcd(...)",
     };
 
+    /// <summary>
+    /// Why rke2c owns <paramref name="key"/> (in any spelling: case, '_', a trailing '+', k3s's one-letter alias), or
+    /// null when the playbook may set it.
+    /// </summary>
+    internal static string? EngineOwned(string key) =>
+        EngineOwnedKeys.TryGetValue(Rke2ConfigKeys.LongName(Canonical(key)), out var advice) ? advice : null;
+
+    /// <summary>The key's name in a message: a one-letter alias says what it stands for.</summary>
+    internal static string Described(string key) =>
+        Rke2ConfigKeys.ShortAliases.TryGetValue(Canonical(key), out var longName)
+            ? $"{Printable.Quote(key)} (k3s's one-letter alias of '{longName}')"
+            : Printable.Quote(key);
+
     public static void Check(ClusterModel model, List<ValidationProblem> problems)
     {
         CheckKeys(model.Config, SettingScope.Cluster, Rke2Command.Server | Rke2Command.Agent, model.Sites, problems);
@@ -64,9 +77,14 @@ internal static class ConfigRules
         {
             var at = sites.Config(scope, key) ?? fallback;
             var canonical = Canonical(key);
-            if (EngineOwnedKeys.TryGetValue(canonical, out var advice))
+            if (EngineOwned(key) is { } advice)
             {
-                problems.Add(ValidationProblem.Error($"config key {Printable.Quote(key)} ({scope.Description}) is managed by rke2c: {advice}", at));
+                problems.Add(ValidationProblem.Error($"config key {Described(key)} ({scope.Description}) is managed by rke2c: {advice}", at));
+            }
+            else if (Rke2ConfigKeys.ShortAliases.TryGetValue(canonical, out var longName))
+            {
+                problems.Add(ValidationProblem.Error(
+                    $"config key {Described(key)} ({scope.Description}) is refused: write Config[\"{longName}\"], so one key has one spelling", at));
             }
             else if (!Grammar.IsConfigKey(key))
             {

@@ -22,9 +22,32 @@ public static class Rke2ConfigKeys
 
     public static IReadOnlyDictionary<string, Rke2Command> All => Known.Value;
 
+    /// <summary>
+    /// k3s's one-letter aliases, which RKE2 inherits with the flags it wraps. k3s's config-file parser turns each key
+    /// into a flag, and a one-letter key into a short one (k3s pkg/configfilearg/parser.go, readConfigFile:
+    /// <c>prefix := "--"; if len(k) == 1 { prefix = "-" }</c>), so <c>t: x</c> in config.yaml is <c>-t x</c>, which is
+    /// <c>--token x</c>. The aliases are those of the server and agent flags in k3s pkg/cli/cmds: server.go
+    /// (<c>data-dir,d</c>, <c>token,t</c>, <c>write-kubeconfig,o</c>, <c>server,s</c>), agent.go (<c>token,t</c>,
+    /// <c>server,s</c>, <c>data-dir,d</c>, <c>node-ip,i</c>), log.go (<c>log,l</c>) and config.go (<c>config</c>,
+    /// <c>Aliases: c</c>). <c>v</c> (log.go) is a flag's own name, not an alias.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ShortAliases = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["t"] = "token",
+        ["s"] = "server",
+        ["d"] = "data-dir",
+        ["o"] = "write-kubeconfig",
+        ["i"] = "node-ip",
+        ["l"] = "log",
+        ["c"] = "config",
+    };
+
+    /// <summary>The key RKE2 reads <paramref name="key"/> as: the long name of a one-letter alias, else the key itself.</summary>
+    public static string LongName(string key) => ShortAliases.TryGetValue(key, out var longName) ? longName : key;
+
     /// <summary>The commands that read <paramref name="key"/> (a trailing <c>+</c>, RKE2's append form, is ignored).</summary>
     public static Rke2Command CommandsReading(string key) =>
-        All.TryGetValue(Bare(key), out var commands) ? commands : Rke2Command.None;
+        All.TryGetValue(LongName(Bare(key)), out var commands) ? commands : Rke2Command.None;
 
     /// <summary>The key without RKE2's append suffix: <c>tls-san+</c> appends to <c>tls-san</c>.</summary>
     public static string Bare(string key) => key.EndsWith('+') ? key[..^1] : key;

@@ -46,7 +46,12 @@ public sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Di
 {
     public override string Kind => "config";
 
-    public override string Summary => $"{Path}: {(Exists ? "update" : "create")} ({Entries.Count} {(Entries.Count == 1 ? "entry" : "entries")})";
+    /// <summary>No entry differs, but the file's text does: the template's own lines (comments, layout) changed.</summary>
+    public bool TextOnly { get; init; }
+
+    public override string Summary => TextOnly
+        ? $"{Path}: update (the template's own text differs; no entry changes)"
+        : $"{Path}: {(Exists ? "update" : "create")} ({Entries.Count} {(Entries.Count == 1 ? "entry" : "entries")})";
 
     public override IReadOnlyList<string> Details => [.. Entries.Select(entry => entry.ToString())];
 

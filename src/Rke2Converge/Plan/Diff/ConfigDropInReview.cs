@@ -1,5 +1,6 @@
 using Rke2Converge.Facts;
 using Rke2Converge.Model;
+using Rke2Converge.Model.Validation;
 using Rke2Converge.Templates;
 using YamlDotNet.Core;
 
@@ -91,7 +92,8 @@ public static class ConfigDropInReview
     private static DropInKey? Classify(string rawKey, ConfigMap managed)
     {
         var appends = rawKey.EndsWith('+');
-        var key = appends ? rawKey[..^1] : rawKey;
+        // RKE2 reads a one-letter key as k3s's short flag: `t:` is the token.
+        var key = Rke2ConfigKeys.LongName(appends ? rawKey[..^1] : rawKey);
         if (managed.ContainsKey(key)) return new DropInKey(key, appends ? DropInEffect.AppendsTo : DropInEffect.Overrides);
         return BehaviourChangingKeys.Contains(key) ? new DropInKey(key, DropInEffect.ChangesBehaviour) : null;
     }

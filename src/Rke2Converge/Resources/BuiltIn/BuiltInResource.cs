@@ -22,6 +22,9 @@ public abstract class BuiltInResource : INodePhase
     /// <summary>Runs before the resources the playbook declares (kernel parameters, the pending marker); otherwise after them.</summary>
     public virtual bool BeforeDeclaredResources => false;
 
+    /// <summary>The paths this resource writes on every node: reserved, so no declared resource may write them (<see cref="ReservedPaths"/>).</summary>
+    public virtual IEnumerable<ReservedPath> Writes => [];
+
     /// <summary>
     /// (a) A read-only POSIX sh fragment of the fact script. It may use <c>b64 TEXT</c>, <c>file_record TAG PATH</c> and
     /// <c>$@</c> (the sysctl keys); every value from the playbook travels as an argument or is quoted with <see cref="Remote.ShellQuote"/>.

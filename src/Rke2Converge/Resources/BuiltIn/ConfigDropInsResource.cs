@@ -1,6 +1,7 @@
 using System.Text;
 using Rke2Converge.Facts;
 using Rke2Converge.Model;
+using Rke2Converge.Model.Validation;
 using Rke2Converge.Plan.Changes;
 using Rke2Converge.Plan.Diff;
 using Rke2Converge.Plan.Steps;
@@ -57,6 +58,10 @@ public sealed class ConfigDropInsResource : BuiltInResource
                     break;
                 case ConfigDropInPolicy.Keep when finding.Unreadable is not null:
                     context.Problem($"{finding.Path}: {finding.Description} (ConfigDropIns.Keep() cannot keep it)");
+                    break;
+                case ConfigDropInPolicy.Keep when finding.Keys.FirstOrDefault(key => ConfigRules.EngineOwned(key.Key) is not null) is { } owned:
+                    context.Problem($"{finding.Path} sets config key '{owned.Key}', which rke2c manages " +
+                                    "(ConfigDropIns.Keep() cannot keep it: remove the key from the file, or choose ConfigDropIns.Remove())");
                     break;
                 case ConfigDropInPolicy.Keep:
                     context.Note($"{finding.Path} {finding.Description} (kept: ConfigDropIns.Keep())");

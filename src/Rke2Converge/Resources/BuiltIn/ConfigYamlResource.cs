@@ -19,6 +19,8 @@ public sealed class ConfigYamlResource : BuiltInResource
 {
     public override string Title => "config.yaml";
 
+    public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.ConfigFile, Tree: false, "config.yaml, which rke2c renders from the playbook")];
+
     public override string FactFragment => $"file_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("config")];
@@ -39,8 +41,10 @@ public sealed class ConfigYamlResource : BuiltInResource
             context.Note(error.Message);
             actual = new ConfigMap();
         }
-        var entries = context.Planner.CompareConfig(node.Config, actual);
-        if (entries.Count == 0) return [];
+        var entries = context.Planner.CompareConfig(WithTemplateKeys(node.Config, context.Planner.RenderMaskedConfigFile(node)), actual);
+        // The template's own text (comments, layout) is part of the file: a change to it alone is a change too.
+        var textDiffers = entries.Count == 0 && facts.ConfigYaml is not null && facts.ConfigYaml != context.Planner.RenderConfigFile(node);
+        if (entries.Count == 0 && !textDiffers) return [];
         // rke2c only ever writes its own token; on a node already running RKE2 a different one needs a rotation.
         if (facts.InstalledVersion is not null && node.Config["token"] is SecretSource token
             && TokenRotation.WouldChange(actual["token"] as string, context.Planner.Reveal(token)))
@@ -48,7 +52,27 @@ public sealed class ConfigYamlResource : BuiltInResource
             if (context.Planner.RotatesToken) context.Note(TokenRotation.Rotating);
             else context.Problem(TokenRotation.Refusal);
         }
-        return [new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries)];
+        return [new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries) { TextOnly = textDiffers }];
+    }
+
+    /// <summary>
+    /// The playbook's entries, and those the template writes by itself (a literal <c>profile: cis</c> line, say), so
+    /// those are compared too. The template cannot write the keys rke2c manages (<see cref="Plan.Planner.CheckTemplates"/>).
+    /// </summary>
+    private static ConfigMap WithTemplateKeys(ConfigMap declared, string maskedRendering)
+    {
+        ConfigMap rendered;
+        try
+        {
+            rendered = ConfigYamlReader.Parse(maskedRendering, TemplateRenderer.ConfigYaml);
+        }
+        catch (InvalidDataException)
+        {
+            return declared;
+        }
+        var extra = new ConfigMap();
+        foreach (var (key, value) in rendered.Where(entry => !declared.ContainsKey(entry.Key))) extra[key] = value;
+        return extra.Count == 0 ? declared : declared.MergedWith(extra);
     }
 
     public override IEnumerable<RolloutStep> Steps(StepContext context)

@@ -19,6 +19,8 @@ public sealed class PendingMarkerResource : BuiltInResource
 
     public override bool BeforeDeclaredResources => true;
 
+    public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.PendingWorkMarker, Tree: false, "rke2c's marker of unfinished work")];
+
     public override string FactFragment => $"file_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("pending")];

@@ -17,6 +17,9 @@ public sealed class Rke2InstallResource : BuiltInResource
 {
     public override string Title => "install rke2";
 
+    public override IEnumerable<ReservedPath> Writes => InstallOperations.UnpackedPaths.Select(relative => new ReservedPath(
+        ResourcePaths.Normalize($"{Rke2Paths.InstallPrefix}/{relative}"), Tree: relative.EndsWith('/'), "installed from the RKE2 release tarball by rke2c"));
+
     // Leaves $rke2 set (empty when not installed) for the fragments that ask RKE2 itself.
     public override string FactFragment => $$"""
         rke2=

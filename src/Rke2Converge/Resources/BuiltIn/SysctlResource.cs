@@ -18,6 +18,8 @@ public sealed class SysctlResource : BuiltInResource
 
     public override bool BeforeDeclaredResources => true;
 
+    public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.ManagedSysctlFile, Tree: false, "the sysctl file rke2c writes from Sysctl(...)")];
+
     // One process per key (cat: /proc/sys answers a whole read, not the byte-wise reads of the shell's `read`). Keys
     // are validated (no spaces or control characters), so they print as they are; dots become slashes in a builtin
     // loop. The value's spacing does not matter (it is normalised when read); a value of several lines is joined.
@@ -75,6 +77,13 @@ public sealed class SysctlResource : BuiltInResource
     public override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var (node, facts) = (context.Node, context.Facts);
+        // A key the kernel does not have fails `sysctl -w` after the file is written: refuse before anything is.
+        var absent = node.Sysctls.Keys.Where(key => facts.Sysctls.TryGetValue(key, out var found) && found is null).ToList();
+        foreach (var key in absent)
+        {
+            context.Problem($"sysctl {key} does not exist on this host (no {SysctlProcPath(key)}): load the kernel module that provides it, or drop it from the playbook");
+        }
+        if (absent.Count > 0) yield break;
         foreach (var (key, want) in node.Sysctls)
         {
             var have = facts.Sysctls.TryGetValue(key, out var value) ? value : null;
@@ -83,6 +92,9 @@ public sealed class SysctlResource : BuiltInResource
         var file = context.Planner.RenderSysctlFile(node);
         if (facts.ManagedSysctlFile != file) yield return new SysctlFileChange(Rke2Paths.ManagedSysctlFile, facts.ManagedSysctlFile, file);
     }
+
+    /// <summary>Where the kernel shows <paramref name="key"/>, as the fact fragment looks: dots are slashes unless the key has slashes.</summary>
+    private static string SysctlProcPath(string key) => "/proc/sys/" + (key.Contains('/', StringComparison.Ordinal) ? key : key.Replace('.', '/'));
 
     public override IEnumerable<RolloutStep> Steps(StepContext context)
     {

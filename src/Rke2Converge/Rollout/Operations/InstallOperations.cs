@@ -6,7 +6,16 @@ namespace Rke2Converge.Rollout.Operations;
 /// <summary>Installs RKE2 the way the official script does with the tarball method: verify, unpack under /usr/local, reload units.</summary>
 public static class InstallOperations
 {
-    public const string StagingDirectory = "/var/lib/rancher/rke2c/artifacts";
+    public const string StagingDirectory = Rke2Paths.StateDirectory + "/artifacts";
+
+    /// <summary>What unpacking the release tarball writes below <see cref="Rke2Paths.InstallPrefix"/> (a trailing '/' marks a directory tree).</summary>
+    public static readonly IReadOnlyList<string> UnpackedPaths =
+    [
+        "bin/rke2", "bin/rke2-killall.sh", "bin/rke2-uninstall.sh",
+        "lib/systemd/system/rke2-server.service", "lib/systemd/system/rke2-agent.service",
+        "lib/systemd/system/rke2-server.env", "lib/systemd/system/rke2-agent.env",
+        "share/rke2/",
+    ];
 
     private const string ReceiveScript = "set -eu\ndir=$1 name=$2 bytes=$3\n" + StdinTransfer.ReceiveFunction + """
         mkdir -p "$dir"
