@@ -154,6 +154,11 @@ public sealed class Pipeline : IAsyncDisposable
         {
             Log.Information("Template {Template} read from {File}", name, file);
         }
+        if (SshTransportChoice.Resolve(Options.Transport, model.Transport) == SshTransport.OpenSsh
+            && ControlDirectory.Prepare(new OpenSshOptions().ControlDirectory) is { } unsafeDirectory)
+        {
+            return Failed([unsafeDirectory], warnings);
+        }
         var desired = DesiredStateBuilder.Build(model);
         var renderErrors = new Planner(model.Name, templates, _ => SecretValue.Mask, model.RegistrationAddress).CheckTemplates(desired);
         if (renderErrors.Count > 0) return Failed([.. renderErrors.Select(e => e.ToString())], warnings);

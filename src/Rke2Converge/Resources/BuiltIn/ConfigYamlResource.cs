@@ -57,6 +57,6 @@ public sealed class ConfigYamlResource : BuiltInResource
         var desired = context.Host.Desired;
         var planner = context.Planner;
         yield return new RolloutStep(Title, new PlannedStep(StepKind.WriteFile, $"write {change.Path}", change.Path, PlannedStep.Hash(planner.RenderMaskedConfigFile(desired))),
-            (node, token) => node.ExecuteAsync(FileOperations.WriteAtomically(change.Path, planner.RenderConfigFile(desired), "0600"), token));
+            (node, token) => node.ExecuteAsync(FileOperations.WriteAtomically(change.Path, planner.RenderConfigFile(desired), "0600", backupsKept: desired.BackupsKept), token));
     }
 }
