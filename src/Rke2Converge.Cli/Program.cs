@@ -1,5 +1,9 @@
 using System.CommandLine;
 using Rke2Converge.Cli.Commands;
+using Rke2Converge.Cli.Output;
+
+// Before anything is written: every character to stdout and stderr is escaped for the terminal from here on.
+TerminalSafeWriter.Install();
 
 var root = new RootCommand("rke2c: converge RKE2 clusters from C# playbooks, one node at a time behind readiness gates");
 root.Subcommands.Add(PlanCommand.Create());

@@ -4,7 +4,8 @@ namespace Rke2Converge.Cli.Output;
 
 /// <summary>
 /// Consoles that style text only for a person at a terminal: a pipe, a file, NO_COLOR (any non-empty value) or
-/// --no-color get plain text with no escape sequence at all (no colour, bold or cursor control).
+/// --no-color get plain text with no escape sequence at all (no colour, bold or cursor control). Either way every
+/// string printed through them is escaped for the terminal (<see cref="EscapingConsole"/>).
 /// </summary>
 public static class Terminal
 {
@@ -22,14 +23,16 @@ public static class Terminal
         // terminal unless NO_COLOR is set: --no-color sets it for this process before the first such write.
         if (noColorOption) Environment.SetEnvironmentVariable("NO_COLOR", "1");
         var styled = Styled(redirected, noColorOption);
+        // Styled, Spectre's colour codes must reach the terminal whole: it writes to the raw stream and every text
+        // segment is escaped on the way instead (EscapingConsole).
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(styled ? TerminalSafeWriter.Raw(writer) : writer),
             Ansi = styled ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = styled ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = styled ? InteractionSupport.Detect : InteractionSupport.No,
         });
         if (redirected) console.Profile.Width = RedirectedWidth;
-        return console;
+        return new EscapingConsole(console);
     }
 }
