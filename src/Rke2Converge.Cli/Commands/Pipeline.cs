@@ -301,7 +301,7 @@ public sealed class Pipeline : IAsyncDisposable
     {
         var redacted = Redactor.Redact(message);
         Log.ForContext(RunLog.AlreadyPrinted, true).Warning("{Message}", redacted);
-        _stderr.MarkupLine($"[yellow]{Markup.Escape(redacted)}[/]");
+        _stderr.MarkupLine($"[yellow]{Terminal.Escape(redacted)}[/]");
     }
 
     public void Error(string message)

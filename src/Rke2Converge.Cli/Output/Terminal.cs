@@ -1,3 +1,4 @@
+using Rke2Converge.Model.Validation;
 using Spectre.Console;
 
 namespace Rke2Converge.Cli.Output;
@@ -11,6 +12,13 @@ public static class Terminal
 {
     /// <summary>Width for output that is not a terminal: one line per item, never wrapped at a guessed 80 columns.</summary>
     private const int RedirectedWidth = 4096;
+
+    /// <summary>
+    /// Text for Spectre markup: escaped for the terminal (<see cref="Printable.EscapeForTerminal"/>) and then for markup.
+    /// Every string from a host or a playbook goes through here; <see cref="EscapingConsole"/> catches what does not,
+    /// but only before markup parsing can a carriage return be shown as <c>\r</c> (Spectre makes it a line break).
+    /// </summary>
+    public static string Escape(string? text) => Markup.Escape(Printable.EscapeForTerminal(text ?? ""));
 
     public static bool NoColorRequested(bool noColorOption) =>
         noColorOption || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
