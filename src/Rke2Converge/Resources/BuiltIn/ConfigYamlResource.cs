@@ -19,7 +19,7 @@ public sealed class ConfigYamlResource : BuiltInResource
 {
     public override string Title => "config.yaml";
 
-    public override string FactFragment => $"file_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
+    public override string FactFragment => $"managed_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("config")];
 

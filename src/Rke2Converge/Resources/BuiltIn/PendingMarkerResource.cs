@@ -19,7 +19,7 @@ public sealed class PendingMarkerResource : BuiltInResource
 
     public override bool BeforeDeclaredResources => true;
 
-    public override string FactFragment => $"file_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
+    public override string FactFragment => $"managed_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("pending")];
 

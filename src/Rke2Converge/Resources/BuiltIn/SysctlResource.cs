@@ -38,7 +38,7 @@ public sealed class SysctlResource : BuiltInResource
             printf 'sysctl %s missing\n' "$key"
           fi
         done
-        file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
+        managed_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
 
         """;
 
