@@ -91,6 +91,20 @@ public sealed class SymlinkTests(SshdLab lab) : IDisposable
     }
 
     [Fact]
+    public async Task A_symlinked_config_yaml_is_never_read_and_the_hosts_facts_are_refused()
+    {
+        var target = TargetFile("not-a-config");
+        Directory.CreateDirectory(_host.Local("/etc/rancher/rke2"));
+        Plant("/etc/rancher/rke2/config.yaml", target);
+
+        var error = await Assert.ThrowsAsync<Rke2Converge.Facts.FactGatheringException>(() => _host.PlanAsync());
+
+        Assert.Contains("node-1: cannot read gathered facts: line 5: '/etc/rancher/rke2/config.yaml' is a symbolic link where rke2c keeps a file it manages",
+            error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-of-the-target", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_symlinked_directory_keeps_its_targets_mode_and_owner()
     {
         var target = TargetDirectory("private");
@@ -210,6 +224,19 @@ public sealed class SymlinkTests(SshdLab lab) : IDisposable
 
         var backups = Directory.GetFiles(host.Local("/var/lib/rancher/rke2c/backups"), "_etc_rancher_k.conf.*").Order(StringComparer.Ordinal);
         Assert.Equal(["v2\n", "v3\n"], backups.Select(File.ReadAllText));
+    }
+
+    [Fact]
+    public void KeepBackups_in_a_playbook_reaches_every_nodes_desired_state()
+    {
+        var playbook = new Rke2Converge.Playbooks.PlaybookGlobals("/playbooks/site.csx");
+        playbook.Cluster("lab").Version("v1.32.5+rke2r1");
+        playbook.Server("s1", "10.0.0.1");
+        Assert.Equal(FileOperations.DefaultBackupsKept, playbook.ToModel().BackupsKept);
+
+        playbook.KeepBackups(3);
+
+        Assert.Equal(3, Assert.Single(Rke2Converge.Plan.Desired.DesiredStateBuilder.Build(playbook.ToModel())).BackupsKept);
     }
 
     /// <summary>Contents of one path's backups, oldest first (their names end in a fixed-width timestamp).</summary>
