@@ -1,4 +1,8 @@
 using Rke2Converge.Cli.Commands;
+using Rke2Converge.Cli.Output;
+
+// Before anything is written: every character to stdout and stderr is escaped for the terminal from here on.
+TerminalSafeWriter.Install();
 
 var parsed = Rke2cCommands.Create().Parse(args);
 // A mistyped option or value gets its error line, not the whole help screen after it.

@@ -145,7 +145,7 @@ public static class ApplyCommand
         {
             pipeline.Human.MarkupLine(plan.Limit is null
                 ? "[green]Nothing to do: every host already matches the playbook.[/]"
-                : $"[green]Nothing to do: every host in --limit {Markup.Escape(plan.Limit)} already matches the playbook.[/]");
+                : $"[green]Nothing to do: every host in --limit {Terminal.Escape(plan.Limit)} already matches the playbook.[/]");
             WriteJson(options, plan, new RolloutResult([.. plan.Hosts.Select(NodeReport.Untouched)], null));
             return ExitCodes.Success;
         }
@@ -214,7 +214,7 @@ public static class ApplyCommand
     private static void Report(Pipeline pipeline, RolloutResult result, bool dryRun)
     {
         pipeline.Human.WriteLine();
-        if (result.Snapshot is not null) pipeline.Human.MarkupLine($"etcd snapshot before upgrade: {Markup.Escape(result.Snapshot)}");
+        if (result.Snapshot is not null) pipeline.Human.MarkupLine($"etcd snapshot before upgrade: {Terminal.Escape(result.Snapshot)}");
         foreach (var node in result.Nodes)
         {
             var outcome = node.Outcome switch
@@ -227,7 +227,7 @@ public static class ApplyCommand
                 NodeOutcome.Failed => "[red]failed[/]",
                 _ => "[yellow]not reached[/]",
             };
-            pipeline.Human.MarkupLine($"  {Markup.Escape(node.Node)}: {outcome}");
+            pipeline.Human.MarkupLine($"  {Terminal.Escape(node.Node)}: {outcome}");
         }
         if (result.Failure is { } failure)
         {

@@ -177,6 +177,11 @@ public sealed class Pipeline : IAsyncDisposable
         {
             Log.Information("Template {Template} read from {File}", name, file);
         }
+        if (SshTransportChoice.Resolve(Options.Transport, model.Transport) == SshTransport.OpenSsh
+            && ControlDirectory.Prepare(new OpenSshOptions().ControlDirectory) is { } unsafeDirectory)
+        {
+            return Failed([unsafeDirectory], warnings);
+        }
         var desired = DesiredStateBuilder.Build(model);
         var renderErrors = new Planner(model.Name, templates, _ => SecretValue.Mask, model.RegistrationAddress).CheckTemplates(desired);
         if (renderErrors.Count > 0) return Failed([.. renderErrors.Select(e => e.ToString())], warnings);
@@ -319,7 +324,7 @@ public sealed class Pipeline : IAsyncDisposable
     {
         var redacted = Redactor.Redact(message);
         Log.ForContext(RunLog.AlreadyPrinted, true).Warning("{Message}", redacted);
-        _stderr.MarkupLine($"[yellow]{Markup.Escape(redacted)}[/]");
+        _stderr.MarkupLine($"[yellow]{Terminal.Escape(redacted)}[/]");
     }
 
     public void Error(string message)

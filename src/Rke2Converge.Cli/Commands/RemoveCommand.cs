@@ -80,9 +80,9 @@ public static class RemoveCommand
 
         foreach (var (plan, _) in plans)
         {
-            pipeline.Human.MarkupLine($"[bold]Remove {Markup.Escape(plan.Node)}[/]");
-            foreach (var note in plan.Notes) pipeline.Human.MarkupLine($"  note: {Markup.Escape(note)}");
-            foreach (var (step, index) in plan.Steps.Select((step, index) => (step, index))) pipeline.Human.MarkupLine($"  {index + 1,3}. {Markup.Escape(step.Planned.ToString())}");
+            pipeline.Human.MarkupLine($"[bold]Remove {Terminal.Escape(plan.Node)}[/]");
+            foreach (var note in plan.Notes) pipeline.Human.MarkupLine($"  note: {Terminal.Escape(note)}");
+            foreach (var (step, index) in plan.Steps.Select((step, index) => (step, index))) pipeline.Human.MarkupLine($"  {index + 1,3}. {Terminal.Escape(step.Planned.ToString())}");
         }
         void WriteJson(IReadOnlyList<Day2NodeResult>? result) =>
             pipeline.WriteJson(Day2Json.Remove(model.Name, kubectlHost, [.. plans.Select(p => p.Plan)], result, (executor as DryRunExecutor)?.Steps));
@@ -98,7 +98,7 @@ public static class RemoveCommand
         if (!dryRun && !yes)
         {
             pipeline.Human.WriteLine();
-            pipeline.Human.Markup($"[bold]Remove {Markup.Escape(string.Join(", ", names))} from the cluster? [[y/N]][/] ");
+            pipeline.Human.Markup($"[bold]Remove {Terminal.Escape(string.Join(", ", names))} from the cluster? [[y/N]][/] ");
             if (Pipeline.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
             {
                 pipeline.Human.MarkupLine("Nothing was changed.");
@@ -106,7 +106,7 @@ public static class RemoveCommand
             }
         }
         // A dry run's steps are listed once, in the report below, not as progress.
-        Action<string> progress = dryRun ? line => pipeline.Log.Information("{Step}", line) : line => pipeline.Human.MarkupLine(Markup.Escape(line));
+        Action<string> progress = dryRun ? line => pipeline.Log.Information("{Step}", line) : line => pipeline.Human.MarkupLine(Terminal.Escape(line));
         var runner = new RemovalRunner(executor, pipeline.ShellFor, progress);
         var results = new List<Day2NodeResult>();
         foreach (var (plan, drain) in plans)
@@ -120,7 +120,7 @@ public static class RemoveCommand
                 return ExitCodes.Error;
             }
             results.Add(new Day2NodeResult(plan.Node, dryRun ? Day2NodeResult.WouldRemove : Day2NodeResult.Removed, null, null));
-            pipeline.Human.MarkupLine(dryRun ? $"[blue]{Markup.Escape(plan.Node)}: would be removed[/]" : $"[green]{Markup.Escape(plan.Node)}: removed[/]");
+            pipeline.Human.MarkupLine(dryRun ? $"[blue]{Terminal.Escape(plan.Node)}: would be removed[/]" : $"[green]{Terminal.Escape(plan.Node)}: removed[/]");
         }
         if (executor is DryRunExecutor dry)
         {

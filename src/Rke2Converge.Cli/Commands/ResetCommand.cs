@@ -38,7 +38,7 @@ public static class ResetCommand
         if (check.Model is not { } model) return ExitCodes.Error;
         if (!dryRun && pipeline.CannotAsk("reset", yes)) return ExitCodes.Error;
         var order = model.Nodes.Where(n => n.Role == NodeRole.Agent).Concat(model.JoinOrder.Reverse().Select(model.Node)).ToList();
-        pipeline.Human.MarkupLine($"[bold]Reset cluster {Markup.Escape(model.Name)}[/]: rke2-uninstall.sh on {Markup.Escape(string.Join(", ", order.Select(n => n.Name)))}, in that order.");
+        pipeline.Human.MarkupLine($"[bold]Reset cluster {Terminal.Escape(model.Name)}[/]: rke2-uninstall.sh on {Terminal.Escape(string.Join(", ", order.Select(n => n.Name)))}, in that order.");
         pipeline.Human.MarkupLine("This stops RKE2 and deletes its binaries, configuration and data, etcd included, on every node. It cannot be undone.");
         if (!dryRun && !yes)
         {
@@ -83,7 +83,7 @@ public static class ResetCommand
                 }
                 var said = result.Stdout.Trim();
                 results.Add(new Day2NodeResult(node.Name, Day2NodeResult.Uninstalled, said, null));
-                pipeline.Human.MarkupLine($"{Markup.Escape(node.Name)}: {Markup.Escape(said)}");
+                pipeline.Human.MarkupLine($"{Terminal.Escape(node.Name)}: {Terminal.Escape(said)}");
             }
             catch (RemoteException error)
             {

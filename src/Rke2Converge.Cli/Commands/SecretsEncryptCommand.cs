@@ -91,21 +91,21 @@ public static class SecretsEncryptCommand
         }
         var servers = desired.Where(d => d.Role.IsServer()).Select(d => new RotationServer(d.Name, d.Role)).ToList();
         var human = pipeline.Human;
-        human.MarkupLine($"[bold]secrets-encrypt status[/] (read on {Markup.Escape(source.Name)})");
+        human.MarkupLine($"[bold]secrets-encrypt status[/] (read on {Terminal.Escape(source.Name)})");
         human.MarkupLine($"  encryption: {(status.Enabled ? "enabled" : "disabled")}");
-        human.MarkupLine($"  stage: {Markup.Escape(status.Stage)}");
-        human.MarkupLine($"  hashes: {Markup.Escape(status.HashesMatch ? "all match" : status.HashError ?? "differ")}");
+        human.MarkupLine($"  stage: {Terminal.Escape(status.Stage)}");
+        human.MarkupLine($"  hashes: {Terminal.Escape(status.HashesMatch ? "all match" : status.HashError ?? "differ")}");
         var mismatched = status.MismatchedServers;
         foreach (var server in servers)
         {
             var line = status.Hashes.TryGetValue(server.Name, out var hash)
                 ? EncryptionStatus.Short(hash) + (mismatched.Contains(server.Name) ? $"  differs from {source.Name}: needs a restart" : "")
                 : server.Role == NodeRole.EtcdOnly ? "(etcd-only: carries no hash; restarted with every stage all the same)" : "(no hash: not registered or not running)";
-            human.MarkupLine($"    {Markup.Escape(server.Name)}  {Markup.Escape(line)}");
+            human.MarkupLine($"    {Terminal.Escape(server.Name)}  {Terminal.Escape(line)}");
         }
         var version = desired[0].Version;
         var problems = RotationDrift.Problems(status, RotationProcedure.RestartOrder(servers, version), options.PlaybookAsGiven);
-        foreach (var problem in problems) human.MarkupLine($"  [yellow]{Markup.Escape(problem)}[/]");
+        foreach (var problem in problems) human.MarkupLine($"  [yellow]{Terminal.Escape(problem)}[/]");
         pipeline.WriteJson(Day2Json.Status(model.Name, status, servers, problems));
         return problems.Count > 0 ? ExitCodes.Drift : ExitCodes.Success;
     }
@@ -166,9 +166,9 @@ public static class SecretsEncryptCommand
         }
 
         var human = pipeline.Human;
-        human.MarkupLine($"[bold]Key rotation[/] on {Markup.Escape(plan.Version.ToString())}: {Markup.Escape(procedure.Path)}, commands on {Markup.Escape(status.Server)}; now {Markup.Escape(status.Describe())}");
-        foreach (var note in procedure.Notes) human.MarkupLine($"  note: {Markup.Escape(note)}");
-        for (var i = 0; i < procedure.Steps.Count; i++) human.MarkupLine($"  {i + 1}. {Markup.Escape(procedure.Steps[i].Describe())}");
+        human.MarkupLine($"[bold]Key rotation[/] on {Terminal.Escape(plan.Version.ToString())}: {Terminal.Escape(procedure.Path)}, commands on {Terminal.Escape(status.Server)}; now {Terminal.Escape(status.Describe())}");
+        foreach (var note in procedure.Notes) human.MarkupLine($"  note: {Terminal.Escape(note)}");
+        for (var i = 0; i < procedure.Steps.Count; i++) human.MarkupLine($"  {i + 1}. {Terminal.Escape(procedure.Steps[i].Describe())}");
         if (!choices.DryRun && !choices.Yes)
         {
             human.Markup("[bold]Rotate the key? [[y/N]][/] ");

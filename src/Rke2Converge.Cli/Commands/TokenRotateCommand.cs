@@ -51,7 +51,7 @@ public static class TokenRotateCommand
         }
         var pending = plan.Hosts.Count(host => host.HasChanges);
         pipeline.Human.WriteLine();
-        pipeline.Human.MarkupLine($"[bold]Token rotation:[/] `rke2 token rotate` runs first on {Markup.Escape(server.Node)} (the new token passed on stdin), "
+        pipeline.Human.MarkupLine($"[bold]Token rotation:[/] `rke2 token rotate` runs first on {Terminal.Escape(server.Node)} (the new token passed on stdin), "
             + $"then {pending} node(s) get the new token in config.yaml as planned above, servers one at a time, then agents, each behind its gates.");
         if (!executor.IsDryRun && !yes && !ApplyCommand.Confirm(pipeline))
         {
@@ -73,7 +73,7 @@ public static class TokenRotateCommand
         }
         var said = result.Stdout.Split('\n').LastOrDefault(line => line.Trim().Length > 0)?.Trim() ?? "";
         pipeline.Log.Information("token rotate on {Node}: {Output}", server.Node, said);
-        pipeline.Human.MarkupLine($"{Markup.Escape(server.Node)}: {Markup.Escape(executor.IsDryRun ? "would run rke2 token rotate" : said)}");
+        pipeline.Human.MarkupLine($"{Terminal.Escape(server.Node)}: {Terminal.Escape(executor.IsDryRun ? "would run rke2 token rotate" : said)}");
         if (plan.HasDrift) return null;
         pipeline.Human.MarkupLine("[green]Every node already has the new token in config.yaml.[/]");
         return ExitCodes.Success;

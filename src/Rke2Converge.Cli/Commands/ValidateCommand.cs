@@ -39,7 +39,7 @@ public static class ValidateCommand
             if (check.Model is null) return ExitCodes.Error;
             var verdict = check.Warnings.Count == 0 ? "valid" : $"valid with {check.Warnings.Count} warning(s)";
             pipeline.Human.MarkupLine(
-                $"[green]{Markup.Escape(run.PlaybookAsGiven)}: cluster {Markup.Escape(check.Model.Name)}, {check.Model.Nodes.Count} node(s), {verdict}[/]");
+                $"[green]{Terminal.Escape(run.PlaybookAsGiven)}: cluster {Terminal.Escape(check.Model.Name)}, {check.Model.Nodes.Count} node(s), {verdict}[/]");
             return ExitCodes.Success;
         });
         return command;

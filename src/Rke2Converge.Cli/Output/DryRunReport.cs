@@ -1,3 +1,4 @@
+using Rke2Converge.Model.Validation;
 using Rke2Converge.Rollout;
 using Spectre.Console;
 
@@ -15,21 +16,21 @@ public static class DryRunReport
     public static void Write(IAnsiConsole console, IReadOnlyList<DryRunStep> steps, string operation)
     {
         console.WriteLine();
-        console.MarkupLine($"[bold]Commands {Markup.Escape(operation)} would run (none was run):[/]");
+        console.MarkupLine($"[bold]Commands {Terminal.Escape(operation)} would run (none was run):[/]");
         foreach (var node in steps.Select(step => step.Node).Distinct(StringComparer.Ordinal))
         {
-            console.WriteLine(node);
+            console.WriteLine(Printable.EscapeForTerminal(node));
             var number = 0;
             foreach (var step in steps.Where(step => step.Node == node))
             {
-                console.WriteLine($"  {++number}. {step.Description}");
+                console.WriteLine($"  {++number}. {Printable.Escape(step.Description)}");
                 console.WriteLine(Lines($"{Indent}$ ", $"{Indent}  ", step.CommandLine));
-                if (step.Input is not null) console.WriteLine($"{Indent}stdin: {step.Input}");
+                if (step.Input is not null) console.WriteLine($"{Indent}stdin: {Printable.Escape(step.Input)}");
                 if (!string.IsNullOrEmpty(step.Diff)) console.WriteLine(Lines($"{Indent}  ", $"{Indent}  ", step.Diff.TrimEnd('\n')));
             }
         }
     }
 
     private static string Lines(string first, string rest, string text) =>
-        first + text.Replace("\n", "\n" + rest, StringComparison.Ordinal);
+        first + Printable.EscapeForTerminal(text).Replace("\n", "\n" + rest, StringComparison.Ordinal);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Rke2Converge.Model.Validation;
 using Rke2Converge.Rollout;
 using Spectre.Console;
 
@@ -58,9 +59,12 @@ public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nod
             var row = _rows[node];
             var time = row.Clock is null ? "" : $"{row.Clock.Elapsed.TotalSeconds:0}s";
             if (new[] { "converged", "would change", "failed" }.Any(end => row.Status.Contains(end, StringComparison.Ordinal))) row.Clock?.Stop();
-            table.AddRow(Markup.Escape(node), row.Status, Markup.Escape(row.Step), time, Markup.Escape(Truncate(row.Detail, 80)));
+            table.AddRow(Cell(node), row.Status, Cell(row.Step), time, Cell(Truncate(row.Detail, 80)));
         }
     }
+
+    /// <summary>Escaped before layout, so the table measures what it shows (one line: a line break is escaped too).</summary>
+    private static string Cell(string text) => Markup.Escape(Printable.Escape(text));
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 }

@@ -1,3 +1,4 @@
+using Rke2Converge.Model.Validation;
 using Rke2Converge.Rollout;
 
 namespace Rke2Converge.Cli.Output;
@@ -37,8 +38,9 @@ public sealed class PlainProgress(TextWriter output, bool dryRun = false) : IRol
     /// <summary>The first line only: the run's closing error carries the whole block, once.</summary>
     public void NodeFailed(string node, string reason) => Write($"{node}: FAILED: {reason.Split('\n')[0]}");
 
+    /// <summary>One line, whatever the node, step or gate text holds: a line break in it is escaped, never a new line.</summary>
     private void Write(string line)
     {
-        lock (_gate) output.WriteLine(line);
+        lock (_gate) output.WriteLine(Printable.Escape(line));
     }
 }

@@ -10,11 +10,11 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
 {
     public void Render(ClusterPlan plan)
     {
-        console.MarkupLine($"[bold]Plan for cluster {Markup.Escape(plan.Cluster)}[/] (RKE2 {Markup.Escape(plan.Version.ToString())})");
-        if (plan.Limit is not null) console.MarkupLine($"limit: only nodes matching [bold]{Markup.Escape(plan.Limit)}[/] change; every other node is read, never changed");
-        foreach (var note in plan.Notes) console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
-        foreach (var problem in plan.Problems) console.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
-        if (plan.RolloutOrder.Count > 1) console.MarkupLine($"rollout order: {Markup.Escape(string.Join(" → ", plan.RolloutOrder))}");
+        console.MarkupLine($"[bold]Plan for cluster {Terminal.Escape(plan.Cluster)}[/] (RKE2 {Terminal.Escape(plan.Version.ToString())})");
+        if (plan.Limit is not null) console.MarkupLine($"limit: only nodes matching [bold]{Terminal.Escape(plan.Limit)}[/] change; every other node is read, never changed");
+        foreach (var note in plan.Notes) console.MarkupLine($"[yellow]note:[/] {Terminal.Escape(note)}");
+        foreach (var problem in plan.Problems) console.MarkupLine($"[red]error:[/] {Terminal.Escape(problem)}");
+        if (plan.RolloutOrder.Count > 1) console.MarkupLine($"rollout order: {Terminal.Escape(string.Join(" → ", plan.RolloutOrder))}");
         foreach (var host in InRolloutOrder(plan)) RenderHost(host);
         console.WriteLine();
         console.MarkupLine(Summary(plan));
@@ -23,7 +23,7 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
     private static string Summary(ClusterPlan plan)
     {
         var colour = plan.HasProblems || plan.HasUnresolved ? "red" : plan.HasDrift ? "yellow" : "green";
-        return $"[{colour}]{Markup.Escape(PlanSummary.Text(plan))}[/]";
+        return $"[{colour}]{Terminal.Escape(PlanSummary.Text(plan))}[/]";
     }
 
     /// <summary>Hosts in the order apply converges them (the plan's order when no rollout order is known).</summary>
@@ -39,25 +39,25 @@ public sealed class PlanTextRenderer(IAnsiConsole console)
         console.WriteLine();
         if (host.NotInLimit)
         {
-            console.MarkupLine($"[grey]-[/] {Markup.Escape(header)}: not in --limit");
+            console.MarkupLine($"[grey]-[/] {Terminal.Escape(header)}: not in --limit");
         }
         else if (!host.HasDrift && host.Problems.Count == 0)
         {
-            console.MarkupLine($"[green]=[/] {Markup.Escape(header)}: no changes");
+            console.MarkupLine($"[green]=[/] {Terminal.Escape(header)}: no changes");
         }
         else
         {
-            console.MarkupLine($"[yellow]~[/] [bold]{Markup.Escape(header)}[/]");
+            console.MarkupLine($"[yellow]~[/] [bold]{Terminal.Escape(header)}[/]");
         }
         foreach (var change in host.Changes)
         {
-            console.MarkupLine($"    {Markup.Escape(change.Summary)}");
-            foreach (var detail in change.Details) console.MarkupLine($"        {Markup.Escape(detail)}");
+            console.MarkupLine($"    {Terminal.Escape(change.Summary)}");
+            foreach (var detail in change.Details) console.MarkupLine($"        {Terminal.Escape(detail)}");
         }
         if (host.Steps.Count > 0) console.MarkupLine("    [grey]steps apply runs, in order:[/]");
-        for (var i = 0; i < host.Steps.Count; i++) console.MarkupLine($"    [grey]{i + 1,3}. {Markup.Escape(host.Steps[i].ToString())}[/]");
-        foreach (var note in host.Notes) console.MarkupLine($"    [yellow]note:[/] {Markup.Escape(note)}");
-        foreach (var problem in host.Problems) console.MarkupLine($"    [red]error:[/] {Markup.Escape(problem)}");
-        foreach (var unresolved in host.Unresolved) console.MarkupLine($"    [red]problem:[/] {Markup.Escape(unresolved)}");
+        for (var i = 0; i < host.Steps.Count; i++) console.MarkupLine($"    [grey]{i + 1,3}. {Terminal.Escape(host.Steps[i].ToString())}[/]");
+        foreach (var note in host.Notes) console.MarkupLine($"    [yellow]note:[/] {Terminal.Escape(note)}");
+        foreach (var problem in host.Problems) console.MarkupLine($"    [red]error:[/] {Terminal.Escape(problem)}");
+        foreach (var unresolved in host.Unresolved) console.MarkupLine($"    [red]problem:[/] {Terminal.Escape(unresolved)}");
     }
 }

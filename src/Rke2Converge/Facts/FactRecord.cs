@@ -24,11 +24,16 @@ public sealed class FactRecord(string node, int lineNumber, string[] fields)
     public FactRecord Expect(int count) =>
         Count == count ? this : throw Error($"'{Short(Tag)}' record has {Count} fields, expected {count}");
 
-    /// <summary><c>TAG present BASE64</c> (the text) or <c>TAG missing</c> (null), as <c>file_record</c> prints them.</summary>
+    /// <summary>
+    /// <c>TAG present BASE64</c> (the text) or <c>TAG missing</c> (null), as <c>file_record</c> prints them; a symbolic
+    /// link where a managed file should be (<c>TAG link PATH</c>, from <c>managed_record</c>) makes the host's facts unusable.
+    /// </summary>
     public string? Optional() => (Raw(1), fields.Length) switch
     {
         ("present", 3) => Text(2),
         ("missing", 2) => null,
+        ("link", 3) => throw Error($"{Model.Validation.Printable.Quote(Text(2))} is a symbolic link where rke2c keeps a file it manages; "
+            + "rke2c does not follow it to read or write: remove the link"),
         _ => throw Error($"malformed '{Short(Tag)}' record"),
     };
 

@@ -20,12 +20,18 @@ public static class FactScript
     /// <summary>The script without declared resources' fragments.</summary>
     public static string Script => BaseScript + $"echo '{Trailer}'\n";
 
-    private static readonly string Prelude = $$"""
+    // managed_record reads a file rke2c writes: never through a link its writes would refuse (SymlinkGuard), which
+    // it reports as TAG link PATH instead. os-release is read with file_record: it is often a link, and never written.
+    private static readonly string Prelude = Rollout.Operations.SymlinkGuard.Functions + $$"""
         export LC_ALL=C
         b64() { printf '%s' "$1" | base64 -w0; }
         file_record() {
           if [ -f "$2" ]; then printf '%s present ' "$1"; base64 -w0 < "$2"; printf '\n'
           else printf '%s missing\n' "$1"; fi
+        }
+        managed_record() {
+          if lp_link=$(link_on_path "$2"); then printf '%s link %s\n' "$1" "$(b64 "$lp_link")"
+          else file_record "$1" "$2"; fi
         }
         echo '{{Header}}'
 

@@ -7,7 +7,7 @@ namespace Rke2Converge.Logging;
 /// <summary>
 /// Masks secrets in the event itself (template text and every property value) before the inner formatter runs,
 /// so escaping done by a formatter (JSON, quoting) cannot hide a secret from the redactor. A last pass over the
-/// formatted text catches exception messages.
+/// formatted text catches exception messages, and escapes control and bidi characters (<c>Printable.EscapeForTerminal</c>).
 /// </summary>
 public sealed class RedactingFormatter(ITextFormatter inner, SecretRedactor redactor) : ITextFormatter
 {
@@ -23,7 +23,8 @@ public sealed class RedactingFormatter(ITextFormatter inner, SecretRedactor reda
             logEvent.Properties.Select(property => new LogEventProperty(property.Key, Redact(property.Value))));
         using var buffer = new StringWriter();
         inner.Format(redacted, buffer);
-        output.Write(redactor.RedactDocument(buffer.ToString()));
+        // Escaped for the terminal too: a log is read with cat and tail, and host text in it must not drive the terminal.
+        output.Write(Model.Validation.Printable.EscapeForTerminal(redactor.RedactDocument(buffer.ToString())));
     }
 
     private LogEventPropertyValue Redact(LogEventPropertyValue value) => value switch

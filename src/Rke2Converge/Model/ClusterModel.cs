@@ -67,6 +67,9 @@ public sealed record ClusterModel
     public GateSettings Gates { get; init; } = new();
     public AgentBatching AgentBatching { get; init; } = new();
 
+    /// <summary>Backups kept per file rke2c replaces or removes on a host, newest first (<c>KeepBackups(n)</c>).</summary>
+    public int BackupsKept { get; init; } = Rollout.Operations.FileOperations.DefaultBackupsKept;
+
     /// <summary>Nodes marked with <c>Remove(...)</c>, for <c>rke2c remove</c>.</summary>
     public IReadOnlyList<RemovalSpec> Removals { get; init; } = [];
 

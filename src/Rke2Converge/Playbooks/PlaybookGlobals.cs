@@ -22,6 +22,7 @@ public sealed class PlaybookGlobals : ResourceScope
     private SshTransport? _transport;
     private string? _knownHostsFile;
     private AgentBatching _agentBatching = new();
+    private int _backupsKept = Rollout.Operations.FileOperations.DefaultBackupsKept;
     private readonly List<RemovalSpec> _removals = [];
 
     /// <param name="playbookPath">The main playbook file; relative paths in the playbook resolve against its directory.</param>
@@ -186,6 +187,16 @@ public sealed class PlaybookGlobals : ResourceScope
         _agentBatching = new AgentBatching(Count: null, Percent: percent);
     }
 
+    /// <summary>
+    /// Keep the newest <paramref name="count"/> backups of each file rke2c replaces or removes on a host (default 5);
+    /// older ones under /var/lib/rancher/rke2c/backups are deleted as each new one is made.
+    /// </summary>
+    public void KeepBackups(int count, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (count < 1) throw new PlaybookException($"KeepBackups needs at least 1 (the copy of the file being replaced), got {count}", _context.At(file, line));
+        _backupsKept = count;
+    }
+
     /// <summary>An environment variable's value, or <paramref name="defaultValue"/> when it is unset or empty.</summary>
     public string Env(string name, string? defaultValue = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -214,6 +225,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Artifacts = Artifacts.Source,
         Gates = Gates.Settings,
         AgentBatching = _agentBatching,
+        BackupsKept = _backupsKept,
         Upgrade = Upgrade.Settings,
         Removals = [.. _removals],
         ConfigDropIns = ConfigDropIns.Policy,

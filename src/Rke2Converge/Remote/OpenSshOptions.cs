@@ -35,7 +35,10 @@ public sealed record OpenSshOptions
     /// uid can reach, but its connection was made from one network namespace: runs in another namespace (test labs with
     /// the same addresses in private ones) must not be carried to that namespace's hosts.
     /// </summary>
-    public static string DefaultControlDirectory() => $"/tmp/rke2c-{CurrentUid()}/cm{NetworkNamespaceSuffix()}";
+    public static string DefaultControlDirectory() => $"{ControlRoot(CurrentUid())}/cm{NetworkNamespaceSuffix()}";
+
+    /// <summary><c>/tmp/rke2c-&lt;uid&gt;</c>, the parent of the default control directories (see <see cref="Remote.ControlDirectory"/>).</summary>
+    public static string ControlRoot(string uid) => $"/tmp/rke2c-{uid}";
 
     private static string NetworkNamespaceSuffix()
     {
@@ -45,7 +48,8 @@ public sealed record OpenSshOptions
         return digits.Length == 0 ? "" : "-" + digits;
     }
 
-    private static string CurrentUid()
+    /// <summary>The real uid this process runs as.</summary>
+    public static string CurrentUid()
     {
         // "Uid:\t<real>\t<effective>\t<saved>\t<fs>"; reading it avoids native interop for a single number.
         foreach (var line in File.ReadLines("/proc/self/status"))

@@ -7,7 +7,7 @@ namespace Rke2Converge.Remote;
 /// <summary>Opens <see cref="OpenSshShell"/>s and remembers their targets so their master connections can be closed.</summary>
 public sealed class OpenSshShellFactory(OpenSshOptions? options = null) : IRemoteShellFactory
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private volatile bool _controlDirectoryChecked;
 
     private readonly ConcurrentDictionary<SshTarget, SshCommandLine> _opened = new();
 
@@ -44,16 +44,11 @@ public sealed class OpenSshShellFactory(OpenSshOptions? options = null) : IRemot
         await Task.WhenAll(closing).ConfigureAwait(false);
     }
 
+    /// <summary>Checked once per factory: master sockets must not be reachable by other users (see <see cref="ControlDirectory"/>).</summary>
     private void EnsureControlDirectory()
     {
-        var directory = Options.ControlDirectory;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-            return;
-        }
-        Directory.CreateDirectory(directory, OwnerOnly);
-        // Creation does not touch an existing directory; master sockets must not be reachable by other users.
-        File.SetUnixFileMode(directory, OwnerOnly);
+        if (_controlDirectoryChecked) return;
+        ControlDirectory.Ensure(Options.ControlDirectory);
+        _controlDirectoryChecked = true;
     }
 }

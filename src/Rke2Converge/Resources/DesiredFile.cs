@@ -5,9 +5,12 @@ namespace Rke2Converge.Resources;
 /// <summary>
 /// A file as a resource wants it: content (null = absent), mode, owner (null = leave as is). Shared by every
 /// file-backed resource so they all compare by hash, show the same text diff and write the same atomic way.
+/// <see cref="BackupsKept"/> bounds the backups of the file its writes and removal keep.
 /// </summary>
 public sealed record DesiredFile(string Path, string? Content, string Mode = "0644", string? Owner = null, bool Sensitive = false)
 {
+    public int BackupsKept { get; init; } = FileOperations.DefaultBackupsKept;
+
     /// <summary>The fact fragment: file state, with content only when it may be shown in a diff.</summary>
     public static string Probe(string path, bool sendContent) => $"probe_file {Remote.ShellQuote.Quote(path)} {(sendContent ? 1 : 0)}";
 
@@ -28,17 +31,17 @@ public sealed record DesiredFile(string Path, string? Content, string Mode = "06
         {
             return actual.Kind == FileKind.Missing
                 ? null
-                : ("remove", Sensitive || actual.Content is null ? [] : TextDiff.Lines(actual.Content, ""), [FileOperations.Remove(Path)]);
+                : ("remove", Sensitive || actual.Content is null ? [] : TextDiff.Lines(actual.Content, ""), [FileOperations.Remove(Path, BackupsKept)]);
         }
-        if (actual.Kind is FileKind.Directory or FileKind.Other)
+        if (actual.Kind is FileKind.Directory or FileKind.Other or FileKind.Link)
         {
             return ($"replace the {actual.Kind.ToString().ToLowerInvariant()} at this path with a file", [],
-                [FileOperations.Remove(Path), FileOperations.WriteAtomically(Path, Content, mode, Owner)]);
+                [FileOperations.Remove(Path, BackupsKept), FileOperations.WriteAtomically(Path, Content, mode, Owner, BackupsKept)]);
         }
         if (actual.Kind == FileKind.Missing)
         {
             return ($"create ({mode}{OwnerText})", ContentDiff?.Invoke("", Content) ?? (Sensitive ? [$"content {Model.SecretValue.Mask}"] : TextDiff.Lines("", Content)),
-                [FileOperations.WriteAtomically(Path, Content, mode, Owner)]);
+                [FileOperations.WriteAtomically(Path, Content, mode, Owner, BackupsKept)]);
         }
         var contentDiffers = actual.Sha256 != FileState.Sha256Of(Content);
         var modeDiffers = actual.Mode != mode;
@@ -55,7 +58,7 @@ public sealed record DesiredFile(string Path, string? Content, string Mode = "06
             else if (actual.Content is null) lines.Add($"content changed (sha256 {actual.Sha256![..12]}… → {FileState.Sha256Of(Content)[..12]}…)");
             else lines.AddRange(TextDiff.Lines(actual.Content, Content));
         }
-        Remote.RemoteCommand step = contentDiffers ? FileOperations.WriteAtomically(Path, Content, mode, Owner) : FileOperations.SetAttributes(Path, mode, Owner);
+        Remote.RemoteCommand step = contentDiffers ? FileOperations.WriteAtomically(Path, Content, mode, Owner, BackupsKept) : FileOperations.SetAttributes(Path, mode, Owner);
         return (contentDiffers ? "update" : "set " + string.Join(", ", lines), lines, [step]);
     }
 

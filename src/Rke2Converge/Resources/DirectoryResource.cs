@@ -36,17 +36,23 @@ public sealed class DirectoryResource(string path, string mode, string? owner) :
     protected override ResourceChange? Diff(FileState actual, ResourceContext context)
     {
         var mode = FileState.NormalizeMode(Mode);
+        var kept = context.Node.BackupsKept;
+        if (actual.LinkProblem(Key, Path, context.Node.Name, removing: IsAbsent) is { } problem)
+        {
+            context.Problem(problem);
+            return null;
+        }
         if (IsAbsent)
         {
-            return actual.Kind == FileKind.Missing ? null : Change("remove", [], FileOperations.Remove(Path));
+            return actual.Kind == FileKind.Missing ? null : Change("remove", [], FileOperations.Remove(Path, kept));
         }
         switch (actual.Kind)
         {
             case FileKind.Missing:
                 return Change($"create ({mode}{(Owner is null ? "" : " " + Owner)})", [], FileOperations.EnsureDirectory(Path, mode, Owner));
-            case FileKind.File or FileKind.Other:
+            case FileKind.File or FileKind.Other or FileKind.Link:
                 return Change($"replace the {actual.Kind.ToString().ToLowerInvariant()} at this path with a directory", [],
-                    FileOperations.Remove(Path), FileOperations.EnsureDirectory(Path, mode, Owner));
+                    FileOperations.Remove(Path, kept), FileOperations.EnsureDirectory(Path, mode, Owner));
         }
         var lines = new List<string>();
         if (actual.Mode != mode) lines.Add($"mode {actual.Mode} → {mode}");

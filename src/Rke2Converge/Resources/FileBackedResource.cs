@@ -31,7 +31,12 @@ public abstract class FileBackedResource : Resource<FileState>
 
     protected override ResourceChange? Diff(FileState actual, ResourceContext context)
     {
-        var desired = Desired(context);
+        var desired = Desired(context) with { BackupsKept = context.Node.BackupsKept };
+        if (actual.LinkProblem(Key, desired.Path, context.Node.Name, removing: desired.Content is null) is { } problem)
+        {
+            context.Problem(problem);
+            return null;
+        }
         if (desired.Content is null && actual.Kind == FileKind.Missing) return null;
         var comparison = desired.Compare(actual);
         if (comparison is not { } found) return null;

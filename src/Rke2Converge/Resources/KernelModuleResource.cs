@@ -44,7 +44,12 @@ public sealed class KernelModuleResource(string name) : Resource<KernelModuleSta
 
     protected override ResourceChange? Diff(KernelModuleState actual, ResourceContext context)
     {
-        var file = new DesiredFile(FilePath, $"# Loaded at boot for RKE2; managed by rke2c.\n{Name}\n", "0644").Compare(actual.File);
+        if (actual.File.LinkProblem(Key, FilePath, context.Node.Name) is { } problem)
+        {
+            context.Problem(problem);
+            return null;
+        }
+        var file = new DesiredFile(FilePath, $"# Loaded at boot for RKE2; managed by rke2c.\n{Name}\n", "0644") { BackupsKept = context.Node.BackupsKept }.Compare(actual.File);
         if (actual.Loaded && file is null) return null;
         var steps = new List<RemoteCommand>();
         var description = new List<string>();

@@ -14,13 +14,15 @@ public static class ResourceFactScript
 
     /// <summary>
     /// Helpers for fragments: <c>rec</c> prints one record; <c>probe_file PATH WITH_CONTENT</c> prints
-    /// <c>missing</c>, <c>dir MODE OWNER</c>, <c>file SHA256 MODE OWNER CONTENT|-</c> or <c>other</c>
-    /// (OWNER and CONTENT base64), never following the content of anything but a regular file.
+    /// <c>missing</c>, <c>dir MODE OWNER</c>, <c>file SHA256 MODE OWNER CONTENT|-</c>, <c>link LINK</c> or
+    /// <c>other</c> (OWNER, CONTENT and LINK base64), never reading anything but a regular file, and never through a
+    /// symbolic link writes would refuse (<see cref="Rollout.Operations.SymlinkGuard"/>): LINK is that link's path.
     /// </summary>
-    public static readonly string Prelude = $$"""
+    public static readonly string Prelude = Rollout.Operations.SymlinkGuard.Functions + $$"""
         rec() { printf 'res %s' "$R"; for f in "$@"; do printf ' %s' "$f"; done; printf '\n'; }
         probe_file() {
-          if [ -d "$1" ]; then rec dir "$(stat -c %a "$1")" "$(b64 "$(stat -c %U:%G "$1")")"
+          if lp_link=$(link_on_path "$1"); then rec link "$(b64 "$lp_link")"
+          elif [ -d "$1" ]; then rec dir "$(stat -c %a "$1")" "$(b64 "$(stat -c %U:%G "$1")")"
           elif [ -f "$1" ]; then
             sum=$(sha256sum < "$1" | cut -d' ' -f1)
             content=-

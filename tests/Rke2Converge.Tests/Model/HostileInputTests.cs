@@ -63,11 +63,11 @@ public sealed class HostileInputTests : IDisposable
         { """Config["a b"] = 1;""", "config key 'a b' (cluster-wide) is invalid" },
         { """Config["#x"] = 1;""", "config key '#x' (cluster-wide) is invalid" },
         { """Config["-x"] = 1;""", "config key '-x' (cluster-wide) is invalid" },
-        { """Config["tls-san\u200b"] = "x";""", "config key 'tls-san\\u200B' (cluster-wide) is invalid" },
+        { """Config["tls-san\u200b"] = "x";""", "config key 'tls-san\\u200b' (cluster-wide) is invalid" },
         { """Config[""] = 1;""", "config key must not be empty" },
         { """Config["agent-token"] = "plain";""", "config key 'agent-token' (cluster-wide) must be a secret" },
         // Values: carried literally, except control characters and YAML 1.1 line breaks.
-        { """Config["node-label"] = new[] { "a=b\u0000" };""", "config key 'node-label' (cluster-wide) has a value 'a=b\\u0000' containing the control character U+0000" },
+        { """Config["node-label"] = new[] { "a=b\u0000" };""", "config key 'node-label' (cluster-wide) has a value 'a=b\\x00' containing the control character U+0000" },
         { """Config["cni"] = "canal\u2028profile: cis";""", "containing the line-breaking character U+2028" },
         { """Config["etcd-snapshot-name"] = "a\u0085b";""", "containing the control character U+0085" },
         { """Config["kubelet-arg"] = "x\u001b[2J";""", "containing the control character U+001B" },
@@ -81,7 +81,7 @@ public sealed class HostileInputTests : IDisposable
         { """Sysctl("vm", 1);""", "sysctl key 'vm' (cluster-wide) is invalid" },
         { """Sysctl("vm.-swappiness", 1);""", "sysctl key 'vm.-swappiness'" },
         { """Sysctl("vm.swappiness", "10\nkernel.panic = 0");""", "sysctl vm.swappiness (cluster-wide) has a value spanning several lines" },
-        { """Node("a1").Sysctl("kernel.panic", "1\u001b[2J");""", "sysctl kernel.panic (node a1) value '1\\u001B[2J' contains the control character U+001B" },
+        { """Node("a1").Sysctl("kernel.panic", "1\u001b[2J");""", "sysctl kernel.panic (node a1) value '1\\x1b[2J' contains the control character U+001B" },
         { """Node("a1").Sysctl("kernel.panic", " ");""", "sysctl kernel.panic (node a1) has an empty value" },
         { """Sysctl("vm.swappiness", null!);""", "sysctl value must not be null" },
         // SSH users and addresses reach ssh's command line; keys and known_hosts must exist.

@@ -125,6 +125,7 @@ public sealed class PlaybookLanguageTests : IDisposable
         var p = new PlaybookGlobals("/playbooks/site.csx");
         Assert.Throws<PlaybookException>(() => p.AgentBatch(0));
         Assert.Throws<PlaybookException>(() => p.AgentBatchPercent(101));
+        Assert.Throws<PlaybookException>(() => p.KeepBackups(0));
         Assert.Throws<PlaybookException>(() => p.Gates.NodeReady(timeout: TimeSpan.Zero));
         Assert.Throws<PlaybookException>(() => p.Env("RKE2C_TEST_SURELY_UNSET_VARIABLE"));
         Assert.Throws<PlaybookException>(() => p.Node("missing"));

@@ -40,13 +40,18 @@ internal sealed class ResourceHarness : IDisposable
         : path.StartsWith("/var/lib/rancher/", StringComparison.Ordinal) ? Path.Combine(Root, "var-lib-rancher", path["/var/lib/rancher/".Length..])
         : throw new ArgumentException($"{path} is outside the harness", nameof(path));
 
-    public async Task<HostPlan> PlanAsync(params Resource[] resources)
+    /// <summary>The playbook's <c>KeepBackups(n)</c>.</summary>
+    public int BackupsKept { get; init; } = Rke2Converge.Rollout.Operations.FileOperations.DefaultBackupsKept;
+
+    public async Task<HostPlan> PlanAsync(params Resource[] resources) => (await ClusterPlanAsync(resources)).Hosts[0];
+
+    public async Task<ClusterPlan> ClusterPlanAsync(params Resource[] resources)
     {
-        var model = TestModels.Cluster([Node]) with { Resources = [.. resources.Select(r => new ScopedResource(r, SettingScope.Cluster))] };
+        var model = TestModels.Cluster([Node]) with { Resources = [.. resources.Select(r => new ScopedResource(r, SettingScope.Cluster))], BackupsKept = BackupsKept };
         var desired = DesiredStateBuilder.Build(model);
         var facts = await new FactGatherer().GatherAsync(
             [new FactRequest(Node, Shell, [.. desired[0].Sysctls.Keys]) { Resources = desired[0].Resources }], CancellationToken.None);
-        return new Planner("test", TestModels.Templates(), Reveal).Plan(desired, facts).Hosts[0];
+        return new Planner("test", TestModels.Templates(), Reveal).Plan(desired, facts);
     }
 
     public async Task<IReadOnlyList<ResourceChange>> ChangesAsync(params Resource[] resources) =>

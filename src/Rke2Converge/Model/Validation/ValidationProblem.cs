@@ -9,7 +9,10 @@ public enum Severity
     Warning,
 }
 
-/// <summary>One thing wrong with a playbook's model; prints as <c>site.csx:12: error: ...</c>.</summary>
+/// <summary>
+/// One thing wrong with a playbook's model; prints as <c>site.csx:12: error: ...</c>, on one line: a name or path the
+/// message quotes raw (a file path with a line break, say) is escaped there (<see cref="Printable.Escape"/>).
+/// </summary>
 public sealed record ValidationProblem(Severity Severity, string Message, SourceLocation? At)
 {
     public static ValidationProblem Error(string message, SourceLocation? at = null) => new(Severity.Error, message, at);
@@ -19,7 +22,8 @@ public sealed record ValidationProblem(Severity Severity, string Message, Source
     public override string ToString()
     {
         var severity = Severity == Severity.Error ? "error" : "warning";
-        return At is null ? $"{severity}: {Message}" : $"{At}: {severity}: {Message}";
+        var message = Printable.Escape(Message);
+        return At is null ? $"{severity}: {message}" : $"{At}: {severity}: {message}";
     }
 }
 

@@ -21,7 +21,7 @@ public static class DesiredStateBuilder
         var config = RoleConfig.For(node, joinUrl, model.Token!).MergedWith(model.ConfigFor(node));
         var sysctls = new SortedDictionary<string, string>(model.SysctlsFor(node).ToDictionary(), StringComparer.Ordinal);
         var added = new List<string>();
-        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config) { Resources = model.ResourcesFor(node), ConfigDropIns = model.ConfigDropIns, Drain = model.Upgrade.For(node.Role) };
+        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config) { Resources = model.ResourcesFor(node), ConfigDropIns = model.ConfigDropIns, BackupsKept = model.BackupsKept, Drain = model.Upgrade.For(node.Role) };
         if (draft.ProtectsKernelDefaults)
         {
             foreach (var (key, value) in KernelFlags.RequiredByProtectKernelDefaults)

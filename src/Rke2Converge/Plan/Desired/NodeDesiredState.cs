@@ -22,6 +22,9 @@ public sealed record NodeDesiredState(
     /// <summary>Cordon/drain around this node's restart.</summary>
     public DrainPolicy Drain { get; init; } = DrainPolicy.DefaultFor(Node.Role);
 
+    /// <summary>How many backups of each file rke2c replaces or removes on this node are kept (<c>KeepBackups(n)</c>).</summary>
+    public int BackupsKept { get; init; } = Rollout.Operations.FileOperations.DefaultBackupsKept;
+
     /// <summary>What to do with drop-ins in config.yaml.d that fight this config.</summary>
     public ConfigDropInPolicy ConfigDropIns { get; init; } = ConfigDropInPolicy.Fail;
 

@@ -37,7 +37,7 @@ public sealed partial class NodeLimit
             var negated = part.StartsWith('!');
             var body = negated ? part[1..] : part;
             if (body.Length == 0 || !ValidPattern().IsMatch(body))
-                throw new FormatException($"--limit: '{part}' is not a node name, role or glob (letters, digits, '.', '-', '_', '*', '?', '[...]')");
+                throw new FormatException($"--limit: {Model.Validation.Printable.Quote(part)} is not a node name, role or glob (letters, digits, '.', '-', '_', '*', '?', '[...]')");
             (negated ? exclude : include).Add(new Pattern(body));
         }
         // Only exclusions: everything else, as Ansible's "all:!x".

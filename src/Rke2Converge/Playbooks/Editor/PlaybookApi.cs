@@ -83,6 +83,9 @@ public static class PlaybookApi
     public static void AgentBatchPercent(int percent, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.AgentBatchPercent(percent, file, line);
 
+    public static void KeepBackups(int count, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Current.KeepBackups(count, file, line);
+
     public static string Env(string name, string? defaultValue = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Env(name, defaultValue, file, line);
 

@@ -26,7 +26,7 @@ public abstract class BuiltInResource : INodePhase
     public virtual IEnumerable<ReservedPath> Writes => [];
 
     /// <summary>
-    /// (a) A read-only POSIX sh fragment of the fact script. It may use <c>b64 TEXT</c>, <c>file_record TAG PATH</c> and
+    /// (a) A read-only POSIX sh fragment of the fact script. It may use <c>b64 TEXT</c>, <c>file_record TAG PATH</c> (<c>managed_record TAG PATH</c> for a file rke2c writes) and
     /// <c>$@</c> (the sysctl keys); every value from the playbook travels as an argument or is quoted with <see cref="Remote.ShellQuote"/>.
     /// </summary>
     public abstract string FactFragment { get; }

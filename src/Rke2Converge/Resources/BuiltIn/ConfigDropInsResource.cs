@@ -75,5 +75,5 @@ public sealed class ConfigDropInsResource : BuiltInResource
     }
 
     public override IEnumerable<RolloutStep> Steps(StepContext context) =>
-        context.Host.Changes.OfType<ConfigDropInRemoval>().Select(removal => RolloutStep.Run(Title, StepKind.RemoveFile, FileOperations.Remove(removal.Path), removal.Path));
+        context.Host.Changes.OfType<ConfigDropInRemoval>().Select(removal => RolloutStep.Run(Title, StepKind.RemoveFile, FileOperations.Remove(removal.Path, context.Host.Desired.BackupsKept), removal.Path));
 }

@@ -21,7 +21,7 @@ public sealed class ConfigYamlResource : BuiltInResource
 
     public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.ConfigFile, Tree: false, "config.yaml, which rke2c renders from the playbook")];
 
-    public override string FactFragment => $"file_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
+    public override string FactFragment => $"managed_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("config")];
 
@@ -80,7 +80,7 @@ public sealed class ConfigYamlResource : BuiltInResource
         if (context.Host.Find<ConfigFileChange>() is not { } change) yield break;
         var desired = context.Host.Desired;
         var planner = context.Planner;
-        var write = FileOperations.WriteAtomically(change.Path, planner.RenderConfigFile(desired), "0600");
+        var write = FileOperations.WriteAtomically(change.Path, planner.RenderConfigFile(desired), "0600", backupsKept: desired.BackupsKept);
         yield return new RolloutStep(Title, new PlannedStep(StepKind.WriteFile, $"write {change.Path}", change.Path, PlannedStep.Hash(planner.RenderMaskedConfigFile(desired))),
             (node, token) => node.ExecuteAsync(write, token))
         {

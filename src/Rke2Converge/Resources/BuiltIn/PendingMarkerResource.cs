@@ -21,7 +21,7 @@ public sealed class PendingMarkerResource : BuiltInResource
 
     public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.PendingWorkMarker, Tree: false, "rke2c's marker of unfinished work")];
 
-    public override string FactFragment => $"file_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
+    public override string FactFragment => $"managed_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("pending")];
 

@@ -40,7 +40,7 @@ public sealed class SysctlResource : BuiltInResource
             printf 'sysctl %s missing\n' "$key"
           fi
         done
-        file_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
+        managed_record managed-sysctl {{ShellQuote.Quote(Rke2Paths.ManagedSysctlFile)}}
 
         """;
 
@@ -100,7 +100,7 @@ public sealed class SysctlResource : BuiltInResource
     {
         if (context.Host.Find<SysctlFileChange>() is { } file)
         {
-            yield return RolloutStep.Run(Title, StepKind.WriteFile, FileOperations.WriteAtomically(file.Path, file.After, "0644"), file.Path, PlannedStep.Hash(file.After));
+            yield return RolloutStep.Run(Title, StepKind.WriteFile, FileOperations.WriteAtomically(file.Path, file.After, "0644", backupsKept: context.Host.Desired.BackupsKept), file.Path, PlannedStep.Hash(file.After));
         }
         var runtime = context.Host.Changes.OfType<SysctlChange>().Select(change => (change.Key, change.After)).ToList();
         if (runtime.Count > 0)

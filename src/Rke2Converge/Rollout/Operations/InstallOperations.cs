@@ -17,7 +17,8 @@ public static class InstallOperations
         "share/rke2/",
     ];
 
-    private const string ReceiveScript = "set -eu\ndir=$1 name=$2 bytes=$3\n" + StdinTransfer.ReceiveFunction + """
+    private const string ReceiveScript = "set -eu\ndir=$1 name=$2 bytes=$3\n" + SymlinkGuard.Functions + StdinTransfer.ReceiveFunction + """
+        refuse_links "$dir/$name"
         mkdir -p "$dir"
         part=$(mktemp "$dir/$name.part.XXXXXX")
         trap 'rm -f "$part"' EXIT
@@ -27,9 +28,8 @@ public static class InstallOperations
         trap - EXIT
         """;
 
-    private const string FetchScript = """
-        set -eu
-        dir=$1 url=$2 name=$3
+    private const string FetchScript = "set -eu\ndir=$1 url=$2 name=$3\n" + SymlinkGuard.Functions + """
+        refuse_links "$dir/$name"
         mkdir -p "$dir"
         part=$(mktemp "$dir/$name.part.XXXXXX")
         trap 'rm -f "$part"' EXIT
@@ -39,9 +39,8 @@ public static class InstallOperations
         trap - EXIT
         """;
 
-    private const string VerifyAndUnpackScript = """
-        set -eu
-        dir=$1 arch=$2 prefix=$3
+    private const string VerifyAndUnpackScript = "set -eu\ndir=$1 arch=$2 prefix=$3\n" + SymlinkGuard.Functions + """
+        refuse_links "$prefix"
         tarball="rke2.linux-$arch.tar.gz"
         sums="$dir/sha256sum-$arch.txt"
         expected=$(grep " $tarball\$" "$sums" | awk '{print $1}')

@@ -22,8 +22,9 @@ public static class LockOperations
 
     // A lock named for breaking is moved aside first and checked there, so a lock that changed hands since it was
     // reported is put back, never removed.
-    private const string AcquireScript = "set -eu\n" + ReportHolderFunction + StdinTransfer.ReceiveFunction + """
+    private const string AcquireScript = "set -eu\n" + SymlinkGuard.Functions + ReportHolderFunction + StdinTransfer.ReceiveFunction + """
         lock=$1 run=$2 expected=$3 bytes=$4
+        refuse_links "$lock"
         mkdir -p "$(dirname "$lock")"
         if [ -n "$expected" ] && [ -f "$lock" ]; then
           aside=$(mktemp "$lock.broken.XXXXXX")

@@ -10,8 +10,9 @@ public static class PendingWorkOperations
     /// Shell function <c>mark_pending MARKER STAGE</c>, for scripts that record a stage as part of their own work.
     /// The temp file has a unique name beside the marker, so the rename is atomic and two writers never share it.
     /// </summary>
-    public const string MarkFunction = """
+    public const string MarkFunction = SymlinkGuard.Functions + """
         mark_pending() {
+          refuse_links "$1"
           mkdir -p "$(dirname "$1")"
           pending_tmp=$(mktemp "$1.XXXXXX")
           printf '%s\n' "$2" > "$pending_tmp"
