@@ -47,11 +47,12 @@ public sealed class ResourceTests
         foreach (var expected in new[]
                  {
                      "registries /etc/rancher/rke2/registries.yaml: create (0600) (needs restart)",
-                     "content (sensitive)",
+                     "+ mirrors.\"docker.io\".endpoint: [https://registry.lab.test:5000]",
+                     "+ configs.\"registry.lab.test:5000\".auth.password: (sensitive)",
                      $"manifest {Manifest}: create (0600)",
                      "env-file /etc/default/rke2-server: create (0600) (needs restart)",
                      "env-file /etc/default/rke2-agent: create (0600) (needs restart)",
-                     "+ HTTP_PROXY=\"http://proxy.lab.test:3128\"",
+                     "+ HTTP_PROXY: http://proxy.lab.test:3128",
                      "kernel-module br_netfilter: /etc/modules-load.d/rke2c-br_netfilter.conf create (0644), load (modprobe)",
                      "systemd-drop-in /etc/systemd/system/rke2-agent.service.d/limits.conf: create (0644) (needs restart)",
                      "package nfs-common: install",
