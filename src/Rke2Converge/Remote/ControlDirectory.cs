@@ -6,12 +6,16 @@ namespace Rke2Converge.Remote;
 /// <summary>
 /// The directory that holds ssh's multiplexing master sockets. Whoever can create or enter it can sit in the middle of
 /// every connection rke2c makes, so it is created 0700 and an existing one is used only when it is a real directory
-/// (not a link), owned by the account rke2c runs as and closed to everyone else. Under the default
+/// (not a link), owned by the account rke2c runs as and writable by no one else; one that others may only read or
+/// enter (an earlier rke2c made it 0755) is closed to 0700 first, since no one else could have put anything in it.
+/// Under the default
 /// <c>/tmp/rke2c-&lt;uid&gt;</c> the parent is checked the same way: on a shared machine another user could create it first.
 /// </summary>
 public static class ControlDirectory
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const UnixFileMode WritableByOthers = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
@@ -56,7 +60,8 @@ public static class ControlDirectory
         var (owner, mode, kind) = Stat(path);
         if (kind != "directory") return $"is a {kind}, not a directory";
         if (owner != uid) return $"is owned by uid {owner}, not by you (uid {uid}): its owner could intercept every ssh connection";
-        if ((mode & GroupOrOther) != 0) return $"has mode {Convert.ToString((int)mode, 8)}, open to other users (rke2c needs 0700)";
+        if ((mode & WritableByOthers) != 0) return $"has mode {Convert.ToString((int)mode, 8)}, open to other users (rke2c needs 0700)";
+        if ((mode & GroupOrOther) != 0) File.SetUnixFileMode(path, OwnerOnly);
         return null;
     }
 

@@ -66,11 +66,23 @@ public sealed class ControlDirectoryTests : IDisposable
     {
         var directory = Path("factory");
         Directory.CreateDirectory(directory);
-        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_101);
         var factory = new OpenSshShellFactory(new OpenSshOptions { ControlDirectory = directory, SshExecutable = "/nonexistent/ssh" });
 
         var error = Assert.Throws<UnsafeControlDirectoryException>(() => factory.Open(SshdLab.Node("n1"), new Rke2Converge.Model.SshSettings(), null));
 
-        Assert.Contains("has mode 755", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has mode 775", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_of_ours_others_may_only_read_is_closed_to_0700()
+    {
+        var directory = Path("readable");
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+
+        Assert.Null(ControlDirectory.Prepare(directory));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
     }
 }
