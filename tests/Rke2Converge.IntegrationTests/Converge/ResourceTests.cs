@@ -93,7 +93,7 @@ public sealed class ResourceTests
         var drift = await rke2c.RunAsync("plan", site);
         Assert.True(drift.Exit == 2, drift.ToString());
         Assert.Contains("env-file /etc/default/rke2-agent: update (needs restart)", drift.Stdout, StringComparison.Ordinal);
-        Assert.Contains("- HTTP_PROXY=http://elsewhere:1", drift.Stdout, StringComparison.Ordinal);
+        Assert.Contains("~ HTTP_PROXY: http://elsewhere:1 → http://proxy.lab.test:3128", drift.Stdout, StringComparison.Ordinal);
         Assert.Contains($"manifest {Manifest}: update", drift.Stdout, StringComparison.Ordinal);
         Assert.Contains("- # edited", drift.Stdout, StringComparison.Ordinal);
         Assert.Contains("kernel-module br_netfilter: load (modprobe)", drift.Stdout, StringComparison.Ordinal);

@@ -10,11 +10,11 @@ namespace Rke2Converge.IntegrationTests.Converge;
 [Collection(Clusters.Name)]
 public sealed class SavedPlanBindingTests
 {
-    private const string Planned = "mkdir -p /var/lib/rke2c-it && touch /var/lib/rke2c-it/done";
+    private const string Planned = "mkdir -p /etc/rancher/it-marker && touch /etc/rancher/it-marker/done";
 
-    private const string Swapped = "touch /root/owned; mkdir -p /var/lib/rke2c-it && touch /var/lib/rke2c-it/done";
+    private const string Swapped = "touch /root/owned; mkdir -p /etc/rancher/it-marker && touch /etc/rancher/it-marker/done";
 
-    private const string Markers = "for f in /root/owned /var/lib/rke2c-it/done /usr/local/bin/rke2; do if [ -e \"$f\" ]; then echo \"$f present\"; else echo \"$f absent\"; fi; done";
+    private const string Markers = "for f in /root/owned /etc/rancher/it-marker/done /usr/local/bin/rke2; do if [ -e \"$f\" ]; then echo \"$f present\"; else echo \"$f absent\"; fi; done";
 
     [Fact]
     public async Task A_command_swapped_through_the_environment_after_plan_out_is_refused_and_never_runs()
@@ -22,7 +22,7 @@ public sealed class SavedPlanBindingTests
         await using var lab = await LabEnvironment.UpAsync("it-planbind", 1, new LabOptions { Net = 170 });
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1)
-            + "Command(Env(\"EV_CMD\"), name: \"x\").Creates(\"/var/lib/rke2c-it/done\");\n");
+            + "Command(Env(\"EV_CMD\"), name: \"x\").Creates(\"/etc/rancher/it-marker/done\");\n");
         rke2c.ExtraEnvironment["EV_CMD"] = Planned;
         var plan = await rke2c.RunAsync("plan", playbook, "--out", "plan.json");
         Assert.True(plan.Exit == 2, plan.ToString());
@@ -34,14 +34,14 @@ public sealed class SavedPlanBindingTests
         Assert.True(refused.Exit == 1, refused.ToString());
         Assert.Matches("server-1: step [0-9]+ 'run command x' would send different commands than the saved plan", refused.Stderr);
         Assert.Contains("plan.json no longer matches the hosts; nothing was changed", refused.Stderr, StringComparison.Ordinal);
-        Assert.Equal("/root/owned absent\n/var/lib/rke2c-it/done absent\n/usr/local/bin/rke2 absent", (await lab.ExecOkAsync(1, Markers)).Trim());
+        Assert.Equal("/root/owned absent\n/etc/rancher/it-marker/done absent\n/usr/local/bin/rke2 absent", (await lab.ExecOkAsync(1, Markers)).Trim());
 
         rke2c.ExtraEnvironment["EV_CMD"] = Planned;
         var apply = await rke2c.RunAsync("apply", "--yes", "plan.json");
 
         Assert.True(apply.Exit == 0, apply.ToString());
         Assert.Contains("Apply complete.", apply.Stdout, StringComparison.Ordinal);
-        Assert.Equal("/root/owned absent\n/var/lib/rke2c-it/done present\n/usr/local/bin/rke2 present", (await lab.ExecOkAsync(1, Markers)).Trim());
+        Assert.Equal("/root/owned absent\n/etc/rancher/it-marker/done present\n/usr/local/bin/rke2 present", (await lab.ExecOkAsync(1, Markers)).Trim());
         Assert.DoesNotContain(rke2c.Token, rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
     }
 }
