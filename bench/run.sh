@@ -72,7 +72,7 @@ floor_true() { # COLUMN NET N
   start=$(now)
   for ((i = 1; i <= $3; i++)); do
     # shellcheck disable=SC2046
-    ssh $(ssh_opts "$RKE2C_LAB_KNOWN_HOSTS" "$RKE2C_LAB_KEY") "root@127.0.$2.$i" true &
+    ssh $(ssh_opts "$RKE2C_LAB_KNOWN_HOSTS" "$RKE2C_LAB_KEY") "root@127.${RKE2C_LAB_BLOCK:-0}.$2.$i" true &
   done
   wait
   record "$1" "$(elapsed "$start")"
@@ -83,7 +83,7 @@ floor_facts() { # COLUMN NET N CAPTURED_DIR
   start=$(now)
   for ((i = 1; i <= $3; i++)); do
     # shellcheck disable=SC2046
-    ssh $(ssh_opts "$RKE2C_LAB_KNOWN_HOSTS" "$RKE2C_LAB_KEY") "root@127.0.$2.$i" "$(cat "$4/127.0.$2.$i")" >/dev/null &
+    ssh $(ssh_opts "$RKE2C_LAB_KNOWN_HOSTS" "$RKE2C_LAB_KEY") "root@127.${RKE2C_LAB_BLOCK:-0}.$2.$i" "$(cat "$4/127.${RKE2C_LAB_BLOCK:-0}.$2.$i")" >/dev/null &
   done
   wait
   record "$1" "$(elapsed "$start")"
@@ -158,7 +158,7 @@ EOF
 }
 
 write_inventory() { # NET N FILE
-  { echo "[all]"; for ((i = 1; i <= $2; i++)); do echo "h$i ansible_host=127.0.$1.$i"; done
+  { echo "[all]"; for ((i = 1; i <= $2; i++)); do echo "h$i ansible_host=127.${RKE2C_LAB_BLOCK:-0}.$1.$i"; done
     echo "[all:vars]"; echo "ansible_user=root"; echo "ansible_ssh_private_key_file=$RKE2C_LAB_KEY"; } > "$3"
 }
 

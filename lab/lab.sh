@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The Rke2Converge test lab: N real OpenSSH servers on 127.0.K.i, each in its own mount namespace with private
+# The Rke2Converge test lab: N real OpenSSH servers on 127.B.K.i (B: RKE2C_LAB_BLOCK, default 0), each in its own mount namespace with private
 # /etc/rancher, /var/lib/rancher, /etc/sysctl.d, /usr/local, /etc/systemd/system, /root, /home, /run and /proc/sys.
 # See lab/README.md. Every wait is bounded; nothing on the real machine is written except empty mount points.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB_ROOT=${RKE2C_LAB_ROOT:-$REPO_ROOT/.lab}
+# Hosts listen on 127.BLOCK.NET.i. Two checkouts whose test suites run at the same time on one machine use different
+# blocks (their tests pick the same nets).
+LAB_BLOCK=${RKE2C_LAB_BLOCK:-0}
+[[ $LAB_BLOCK =~ ^[0-9]+$ ]] && ((LAB_BLOCK <= 254)) || { echo "lab.sh: error: RKE2C_LAB_BLOCK must be 0..254" >&2; exit 1; }
 LABS_DIR=$LAB_ROOT/labs
 BIN_DIR=$LAB_ROOT/bin
 SSHD=/usr/sbin/sshd
@@ -46,7 +50,7 @@ usage: lab/lab.sh setup
        lab/lab.sh reboot --name NAME --host I
        lab/lab.sh sshd --name NAME --host I (stop|start)
        lab/lab.sh status [--name NAME]
-environment: RKE2C_LAB_ROOT (default <repo>/.lab)
+environment: RKE2C_LAB_ROOT (default <repo>/.lab), RKE2C_LAB_BLOCK (second octet of host addresses, default 0)
 EOF
   exit 2
 }
@@ -295,7 +299,7 @@ cmd_up() {
 
   local i address h
   for ((i = 1; i <= hosts; i++)); do
-    address=127.0.$net.$i
+    address=127.$LAB_BLOCK.$net.$i
     h=$dir/hosts/h$i
     mkdir -p "$h"/{etc-rancher,var-lib-rancher,etc-sysctl.d,usr-local/sbin,etc-systemd-system,root/.ssh,home,run/sshd,run/rke2-sim,keys}
     mkdir -p "$h"/{etc-default,etc-modules-load.d,sys-module}
@@ -359,7 +363,7 @@ EOF
     listening=$(ss -Hltn 2>/dev/null | awk '{print $4}')
     pending=()
     for ((i = 1; i <= hosts; i++)); do
-      grep -qx "127.0.$net.$i:$port" <<<"$listening" || pending+=("h$i")
+      grep -qx "127.$LAB_BLOCK.$net.$i:$port" <<<"$listening" || pending+=("h$i")
     done
     ((${#pending[@]})) || break
     if ((SECONDS >= deadline)); then
@@ -384,7 +388,7 @@ EOF
     printf '{"name":"%s","net":%s,"hosts":[' "$(json_escape "$name")" "$net"
     for ((i = 1; i <= hosts; i++)); do
       ((i > 1)) && printf ','
-      printf '{"index":%d,"name":"h%d","address":"127.0.%s.%d","port":%s,"user":"root"}' "$i" "$i" "$net" "$i" "$port"
+      printf '{"index":%d,"name":"h%d","address":"127.%s.%s.%d","port":%s,"user":"root"}' "$i" "$i" "$LAB_BLOCK" "$net" "$i" "$port"
     done
     printf '],"key":"%s","knownHosts":"%s","sudoUser":%s}\n' "$(json_escape "$dir/id_ed25519")" \
       "$(json_escape "$dir/known_hosts")" "$([[ -n $sudo_user ]] && printf '"%s"' "$sudo_user" || echo null)"
@@ -398,7 +402,7 @@ RKE2C_LAB_HOSTS=$hosts
 RKE2C_LAB_PORT=$port
 RKE2C_LAB_SUDO_USER=$sudo_user
 EOF
-  note "up: lab '$name' has $hosts host(s) on 127.0.$net.1-$hosts:$port"
+  note "up: lab '$name' has $hosts host(s) on 127.$LAB_BLOCK.$net.1-$hosts:$port"
   echo "$dir"
 }
 

@@ -8,14 +8,15 @@ namespace Rke2Converge.IntegrationTests.Converge;
 [Collection(Clusters.Name)]
 public sealed class AccessAndInputTests
 {
-    private const string Listener = "127.0.99.1";
+    // The playbooks below name 127.0.99.1; they are rewritten to this lab block's address (a one-digit block keeps columns).
+    private static readonly string Listener = LabEnvironment.Address(99, 1);
     private const int ListenerPort = 2222;
 
     /// <summary>A playbook whose node is a TCP listener rke2c must never connect to, with a body to break on purpose.</summary>
     private static string Playbook(string body) => $$"""
         Cluster("bad").Version("v1.32.5+rke2r1").Token(Secret.FromEnv("RKE2_TOKEN"));
         Ssh(user: "root", port: {{ListenerPort}});
-        {{body}}
+        {{body.Replace("127.0.99.1", Listener, StringComparison.Ordinal)}}
         """;
 
     [Theory]
@@ -38,7 +39,7 @@ public sealed class AccessAndInputTests
         {
             var run = await rke2c.RunAsync(command, playbook);
             Assert.True(run.Exit == 1, run.ToString());
-            Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
+            Assert.Contains(expected.Replace("127.0.99.1", Listener, StringComparison.Ordinal), run.Stderr, StringComparison.Ordinal);
         }
         Assert.False(listener.Pending(), "rke2c connected to a host although the playbook was rejected");
     }

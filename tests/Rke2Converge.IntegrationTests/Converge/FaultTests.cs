@@ -111,7 +111,7 @@ public sealed class FaultTests
         Assert.True(failed.Exit == 1, failed.ToString());
         Assert.Contains("rollout stopped at server-1", failed.Stderr, StringComparison.Ordinal);
         Assert.Contains("server-1: gate '", failed.Stderr, StringComparison.Ordinal);
-        Assert.Contains("cannot reach root@127.0.93.1", failed.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"cannot reach root@{LabEnvironment.Address(93, 1)}", failed.Stderr, StringComparison.Ordinal);
         Assert.Contains("not touched: agent-1", failed.Stderr, StringComparison.Ordinal);
         Assert.False(await lab.FileExistsAsync(2, ConfigFile));
 

@@ -7,7 +7,7 @@ namespace Rke2Converge.IntegrationTests.Converge;
 [Collection(Clusters.Name)]
 public sealed class MirrorInstallTests
 {
-    private const string MirrorAddress = "127.0.98.1";
+    private static readonly string MirrorAddress = LabEnvironment.Address(98, 1);
 
     [Fact]
     public async Task Nodes_download_the_release_from_an_http_mirror_and_verify_it_before_unpacking()

@@ -7,7 +7,7 @@ public sealed record LabHost(int Index, string Name, string Address, int Port, s
 
 public sealed record LabOptions
 {
-    /// <summary>Hosts listen on 127.0.Net.i; every concurrently running lab needs its own. Tests use 200+.</summary>
+    /// <summary>Hosts listen on 127.Block.Net.i; every concurrently running lab needs its own net.</summary>
     public int Net { get; init; } = 10;
     public int Port { get; init; } = 22;
     public double TimeScale { get; init; } = 0.05;
@@ -52,6 +52,16 @@ public sealed class LabEnvironment : IAsyncDisposable
     public string KeyPath { get; }
     public string KnownHostsPath { get; }
     public string? SudoUser { get; }
+
+    /// <summary>
+    /// The second octet of every lab address: <c>RKE2C_LAB_BLOCK</c> (as lab.sh reads it), 0 unless set, so two
+    /// checkouts can run their suites on one machine at once.
+    /// </summary>
+    public static int Block { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("RKE2C_LAB_BLOCK"), out var block) && block is >= 0 and <= 254 ? block : 0;
+
+    /// <summary>The address lab.sh gives host <paramref name="index"/> of a lab on <paramref name="net"/>.</summary>
+    public static string Address(int net, int index) => $"127.{Block}.{net}.{index}";
 
     public static string RepoRoot { get; } = FindRepoRoot();
     public static string LabScript => Path.Combine(RepoRoot, "lab", "lab.sh");

@@ -19,7 +19,7 @@ public sealed class LabHostsTests(LabHostsFixture fixture) : IClassFixture<LabHo
             Assert.StartsWith("0\n", stdout);
             Assert.Contains($"RKE2_SIM_HOST={host.Name}\n", stdout);
             Assert.Contains($"RKE2_SIM_NODE_ADDRESS={host.Address}\n", stdout);
-            Assert.Equal($"127.0.210.{host.Index}", host.Address);
+            Assert.Equal(LabEnvironment.Address(210, host.Index), host.Address);
         }
     }
 

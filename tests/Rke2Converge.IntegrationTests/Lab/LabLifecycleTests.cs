@@ -28,7 +28,7 @@ public sealed class LabLifecycleTests
         Assert.Empty(NamespaceProbe.ProcessesIn(namespaces));
         Assert.False(Directory.Exists(lab.Directory));
         Assert.DoesNotContain(System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners(),
-            endpoint => endpoint.Address.ToString().StartsWith("127.0.212.", StringComparison.Ordinal));
+            endpoint => endpoint.Address.ToString().StartsWith(LabEnvironment.Address(212, 0)[..^1], StringComparison.Ordinal));
     }
 
     private static bool IsSleep(int pid)

@@ -19,10 +19,13 @@ public sealed class SshdLab : IAsyncLifetime
     /// </summary>
     public static readonly int Net = int.TryParse(Environment.GetEnvironmentVariable("RKE2C_UNIT_SSHD_NET"), out var net) && net is > 0 and < 255 ? net : 77;
 
-    public static readonly string Address = $"127.0.{Net}.1";
+    /// <summary>The second octet: <c>RKE2C_LAB_BLOCK</c>, as the lab reads it (default 0).</summary>
+    public static readonly int Block = int.TryParse(Environment.GetEnvironmentVariable("RKE2C_LAB_BLOCK"), out var block) && block is >= 0 and <= 254 ? block : 0;
+
+    public static readonly string Address = $"127.{Block}.{Net}.1";
 
     /// <summary>Nothing listens here.</summary>
-    public static readonly string DeadAddress = $"127.0.{Net}.9";
+    public static readonly string DeadAddress = $"127.{Block}.{Net}.9";
 
     /// <summary>A second port of the same sshd, so a jump host and its target can be told apart in known_hosts.</summary>
     public const int JumpPort = 2222;
