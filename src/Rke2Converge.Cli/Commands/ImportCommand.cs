@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rke2Converge.Cli.Output;
+using Rke2Converge.LocalFiles;
 using Rke2Converge.Playbooks;
 using Rke2Converge.Playbooks.Import;
 
@@ -53,9 +54,9 @@ public static class ImportCommand
             }
             try
             {
-                var temporary = playbookPath + ".rke2c-import.tmp";
-                File.WriteAllText(temporary, imported.Playbook);
-                File.Move(temporary, playbookPath, overwrite: true);
+                var backup = AtomicFile.BackUp(playbookPath);
+                AtomicFile.WriteText(playbookPath, imported.Playbook);
+                if (backup is not null) Console.Out.WriteLine($"kept the previous {target} as {backup}");
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {

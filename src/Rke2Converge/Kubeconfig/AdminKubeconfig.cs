@@ -67,34 +67,11 @@ public static class AdminKubeconfig
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("writing a 0600 kubeconfig needs Unix file modes");
         var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(content);
-            }
-            string? backup = null;
-            if (File.Exists(full))
-            {
-                backup = full + ".bak";
-                File.Copy(full, backup, overwrite: true);
-                File.SetUnixFileMode(backup, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-            File.Move(temp, full, overwrite: true);
-            return backup;
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var backup = LocalFiles.AtomicFile.BackUp(full);
+        if (backup is not null) File.SetUnixFileMode(backup, OwnerOnly);
+        LocalFiles.AtomicFile.WriteText(full, content, OwnerOnly);
+        return backup;
     }
 }

@@ -37,28 +37,14 @@ internal sealed class PlaybookCache(string directory)
         try
         {
             Directory.CreateDirectory(directory);
-            await WriteAtomicallyAsync(SymbolsPath(key), compiled.Symbols, ct);
-            await WriteAtomicallyAsync(EntryPointPath(key), JsonSerializer.SerializeToUtf8Bytes(compiled.EntryPoint), ct);
-            await WriteAtomicallyAsync(AssemblyPath(key), compiled.Assembly, ct);
+            await LocalFiles.AtomicFile.WriteAsync(SymbolsPath(key), compiled.Symbols, ct);
+            await LocalFiles.AtomicFile.WriteAsync(EntryPointPath(key), JsonSerializer.SerializeToUtf8Bytes(compiled.EntryPoint), ct);
+            await LocalFiles.AtomicFile.WriteAsync(AssemblyPath(key), compiled.Assembly, ct);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
-        }
-    }
-
-    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken ct)
-    {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await File.WriteAllBytesAsync(temporary, content, ct);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
         }
     }
 }

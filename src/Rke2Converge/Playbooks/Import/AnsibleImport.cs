@@ -27,9 +27,8 @@ public static class AnsibleImport
     {
         var context = new PlaybookContext(playbookPath, path => path);
         var inventoryFile = Path.GetFullPath(inventoryPath);
-        if (!File.Exists(inventoryFile)) throw new PlaybookException($"cannot read the inventory {inventoryFile}: no such file", null);
         var varsFull = varsDirectory is null ? null : Path.GetFullPath(varsDirectory);
-        var inventory = PlaybookInventory.Load(context, inventoryFile, varsFull);
+        var inventory = PlaybookInventory.Load(context, inventoryFile, varsFull, at: null);
         var chosen = role ?? Detect(inventory);
         var (serversGroup, agentsGroup, clusterGroup) = Groups(inventory, chosen);
         var servers = inventory.Group(serversGroup).Hosts;

@@ -123,8 +123,6 @@ internal static class AnsibleVariableMap
                     settings.Add(new ImportedSetting("drain servers", "Upgrade.Drain(NodeRole.Server);", name));
                 }
                 return true;
-            case "rke2_node_name":
-                return false;
             default:
                 return false;
         }

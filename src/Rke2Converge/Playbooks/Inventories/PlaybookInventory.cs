@@ -24,13 +24,13 @@ public sealed class PlaybookInventory
     {
         var at = _context.At(file, line);
         var full = _context.ResolvePath(path, at);
-        if (!File.Exists(full)) throw new PlaybookException($"cannot read the inventory {full}: no such file", at);
-        return Load(_context, full, varsDirectory is null ? null : _context.ResolvePath(varsDirectory, at));
+        return Load(_context, full, varsDirectory is null ? null : _context.ResolvePath(varsDirectory, at), at);
     }
 
-    /// <summary>An Ansible inventory at <paramref name="full"/> (an absolute path), with an extra vars directory.</summary>
-    internal static Inventory Load(PlaybookContext context, string full, string? varsDirectory)
+    /// <summary>An Ansible inventory at <paramref name="full"/> (an absolute path), with an extra vars directory; <paramref name="at"/> is where it was asked for.</summary>
+    internal static Inventory Load(PlaybookContext context, string full, string? varsDirectory, SourceLocation? at)
     {
+        if (!File.Exists(full)) throw new PlaybookException($"cannot read the inventory {full}: no such file", at);
         var text = Read(full, context.At(full, 0));
         var yaml = Path.GetExtension(full) is ".yml" or ".yaml" or ".json";
         Func<int, SourceLocation> lineIn = number => context.At(full, number);
