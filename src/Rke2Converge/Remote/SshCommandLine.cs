@@ -36,7 +36,7 @@ public sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
             "-o", $"ConnectTimeout={WholeSeconds(Options.ConnectTimeout)}",
             "-o", $"ServerAliveInterval={WholeSeconds(Options.ServerAliveInterval)}",
             "-o", "ControlMaster=auto",
-            "-o", $"ControlPath={OptionValue(EscapePercent(Options.ControlDirectory) + "/%C")}",
+            "-o", $"ControlPath={OptionValue(EscapePercent(Options.ControlDirectory) + "/%C-" + TrustSuffix())}",
             "-o", $"ControlPersist={WholeSeconds(Options.ControlPersist)}s",
         };
         if (Target.KnownHostsFile is { } knownHosts)
@@ -50,6 +50,18 @@ public sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
             arguments.AddRange(["-i", EscapePercent(identity), "-o", "IdentitiesOnly=yes"]);
         }
         return arguments;
+    }
+
+    /// <summary>
+    /// ssh's <c>%C</c> names a master by local host, host, port and user only, and a command sent through an open
+    /// master never checks a host key again: a run that pins other keys (another known_hosts file) or logs in with
+    /// another identity must not reuse a master opened under different trust. Those choices are folded into the
+    /// socket's name (16 hex digits of a SHA-256, short enough for a socket path).
+    /// </summary>
+    private string TrustSuffix()
+    {
+        var trust = $"known_hosts={Target.KnownHostsFile}\0identity={Target.Ssh.IdentityFile}";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(trust)))[..16];
     }
 
     /// <summary>Runs <paramref name="command"/> without a terminal; the remote command line is the last argument.</summary>

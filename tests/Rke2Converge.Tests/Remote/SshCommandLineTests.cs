@@ -22,9 +22,9 @@ public sealed class SshCommandLineTests
         Assert.Equal(
         [
             "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
-            "-o", "ServerAliveInterval=15", "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/rke2c-test/cm/%C",
+            "-o", "ServerAliveInterval=15", "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/rke2c-test/cm/%C-TRUST",
             "-o", "ControlPersist=300s", "-T", "--", "10.0.0.5",
-        ], arguments.Take(arguments.Count - 1));
+        ], arguments.Take(arguments.Count - 1).Select(a => System.Text.RegularExpressions.Regex.Replace(a, "%C-[0-9a-f]{16}$", "%C-TRUST")));
     }
 
     [Fact]
@@ -52,6 +52,18 @@ public sealed class SshCommandLineTests
     }
 
     [Fact]
+    public void A_master_opened_under_other_pinned_keys_or_another_identity_is_never_reused()
+    {
+        static string ControlPath(string? knownHosts, string? identity) => For(new SshSettings(IdentityFile: identity), knownHosts)
+            .ConnectionArguments().Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal));
+
+        Assert.Equal(ControlPath("/lab/known_hosts", "/k/id"), ControlPath("/lab/known_hosts", "/k/id"));
+        Assert.NotEqual(ControlPath("/lab/known_hosts", "/k/id"), ControlPath("/other/known_hosts", "/k/id"));
+        Assert.NotEqual(ControlPath("/lab/known_hosts", "/k/id"), ControlPath("/lab/known_hosts", "/k/other"));
+        Assert.NotEqual(ControlPath(null, null), ControlPath("/lab/known_hosts", null));
+    }
+
+    [Fact]
     public void Quotes_option_values_with_spaces_and_escapes_percent_signs()
     {
         var commandLine = new SshCommandLine(
@@ -60,7 +72,7 @@ public sealed class SshCommandLineTests
         var arguments = commandLine.ConnectionArguments();
 
         Assert.Contains("UserKnownHostsFile=\"/my files/known hosts\"", arguments);
-        Assert.Contains("ControlPath=\"/tmp/a b/%C\"", arguments);
+        Assert.Matches("^ControlPath=\"/tmp/a b/%C-[0-9a-f]{16}\"$", arguments.Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal)));
         AssertPair(arguments, "-i", "/k/100%%key");
     }
 
