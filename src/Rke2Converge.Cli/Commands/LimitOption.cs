@@ -4,12 +4,13 @@ using Rke2Converge.Plan.Limit;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>--limit</c>, one type for every command that changes nodes: which nodes may change; every other node is still read.</summary>
-public sealed class LimitOption
+public sealed class LimitOption(string? description = null)
 {
+    public const string Patterns = "node names, roles (server, etcd, control-plane, agent, servers, agents) or globs (worker-*), comma-separated, !PATTERN excludes";
+
     public Option<string?> Option { get; } = new("--limit", "-l")
     {
-        Description = "Change only these nodes: node names, roles (server, etcd, control-plane, agent, servers, agents) or globs (worker-*), "
-            + "comma-separated, !PATTERN excludes. Every other node is still read for the safety checks and never changed; "
+        Description = description ?? "Change only these nodes: " + Patterns + ". Every other node is still read for the safety checks and never changed; "
             + "a limit that would break the rollout order is refused",
         HelpName = "NODE|ROLE|GLOB",
     };

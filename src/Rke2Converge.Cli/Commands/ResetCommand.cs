@@ -10,7 +10,7 @@ namespace Rke2Converge.Cli.Commands;
 
 /// <summary>
 /// <c>rke2c reset site.csx</c>: tears the whole cluster down, for labs: rke2-uninstall.sh on every node of the
-/// playbook, agents first, then servers in reverse join order. Asks for the cluster's name unless --yes.
+/// playbook (then what rke2c put there), agents first, then servers in reverse join order. Asks for the cluster's name unless --yes.
 /// </summary>
 public static class ResetCommand
 {
@@ -40,6 +40,7 @@ public static class ResetCommand
         var order = model.Nodes.Where(n => n.Role == NodeRole.Agent).Concat(model.JoinOrder.Reverse().Select(model.Node)).ToList();
         pipeline.Human.MarkupLine($"[bold]Reset cluster {Terminal.Escape(model.Name)}[/]: rke2-uninstall.sh on {Terminal.Escape(string.Join(", ", order.Select(n => n.Name)))}, in that order.");
         pipeline.Human.MarkupLine("This stops RKE2 and deletes its binaries, configuration and data, etcd included, on every node. It cannot be undone.");
+        pipeline.Human.MarkupLine($"Then it removes what rke2c put on each node: {Terminal.Escape(RemovalOperations.CleanupSummary)}.");
         if (!dryRun && !yes)
         {
             pipeline.Human.Markup("[bold]Type the cluster name to confirm:[/] ");
@@ -76,12 +77,14 @@ public static class ResetCommand
             try
             {
                 var result = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Uninstall(), cancellationToken).ConfigureAwait(false);
+                var cleaned = await executor.ExecuteAsync(pipeline.ShellFor(node.Name), RemovalOperations.Cleanup(), cancellationToken).ConfigureAwait(false);
                 if (executor.IsDryRun)
                 {
                     results.Add(new Day2NodeResult(node.Name, Day2NodeResult.WouldUninstall, null, null));
                     continue;
                 }
-                var said = result.Stdout.Trim();
+                var removedFiles = cleaned.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                var said = result.Stdout.Trim() + (removedFiles.Length == 0 ? "" : $"; removed {string.Join(", ", removedFiles)}");
                 results.Add(new Day2NodeResult(node.Name, Day2NodeResult.Uninstalled, said, null));
                 pipeline.Human.MarkupLine($"{Terminal.Escape(node.Name)}: {Terminal.Escape(said)}");
             }

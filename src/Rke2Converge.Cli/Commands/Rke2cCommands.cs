@@ -16,6 +16,7 @@ public static class Rke2cCommands
         root.Subcommands.Add(RemoveCommand.Create());
         root.Subcommands.Add(ResetCommand.Create());
         root.Subcommands.Add(SecretsEncryptCommand.Create());
+        root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());

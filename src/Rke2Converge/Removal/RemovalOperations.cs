@@ -41,6 +41,47 @@ public static class RemovalOperations
             Timeout = TimeSpan.FromMinutes(5),
         };
 
+    /// <summary>
+    /// What rke2c itself put on the host and rke2-uninstall.sh leaves (it removes /etc/rancher/rke2, the data directory
+    /// and the units, not /etc/default or the units' drop-in directories: rancher/rke2 bundle/bin/rke2-uninstall.sh):
+    /// the env files and drop-in directories of RKE2's units, rke2c's sysctl file, its kernel-module files.
+    /// Listed by path in the plan; the module files and rke2c's state directory follow in <see cref="CleanupSummary"/>.
+    /// </summary>
+    public static IReadOnlyList<string> LeftByRke2c { get; } =
+    [
+        "/etc/default/rke2-server", "/etc/default/rke2-agent",
+        "/etc/systemd/system/rke2-server.service.d", "/etc/systemd/system/rke2-agent.service.d",
+        Rke2Paths.ManagedSysctlFile,
+    ];
+
+    /// <summary>What the cleanup removes, for the plan: every path, the module files and the state directory.</summary>
+    public static string CleanupSummary =>
+        $"{string.Join(", ", LeftByRke2c)}, {Resources.KernelModuleResource.Directory}/rke2c-*.conf, and everything in {Rke2Paths.StateDirectory} "
+        + "(config.yaml and registries.yaml backups holding the token and registry passwords, the pending marker); "
+        + "the lock goes when this run releases it, and the directory with it";
+
+    /// <summary>
+    /// Removes what rke2c put on the host (see <see cref="LeftByRke2c"/>), after rke2-uninstall.sh: links are removed as
+    /// links, never followed; rke2c's lock stays until this run releases it. Prints each path it removed.
+    /// </summary>
+    public static RemoteCommand Cleanup() =>
+        new("remove what rke2c put on the host", """
+            state=$1 modules=$2; shift 2
+            for path in "$@" "$modules"/rke2c-*.conf; do
+              if [ -e "$path" ] || [ -L "$path" ]; then rm -rf -- "$path" && echo "$path"; fi
+            done
+            if [ -d "$state" ] && [ ! -L "$state" ]; then
+              for path in "$state"/* "$state"/.[!.]*; do
+                case $path in "$state/lock"|"$state/*"|"$state/.[!.]*") continue ;; esac
+                if [ -e "$path" ] || [ -L "$path" ]; then rm -rf -- "$path" && echo "$path"; fi
+              done
+            fi
+            """)
+        {
+            Arguments = [Rke2Paths.StateDirectory, Resources.KernelModuleResource.Directory, .. LeftByRke2c],
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
     /// <summary>etcd's member list, read inside the etcd static pod of an etcd node (read-only).</summary>
     public static RemoteCommand MemberList() =>
         new("etcdctl member list", """

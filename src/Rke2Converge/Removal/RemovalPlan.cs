@@ -12,7 +12,7 @@ public sealed record RemovalStep(PlannedStep Planned, string Host, RemoteCommand
 /// <summary>
 /// What removing one node does, in order: cordon, drain, <c>kubectl delete node</c> (RKE2 then removes an etcd
 /// member's etcd membership itself: k3s pkg/etcd member_controller onRemove), a check that the member is gone, and
-/// rke2-uninstall.sh on the host. A refusal (quorum, no API server) means nothing is run.
+/// rke2-uninstall.sh on the host, then what rke2c itself put there. A refusal (quorum, no API server) means nothing is run.
 /// </summary>
 public sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, IReadOnlyList<string> Notes, string? Refusal)
 {
@@ -62,6 +62,7 @@ public sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, 
         {
             var uninstall = RemovalOperations.Uninstall();
             steps.Add(Bound(StepKind.Uninstall, $"rke2-uninstall.sh on {node}", node, node, uninstall));
+            steps.Add(Bound(StepKind.RemoveFile, $"remove what rke2c put on {node}: {RemovalOperations.CleanupSummary}", node, node, RemovalOperations.Cleanup()));
         }
         else
         {

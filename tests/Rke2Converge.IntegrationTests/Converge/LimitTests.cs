@@ -66,5 +66,11 @@ public sealed class LimitTests
         var rest = await rke2c.RunAsync("plan", playbook);
         Assert.True(rest.Exit == 2, rest.ToString());
         Assert.Contains("2 host(s) to change, 1 unchanged", rest.Stdout, StringComparison.Ordinal);
+
+        var renamed = await rke2c.RunAsync("plan", rke2c.WritePlaybook("renamed.csx",
+            File.ReadAllText(Path.Combine(rke2c.WorkDirectory, playbook)).Replace("\"agent-1\"", "\"agent-9\"", StringComparison.Ordinal)));
+        Assert.True(renamed.Exit == 1, renamed.ToString());
+        Assert.Contains("renaming a node: this host runs RKE2 as node 'agent-1', the playbook names it 'agent-9'", renamed.Output, StringComparison.Ordinal);
+        Assert.Contains($"Remove(\"agent-1\", \"{Address(lab, 2)}\") and run rke2c remove", renamed.Output, StringComparison.Ordinal);
     }
 }

@@ -51,7 +51,7 @@ public sealed class RemovalTests
         using (var document = JsonDocument.Parse(dryRun.Stdout))
         {
             var removal = Assert.Single(document.RootElement.GetProperty("removals").EnumerateArray());
-            Assert.Equal(["cordon", "drain", "delete-node", "gate", "uninstall"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
+            Assert.Equal(["cordon", "drain", "delete-node", "gate", "uninstall", "remove-file"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
             var result = document.RootElement.GetProperty("result");
             Assert.Equal("would remove", Assert.Single(result.GetProperty("nodes").EnumerateArray()).GetProperty("outcome").GetString());
             var commands = result.GetProperty("dryRun").EnumerateArray().Select(s => s.GetProperty("command").GetString()!).ToList();
@@ -80,6 +80,7 @@ public sealed class RemovalTests
         Assert.Equal(2, members.Split('\n').Length);
         Assert.DoesNotContain("server-3-", members, StringComparison.Ordinal);
         Assert.Equal("gone", await lab.ExecOkAsync(3, "test -e /usr/local/bin/rke2 && echo present || echo gone"));
+        Assert.Equal("gone", await lab.ExecOkAsync(3, LeftByRke2c));
         var plan = await rke2c.RunAsync("plan", playbook);
         Assert.True(plan.Exit == 0, plan.ToString());
 
@@ -104,7 +105,11 @@ public sealed class RemovalTests
         }
         Assert.DoesNotContain(rke2c.Token, rke2c.EverythingPrintedOrLogged(), StringComparison.Ordinal);
         foreach (var host in new[] { 1, 2 }) Assert.Equal("gone", await lab.ExecOkAsync(host, "test -e /var/lib/rancher/rke2/server/db && echo present || echo gone"));
+        foreach (var host in new[] { 1, 2 }) Assert.Equal("gone", await lab.ExecOkAsync(host, LeftByRke2c));
     }
+
+    /// <summary>"gone" when nothing rke2c wrote is left on the host: its state directory (lock, backups), its sysctl file.</summary>
+    private const string LeftByRke2c = "if [ -e /var/lib/rancher/rke2c ] || [ -e /etc/sysctl.d/90-rke2c.conf ]; then ls -A /var/lib/rancher/rke2c /etc/sysctl.d; else echo gone; fi";
 
     /// <summary>Each host's <see cref="Fingerprint"/> and rke2-server's main pid, one line per host.</summary>
     private static async Task<string> UntouchedAsync(LabEnvironment lab, params int[] hosts)

@@ -34,8 +34,9 @@ public sealed class Day2JsonTests
             step => Assert.Equal("kubectl cordon s3", step),
             step => Assert.StartsWith("kubectl drain s3 --ignore-daemonsets", step, StringComparison.Ordinal),
             step => Assert.Equal("kubectl delete node s3", step),
-            step => Assert.Equal("rke2-uninstall.sh", step));
-        Assert.Equal(["s1", "s1", "s1", "s3"], executor.Steps.Select(step => step.Node));
+            step => Assert.Equal("rke2-uninstall.sh", step),
+            step => Assert.Equal("remove what rke2c put on the host", step));
+        Assert.Equal(["s1", "s1", "s1", "s3", "s3"], executor.Steps.Select(step => step.Node));
 
         var json = JsonOutput.Text(Day2Json.Remove("lab", "s1", [plan], [new Day2NodeResult("s3", Day2NodeResult.WouldRemove, null, null)], executor.Steps));
 
@@ -45,12 +46,12 @@ public sealed class Day2JsonTests
         Assert.Equal("s1", root.GetProperty("kubectlHost").GetString());
         var removal = Assert.Single(root.GetProperty("removals").EnumerateArray());
         Assert.Equal(JsonValueKind.Null, removal.GetProperty("refusal").ValueKind);
-        Assert.Equal(["cordon", "drain", "delete-node", "gate", "uninstall"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
-        Assert.Equal(["s1", "s1", "s1", "s2", "s3"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("host").GetString()));
+        Assert.Equal(["cordon", "drain", "delete-node", "gate", "uninstall", "remove-file"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("kind").GetString()));
+        Assert.Equal(["s1", "s1", "s1", "s2", "s3", "s3"], removal.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("host").GetString()));
         var result = root.GetProperty("result");
         Assert.True(result.GetProperty("succeeded").GetBoolean());
         Assert.Equal("would remove", Assert.Single(result.GetProperty("nodes").EnumerateArray()).GetProperty("outcome").GetString());
-        Assert.Equal(4, result.GetProperty("dryRun").GetArrayLength());
+        Assert.Equal(5, result.GetProperty("dryRun").GetArrayLength());
         Assert.Contains("delete node", result.GetProperty("dryRun")[2].GetProperty("command").GetString(), StringComparison.Ordinal);
     }
 

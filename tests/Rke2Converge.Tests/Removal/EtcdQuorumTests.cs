@@ -36,8 +36,8 @@ public sealed class EtcdQuorumTests : IDisposable
 
         var agent = RemovalPlan.For("a1", "s1", nodes, "s1", true, DrainPolicy.DefaultFor(NodeRole.Agent));
         Assert.Null(agent.Refusal);
-        Assert.Equal(["cordon", "drain", "delete-node", "uninstall"], agent.Steps.Select(s => s.Planned.KindName));
-        Assert.Equal(["s1", "s1", "s1", "a1"], agent.Steps.Select(s => s.Host));
+        Assert.Equal(["cordon", "drain", "delete-node", "uninstall", "remove-file"], agent.Steps.Select(s => s.Planned.KindName));
+        Assert.Equal(["s1", "s1", "s1", "a1", "a1"], agent.Steps.Select(s => s.Host));
 
         var down = RemovalPlan.For("s2", "s1", nodes, "s1", false, DrainPolicy.DefaultFor(NodeRole.Server));
         Assert.Equal(["cordon", "drain", "delete-node", "gate"], down.Steps.Select(s => s.Planned.KindName));

@@ -14,6 +14,7 @@ public sealed class ModelValidator
         RegistrationAddressRules.Check(model, problems);
         NodeRules.Check(model, problems);
         JoinOrderRules.Check(model, problems);
+        RoleScopeRules.Check(model, problems);
         SysctlRules.Check(model, problems);
         ConfigRules.Check(model, problems);
         KernelFlagRules.Check(model, problems);

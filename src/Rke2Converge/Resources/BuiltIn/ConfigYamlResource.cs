@@ -52,6 +52,11 @@ public sealed class ConfigYamlResource : BuiltInResource
             if (context.Planner.RotatesToken) context.Note(TokenRotation.Rotating);
             else context.Problem(TokenRotation.Refusal);
         }
+        // RKE2 never renames a node: a new node-name registers a second node (a second etcd member for a server).
+        if (facts.InstalledVersion is not null && actual["node-name"] is string running && node.Config["node-name"] is string wanted && running != wanted)
+        {
+            context.Problem(NodeRename.Refusal(running, wanted, node.Node.Address));
+        }
         return [new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries) { TextOnly = textDiffers }];
     }
 

@@ -56,7 +56,7 @@ public static class LockOperations
         set -eu
         lock=$1 run=$2
         if [ ! -f "$lock" ]; then echo gone
-        elif grep -qxF "run=$run" "$lock"; then rm -f "$lock"; echo released
+        elif grep -qxF "run=$run" "$lock"; then rm -f "$lock"; rmdir "${lock%/*}" 2>/dev/null || true; echo released
         else echo "taken-over"; cat "$lock"; fi
         """;
 
