@@ -49,6 +49,9 @@ public sealed record HostFacts
     [System.Text.Json.Serialization.JsonIgnore]
     public HeldLock? Lock { get; init; }
 
+    /// <summary>The certificates under <c>/var/lib/rancher/rke2/server/tls/</c> and how long each has left (empty on agents).</summary>
+    public IReadOnlyList<CertificateExpiry> Certificates { get; init; } = [];
+
     /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
     public IReadOnlyList<string>? ClusterNodes { get; init; }
 
