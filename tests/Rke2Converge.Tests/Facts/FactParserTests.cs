@@ -93,6 +93,8 @@ public sealed class FactParserTests
         Assert.Empty(notes);
         Assert.StartsWith("certificate client-kubelet.crt has expired (and 1 more: client-admin.crt): ", Assert.Single(drift), StringComparison.Ordinal);
         Assert.Throws<FactParseException>(() => FactParser.Parse("n1", Output($"cert-expiry soon {B64("/x.crt")}")));
+        // The time left shrinks between plan and apply: it is no part of a saved plan's fingerprint.
+        Assert.Equal(Rke2Converge.Plan.Saved.SavedPlan.Fingerprint(urgent), Rke2Converge.Plan.Saved.SavedPlan.Fingerprint(FactParser.Parse("n1", Output())));
     }
 
     [Fact]
