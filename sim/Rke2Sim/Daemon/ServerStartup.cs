@@ -32,7 +32,7 @@ public static class ServerStartup
         var now = DateTimeOffset.UtcNow;
         var sans = new List<string> { daemon.Host.NodeAddress, daemon.Host.Loopback, "127.0.0.1", "localhost", daemon.NodeName, "kubernetes", "kubernetes.default" };
         sans.AddRange(config.GetList("tls-san"));
-        daemon.ServingCertificate = ca.IssueServing(daemon.NodeName, sans, now);
+        daemon.ServingCertificate = LeafCertificates.Serving(ca, daemon.NodeName, sans, now);
         NodeFiles.WriteServerSecrets(ca, daemon.TokenSecret!);
         NodeFiles.WriteKubeconfigs(ca, daemon.Host.Loopback, roles, daemon.NodeName, now);
         NodeFiles.WriteRuntimeFiles();

@@ -124,6 +124,7 @@ public static partial class FactParser
         private IReadOnlyDictionary<string, string>? _encryptionHashes;
         private string? _secretsEncryptStatus;
         private HeldLock? _lock;
+        private readonly List<CertificateExpiry> _certificates = [];
         private int _lineNumber;
 
         private static readonly string[] HostTags = ["os-release", "arch", "hostname"];
@@ -152,6 +153,17 @@ public static partial class FactParser
                 }
                 if (!_resourceRecords.TryGetValue(index, out var records)) _resourceRecords[index] = records = [];
                 records.Add(fields[2..]);
+                return;
+            }
+
+            if (tag == "cert-expiry")
+            {
+                record.Expect(2);
+                if (!long.TryParse(fields[1], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var secondsLeft))
+                {
+                    throw Error($"certificate expiry '{Truncate(fields[1])}' is not a number");
+                }
+                _certificates.Add(new CertificateExpiry(record.Text(2), TimeSpan.FromSeconds(secondsLeft)));
                 return;
             }
 
@@ -219,6 +231,7 @@ public static partial class FactParser
                 EncryptionHashes = _encryptionHashes,
                 SecretsEncryptStatus = _secretsEncryptStatus,
                 Lock = _lock,
+                Certificates = _certificates,
                 Resources = states,
             };
             return BuiltInResources.All.Aggregate(facts, (built, resource) => resource.Read(built, RecordsOf(resource)));

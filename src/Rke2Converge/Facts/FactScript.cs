@@ -42,6 +42,12 @@ public static class FactScript
         else file_record os-release /usr/lib/os-release; fi
         printf 'arch %s\n' "$(b64 "$(uname -m)")"
         printf 'hostname %s\n' "$(b64 "$(uname -n)")"
+        for crt in {{ShellQuote.Quote(Rke2Paths.ServerTlsDirectory)}}/*.crt; do
+          [ -f "$crt" ] || continue
+          if end=$(openssl x509 -enddate -noout -in "$crt" 2>/dev/null) && end=$(date -d "${end#notAfter=}" +%s 2>/dev/null); then
+            printf 'cert-expiry %s %s\n' "$(( end - $(date +%s) ))" "$(b64 "$crt")"
+          fi
+        done
         lock={{ShellQuote.Quote(Rke2Paths.LockFile)}}
         if [ -f "$lock" ] && mtime=$(stat -c %Y "$lock" 2>/dev/null) && holder=$(cat "$lock" 2>/dev/null); then
           printf 'lock %s %s\n' "$(( $(date +%s) - mtime ))" "$(b64 "$holder")"

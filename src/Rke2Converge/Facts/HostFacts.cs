@@ -49,6 +49,14 @@ public sealed record HostFacts
     [System.Text.Json.Serialization.JsonIgnore]
     public HeldLock? Lock { get; init; }
 
+    /// <summary>The certificates under <c>/var/lib/rancher/rke2/server/tls/</c> and how long each has left (empty on agents).</summary>
+    /// <remarks>
+    /// Not part of a saved plan's fingerprint: the time left shrinks between plan and apply. It feeds notes and drift
+    /// only, which apply reviews again from the facts it reads.
+    /// </remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<CertificateExpiry> Certificates { get; init; } = [];
+
     /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
     public IReadOnlyList<string>? ClusterNodes { get; init; }
 

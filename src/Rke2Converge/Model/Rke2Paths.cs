@@ -19,6 +19,9 @@ public static class Rke2Paths
     /// <summary>rke2c's own state on a node: the lock, the pending marker, backups and staged artifacts all live below it.</summary>
     public const string StateDirectory = "/var/lib/rancher/rke2c";
 
+    /// <summary>Where a server keeps its certificates (the CAs and the leaf certificates issued from them).</summary>
+    public const string ServerTlsDirectory = "/var/lib/rancher/rke2/server/tls";
+
     /// <summary>Marks work an interrupted or failed rollout left on the node; see <c>Facts.PendingWork</c>.</summary>
     public const string PendingWorkMarker = StateDirectory + "/pending";
 

@@ -126,7 +126,11 @@ public sealed class Planner(
         var problems = new List<string>();
         changes.AddRange(PlanDeclaredResources(node, facts, problems));
         foreach (var resource in BuiltInResources.AfterDeclared) changes.AddRange(resource.Diff(context));
-        return new HostPlan(node, facts, changes, [.. context.Problems, .. problems], context.Notes) { Unresolved = context.Unresolved };
+        var (certificateNotes, certificateDrift) = CertificateExpiryReview.Review(facts);
+        return new HostPlan(node, facts, changes, [.. context.Problems, .. problems], [.. context.Notes, .. certificateNotes])
+        {
+            Unresolved = [.. context.Unresolved, .. certificateDrift],
+        };
     }
 
     /// <summary>The playbook's resources; no difference, no change.</summary>

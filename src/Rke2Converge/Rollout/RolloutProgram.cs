@@ -99,9 +99,21 @@ public sealed class RolloutProgram
         // Under --limit a member inside the limit takes it when one runs; a member outside only writes the snapshot file.
         var member = plan.Hosts.OrderBy(host => host.NotInLimit).FirstOrDefault(host => host.Desired.Role.CarriesEtcd() && host.Facts.ServerService.IsActive);
         if (member is null) return null;
-        var name = $"rke2c-pre-{plan.Version.ToString().Replace('+', '-')}";
+        var (name, description) = SnapshotName(plan.Version.ToString(), member);
         var command = EtcdSnapshotOperations.Save(name);
-        return (member.Node, new RolloutStep(SnapshotPhase, new PlannedStep(StepKind.EtcdSnapshot, $"etcd snapshot {name}, before any node changes", name),
+        return (member.Node, new RolloutStep(SnapshotPhase, new PlannedStep(StepKind.EtcdSnapshot, description, name),
             async (node, token) => node.SnapshotOutput = (await node.ExecuteAsync(command, token).ConfigureAwait(false)).Stdout) { Sends = [command] });
+    }
+
+    /// <summary>
+    /// A snapshot is named after the version etcd runs when it is taken: <c>rke2c-pre-TARGET</c> while the member still
+    /// runs an older release; on an upgrade that resumes after the member already runs the target,
+    /// <c>rke2c-at-TARGET</c>, so no snapshot taken at the new version claims to be from before it.
+    /// </summary>
+    public static (string Name, string Description) SnapshotName(string target, HostPlan member)
+    {
+        var flat = target.Replace('+', '-');
+        if (member.Facts.InstalledVersion != target) return ($"rke2c-pre-{flat}", $"etcd snapshot rke2c-pre-{flat}, before any node changes");
+        return ($"rke2c-at-{flat}", $"etcd snapshot rke2c-at-{flat}, before any node changes (the upgrade resumes: {member.Node} already runs {target})");
     }
 }

@@ -73,6 +73,39 @@ public sealed class FactParserTests
     }
 
     [Fact]
+    public void Certificate_expiries_are_read_per_file_and_reviewed_into_a_note_or_drift()
+    {
+        Assert.Empty(FactParser.Parse("n1", Output()).Certificates);
+        var day = 86_400;
+        var facts = FactParser.Parse("n1", Output(
+            $"cert-expiry {200 * day} {B64("/var/lib/rancher/rke2/server/tls/client-admin.crt")}",
+            $"cert-expiry {20 * day + 5} {B64("/var/lib/rancher/rke2/server/tls/serving-kube-apiserver.crt")}"));
+
+        Assert.Equal(new CertificateExpiry("/var/lib/rancher/rke2/server/tls/serving-kube-apiserver.crt", TimeSpan.FromSeconds(20 * day + 5)), facts.Certificates[1]);
+        var (notes, drift) = Rke2Converge.Plan.CertificateExpiryReview.Review(facts);
+        Assert.StartsWith("certificate serving-kube-apiserver.crt expires in 20 days: restart rke2-server there", Assert.Single(notes), StringComparison.Ordinal);
+        Assert.Empty(drift);
+
+        var urgent = FactParser.Parse("n1", Output(
+            $"cert-expiry {3 * day} {B64("/var/lib/rancher/rke2/server/tls/client-admin.crt")}",
+            $"cert-expiry -60 {B64("/var/lib/rancher/rke2/server/tls/client-kubelet.crt")}"));
+        (notes, drift) = Rke2Converge.Plan.CertificateExpiryReview.Review(urgent);
+        Assert.Empty(notes);
+        Assert.StartsWith("certificate client-kubelet.crt has expired (and 1 more: client-admin.crt): ", Assert.Single(drift), StringComparison.Ordinal);
+        Assert.Throws<FactParseException>(() => FactParser.Parse("n1", Output($"cert-expiry soon {B64("/x.crt")}")));
+        // The time left shrinks between plan and apply: it is no part of a saved plan's fingerprint.
+        Assert.Equal(Rke2Converge.Plan.Saved.SavedPlan.Fingerprint(urgent), Rke2Converge.Plan.Saved.SavedPlan.Fingerprint(FactParser.Parse("n1", Output())));
+    }
+
+    [Fact]
+    public void The_fact_script_reads_the_servers_certificate_expiry_with_openssl()
+    {
+        var script = FactScript.Build([]).Script;
+        Assert.Contains("for crt in /var/lib/rancher/rke2/server/tls/*.crt; do", script, StringComparison.Ordinal);
+        Assert.Contains("openssl x509 -enddate -noout -in \"$crt\"", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_cluster_nodes_fragment_is_only_in_the_script_of_the_host_asked()
     {
         Assert.DoesNotContain("cluster-nodes", FactScript.Build([], [], readClusterNodes: false).Script, StringComparison.Ordinal);

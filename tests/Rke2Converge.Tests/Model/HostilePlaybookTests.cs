@@ -68,6 +68,7 @@ public sealed class HostilePlaybookTests : IDisposable
         { """File("/etc/rancher/rke2/config.yaml.d/50-x.yaml", "token: x\n");""", "file /etc/rancher/rke2/config.yaml.d/50-x.yaml (cluster-wide) sets config key 'token', which is managed by rke2c" },
         { """File("/etc/rancher/rke2/config.yaml.d/50-x.yml", "t: x\n");""", "sets config key 't' (k3s's one-letter alias of 'token'), which is managed by rke2c" },
         { """Node("s1").File("/etc/rancher/rke2/config.yaml.d/60-x.YAML", "node-name: other\n");""", "(node s1) sets config key 'node-name', which is managed by rke2c" },
+        { """File("/etc/rancher/rke2/config.yaml.d/50-x.yaml", "cluster-reset: true\ncluster-reset-restore-path: /tmp/s\n");""", "sets config key 'cluster-reset', which is managed by rke2c: a one-shot flag" },
         { """File("/etc/rancher/rke2/config.yaml.d/70-x.yaml", "server: [unclosed\n");""", "is a config.yaml.d drop-in RKE2 cannot read" },
         // A playbook cannot end rke2c's process (validate would exit 0 with no verdict).
         { """Environment.Exit(0);""", "Environment.Exit would end rke2c itself" },
@@ -157,6 +158,7 @@ public sealed class HostilePlaybookTests : IDisposable
     {
         { "# header\ntoken: mine\n{{ config }}\n", 2, "the template writes config key 'token' itself, which is managed by rke2c" },
         { "# header\n{{ config }}\nserver: https://evil:9345\n", 3, "the template writes config key 'server' itself, which is managed by rke2c" },
+        { "{{ config }}\ncluster-reset: true\n", 2, "the template writes config key 'cluster-reset' itself, which is managed by rke2c: a one-shot flag" },
         { "{{ config }}\n\"node-name\": other\n", 2, "the template writes config key 'node-name' itself" },
         { "{{ config }}\nt: other\n", 2, "the template writes config key 't' (k3s's one-letter alias of 'token') itself" },
         { "{{ config }}\nd: /data\n", 2, "the template writes config key 'd' (k3s's one-letter alias of 'data-dir'): write its long name" },

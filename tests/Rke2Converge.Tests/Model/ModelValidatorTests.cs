@@ -215,6 +215,9 @@ public sealed class ModelValidatorTests
     [InlineData("disable-apiserver", "Etcd(...)")]
     [InlineData("disable-controller-manager", "Etcd(...)")]
     [InlineData("disable-scheduler", "Etcd(...)")]
+    [InlineData("cluster-reset", "docs/operations/restore.md")]
+    [InlineData("cluster-reset-restore-path", "every later start of the server would reset etcd again")]
+    [InlineData("cluster_reset", "a one-shot flag")]
     public void EngineOwnedKeysAsPlainConfigSayWhatToUseInstead(string key, string advice)
     {
         var p = Valid();

@@ -98,6 +98,23 @@ public sealed class RolloutProgramTests
     }
 
     [Fact]
+    public void A_resumed_upgrade_names_its_snapshot_after_the_version_the_member_already_runs()
+    {
+        var planner = new Planner("test", TestModels.Templates(), TestModels.Reveal);
+        var model = TestModels.Cluster([TestModels.Node("s1", "10.0.0.1", NodeRole.Server), TestModels.Node("s2", "10.0.0.2", NodeRole.Server)], version: "v1.32.6+rke2r1");
+        var desired = DesiredStateBuilder.Build(model);
+        var plan = planner.Plan(desired, desired.ToDictionary(n => n.Name, n => TestModels.Converged(planner, n) with
+        {
+            InstalledVersion = n.Name == "s1" ? "v1.32.6+rke2r1" : "v1.32.5+rke2r1",
+        }));
+
+        var snapshot = Assert.Single(Build(planner, plan).Plan.Hosts.SelectMany(h => h.Steps), step => step.Kind == StepKind.EtcdSnapshot);
+
+        Assert.Equal("rke2c-at-v1.32.6-rke2r1", snapshot.Target);
+        Assert.Contains("the upgrade resumes: s1 already runs v1.32.6+rke2r1", snapshot.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_node_without_changes_has_no_steps()
     {
         var planner = new Planner("test", TestModels.Templates(), TestModels.Reveal);

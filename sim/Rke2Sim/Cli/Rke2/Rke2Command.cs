@@ -41,6 +41,7 @@ public static class Rke2Command
             "etcd-snapshot" => await EtcdSnapshotCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
             "secrets-encrypt" => await SecretsEncryptCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
             "token" => await TokenCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
+            "certificate" => CertificateCommand.Run(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
             _ => Unknown(command),
         };
     }
@@ -63,6 +64,7 @@ public static class Rke2Command
                etcd-snapshot    Manage etcd snapshots
                secrets-encrypt  Control secrets encryption and keys rotation
                token            Manage tokens
+               certificate      Manage RKE2 certificates
                help, h          Shows a list of commands or help for one command
 
             GLOBAL OPTIONS:

@@ -14,6 +14,9 @@ internal static class ConfigRules
     ];
 
     private const string RoleKeyAdvice = "the engine derives it from the node's role";
+    private const string ClusterResetAdvice =
+        "a one-shot flag (docs.rke2.io/backup_restore: run once by hand with the service stopped); left in config.yaml, "
+        + "every later start of the server would reset etcd again: restore a snapshot as docs/operations/restore.md says, never through the playbook";
     private const string NodeNameAdvice = "rke2c names each node as declared (Server(\"name\", ...)), and plans and gates look for that name";
 
     /// <summary>Keys rke2c writes itself (docs/resources.md: "refuses playbooks that set those"), by <see cref="Canonical"/> form.</summary>
@@ -29,6 +32,8 @@ internal static class ConfigRules
         ["disable-apiserver"] = $"{RoleKeyAdvice}: declare the node with Etcd(...)",
         ["disable-controller-manager"] = $"{RoleKeyAdvice}: declare the node with Etcd(...)",
         ["disable-scheduler"] = $"{RoleKeyAdvice}: declare the node with Etcd(...)",
+        ["cluster-reset"] = ClusterResetAdvice,
+        ["cluster-reset-restore-path"] = ClusterResetAdvice,
     };
 
     /// <summary>
