@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Rke2Sim.Config;
 using Rke2Sim.Daemon;
 
@@ -44,6 +46,13 @@ public static class StartupRace
     {
         if (!affectedRelease || !roles.ApiServer || !replacesOwnStaticPods || draw >= Probability) return StartupRaceOutcome.None;
         return roles.Etcd ? StartupRaceOutcome.FatalExit : StartupRaceOutcome.NilPointerPanic;
+    }
+
+    /// <summary>The seeded draw for one start of one node: its own stream, so other timings do not move it.</summary>
+    public static double Draw(string seed, string node, int startCount)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}/{node}/{startCount}/startup-race"));
+        return new Random(BitConverter.ToInt32(digest, 0)).NextDouble();
     }
 
     /// <summary>Whether this start's manifests change the node's etcd or kube-apiserver pod (the pods the hooks should wait for).</summary>

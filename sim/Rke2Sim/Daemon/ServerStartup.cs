@@ -38,7 +38,8 @@ public static class ServerStartup
         NodeFiles.WriteRuntimeFiles();
         var stage = (await daemon.TryReadStateAsync())?.Encryption.Stage ?? SecretsEncryption.Start;
         var replaced = NodeFiles.WriteManifests(roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, stage);
-        var race = StartupRace.Outcome(release.HasStartupRace, roles, StartupRace.ReplacesOwnStaticPods(replaced), daemon.Timing.NextDouble());
+        var race = StartupRace.Outcome(release.HasStartupRace, roles, StartupRace.ReplacesOwnStaticPods(replaced),
+            StartupRace.Draw(daemon.Host.Seed, daemon.NodeName, daemon.Timing.StartCount));
 
         var endpoints = new Endpoints(daemon);
         await endpoints.Supervisor.StartAsync();
