@@ -32,6 +32,9 @@ public sealed class ClusterAuthority
 
     public TimeSpan Grace { get; }
 
+    /// <summary>etcd's "unhealthy cluster" window after a promotion, in the lab's time scale.</summary>
+    public TimeSpan UnhealthyAfterPromotion { get; init; } = ClusterRules.UnhealthyAfterPromotion;
+
     public static ClusterState? LoadPersisted(string stateFile)
     {
         var text = SimPaths.ReadIfExists(stateFile);
@@ -89,7 +92,7 @@ public sealed class ClusterAuthority
     public AddMemberResponse AddMember(AddMemberRequest request) => Mutate(state =>
     {
         var blocker = ClusterRules.JoinBlocker(state, request.Node);
-        var outcome = ClusterRules.AddMember(state, request.Node, request.PeerUrl, request.NeedsApiServerAddress, _clock());
+        var outcome = ClusterRules.AddMember(state, request.Node, request.PeerUrl, request.NeedsApiServerAddress, _clock(), UnhealthyAfterPromotion);
         return new AddMemberResponse(outcome, outcome == AddMemberOutcome.TooManyLearners ? blocker : null);
     });
 
@@ -99,7 +102,7 @@ public sealed class ClusterAuthority
         return true;
     });
 
-    public bool Promote(string node) => Mutate(state => ClusterRules.Promote(state, node));
+    public bool Promote(string node) => Mutate(state => ClusterRules.Promote(state, node, _clock()));
 
     public void RegisterApiServer(RegisterApiServerRequest request) => Mutate(state =>
     {

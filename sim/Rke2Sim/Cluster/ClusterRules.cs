@@ -9,25 +9,35 @@ public enum ReadyStatus
 
 /// <summary>
 /// The membership and health rules of the cluster, as pure functions over <see cref="ClusterState"/>.
-/// etcd allows one learner at a time; RKE2 treats a server as joined only once it is promoted and (for
-/// control-plane servers) has registered its apiserver address.
+/// etcd allows one learner at a time (etcd <c>membership: too many learner members in cluster</c>, max-learners 1);
+/// a joiner that meets another's learner, or etcd's "unhealthy cluster" right after a promotion, waits and retries
+/// (k3s-io/k3s#7000, #7351).
 /// </summary>
 public static class ClusterRules
 {
     public const string TooManyLearnersError = "etcdserver: too many learner members in cluster";
 
-    /// <summary>Whether another server's join is still in progress, which blocks a new learner.</summary>
-    public static string? JoinBlocker(ClusterState state, string node)
-    {
-        var learner = state.EtcdMembers.FirstOrDefault(m => m.IsLearner && m.Name != node);
-        if (learner is not null) return learner.Name;
-        return state.JoinsInProgress.Keys.FirstOrDefault(n => n != node);
-    }
+    public const string UnhealthyClusterError = "etcdserver: unhealthy cluster";
 
-    public static AddMemberOutcome AddMember(ClusterState state, string node, string peerUrl, bool needsApiServerAddress, DateTimeOffset now)
+    /// <summary>
+    /// How long etcd answers "unhealthy cluster" to a membership change after a promotion: a member counts as started
+    /// only once it has been connected for a while (etcd <c>server.go</c>, <c>isReadyToAddVotingMember</c> and
+    /// <c>numConnectedSince</c>); about a second in practice, as rke2-facts.md notes.
+    /// </summary>
+    public static readonly TimeSpan UnhealthyAfterPromotion = TimeSpan.FromSeconds(1);
+
+    /// <summary>Another server's etcd learner, which etcd's limit of one learner makes a new joiner wait for.</summary>
+    public static string? JoinBlocker(ClusterState state, string node) =>
+        state.EtcdMembers.FirstOrDefault(m => m.IsLearner && m.Name != node)?.Name;
+
+    public static AddMemberOutcome AddMember(ClusterState state, string node, string peerUrl, bool needsApiServerAddress, DateTimeOffset now) =>
+        AddMember(state, node, peerUrl, needsApiServerAddress, now, UnhealthyAfterPromotion);
+
+    public static AddMemberOutcome AddMember(ClusterState state, string node, string peerUrl, bool needsApiServerAddress, DateTimeOffset now, TimeSpan unhealthyAfterPromotion)
     {
         if (state.EtcdMembers.Any(m => m.Name == node)) return AddMemberOutcome.AlreadyMember;
         if (JoinBlocker(state, node) is not null) return AddMemberOutcome.TooManyLearners;
+        if (state.LastPromotionAt is { } promoted && now - promoted < unhealthyAfterPromotion) return AddMemberOutcome.UnhealthyCluster;
         state.EtcdMembers.Add(new EtcdMember { Name = node, PeerUrl = peerUrl, IsLearner = true, AddedAt = now });
         state.JoinsInProgress[node] = new JoinRecord { Node = node, NeedsApiServerAddress = needsApiServerAddress, StartedAt = now };
         return AddMemberOutcome.AddedAsLearner;
@@ -40,10 +50,13 @@ public static class ClusterRules
         state.EtcdMembers.Add(new EtcdMember { Name = node, PeerUrl = peerUrl, IsLearner = false, AddedAt = now });
     }
 
-    public static bool Promote(ClusterState state, string node)
+    public static bool Promote(ClusterState state, string node) => Promote(state, node, null);
+
+    public static bool Promote(ClusterState state, string node, DateTimeOffset? now)
     {
         var member = state.EtcdMembers.FirstOrDefault(m => m.Name == node);
         if (member is null) return false;
+        if (member.IsLearner && now is not null) state.LastPromotionAt = now;
         member.IsLearner = false;
         CompleteJoinIfDone(state, node);
         return true;

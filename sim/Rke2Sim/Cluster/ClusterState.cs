@@ -22,6 +22,10 @@ public sealed class ClusterState
     public Dictionary<string, string> ApiServerAddresses { get; set; } = [];
     public Dictionary<string, NodeRecord> Nodes { get; set; } = [];
     public Dictionary<string, JoinRecord> JoinsInProgress { get; set; } = [];
+
+    /// <summary>When a learner was last promoted: etcd refuses membership changes as "unhealthy cluster" shortly after.</summary>
+    public DateTimeOffset? LastPromotionAt { get; set; }
+
     public SecretsEncryptionState Encryption { get; set; } = new();
     public List<string> Snapshots { get; set; } = [];
     public List<DeploymentRecord> Deployments { get; set; } = [];
@@ -121,9 +125,6 @@ public sealed class NodeReport
     public bool EtcdRunning { get; set; }
     public bool ApiServerRunning { get; set; }
     public bool KubeletRunning { get; set; }
-
-    /// <summary>Until when the node's etcd/kube-apiserver static pods are still being (re)created.</summary>
-    public DateTimeOffset StaticPodsSettleAt { get; set; }
 
     public List<ContainerRecord> Containers { get; set; } = [];
 }

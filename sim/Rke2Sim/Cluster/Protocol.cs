@@ -30,6 +30,7 @@ public enum AddMemberOutcome
     AddedAsLearner,
     AlreadyMember,
     TooManyLearners,
+    UnhealthyCluster,
 }
 
 public sealed record AddMemberResponse(AddMemberOutcome Outcome, string? BlockedBy);

@@ -60,8 +60,10 @@ public static class NodeFiles
     }
 
     /// <summary>Writes the manifests of the components this node runs and removes those it no longer runs.</summary>
-    public static void WriteManifests(NodeRoles roles, Rke2Config config, ReleaseInfo release, string node, string address, string encryptionStage)
+    /// <summary>Writes the static pod manifests; returns the components whose existing manifest changed (their pods get replaced).</summary>
+    public static IReadOnlySet<string> WriteManifests(NodeRoles roles, Rke2Config config, ReleaseInfo release, string node, string address, string encryptionStage)
     {
+        var replaced = new HashSet<string>(StringComparer.Ordinal);
         var wanted = new Dictionary<string, string>();
         if (roles.Etcd) wanted["etcd"] = release.EtcdImageTag;
         if (roles.ApiServer) wanted["kube-apiserver"] = release.KubernetesImageTag;
@@ -78,8 +80,11 @@ public static class NodeFiles
         foreach (var (component, tag) in wanted)
         {
             var manifest = Manifest(component, ImageFor(component, tag), node, address, config, encryptionStage);
-            SimPaths.WriteAtomically(Path.Join(SimPaths.PodManifests, component + ".yaml"), manifest, OwnerOnly);
+            var file = Path.Join(SimPaths.PodManifests, component + ".yaml");
+            if (SimPaths.ReadIfExists(file) is { } existing && existing != manifest) replaced.Add(component);
+            SimPaths.WriteAtomically(file, manifest, OwnerOnly);
         }
+        return replaced;
     }
 
     public static string Kubeconfig(string server, string caPem, string certPem, string keyPem)

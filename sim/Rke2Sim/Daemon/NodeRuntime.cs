@@ -39,7 +39,6 @@ public sealed class NodeRuntime
     public DateTimeOffset ProcessStartedAt { get; } = DateTimeOffset.UtcNow;
     public NodePhase Phase { get; set; } = NodePhase.Starting;
     public bool KubeletRunning { get; set; }
-    public DateTimeOffset StaticPodsSettleAt { get; set; }
 
     public bool IsRunning(string container)
     {
@@ -112,7 +111,6 @@ public sealed class NodeRuntime
                 EtcdRunning = Phase != NodePhase.Stopped && _containers.Any(c => c.Name == "etcd" && c.Running),
                 ApiServerRunning = Phase != NodePhase.Stopped && _containers.Any(c => c.Name == "kube-apiserver" && c.Running),
                 KubeletRunning = Phase != NodePhase.Stopped && KubeletRunning,
-                StaticPodsSettleAt = StaticPodsSettleAt,
                 Containers = _containers.Select(Copy).ToList(),
             };
         }

@@ -37,7 +37,9 @@ public static class ServerStartup
         NodeFiles.WriteKubeconfigs(ca, daemon.Host.Loopback, roles, daemon.NodeName, now);
         NodeFiles.WriteRuntimeFiles();
         var stage = (await daemon.TryReadStateAsync())?.Encryption.Stage ?? SecretsEncryption.Start;
-        NodeFiles.WriteManifests(roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, stage);
+        var replaced = NodeFiles.WriteManifests(roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, stage);
+        var race = StartupRace.Outcome(release.HasStartupRace, roles, StartupRace.ReplacesOwnStaticPods(replaced),
+            StartupRace.Draw(daemon.Host.Seed, daemon.NodeName, daemon.Timing.StartCount));
 
         var endpoints = new Endpoints(daemon);
         await endpoints.Supervisor.StartAsync();
@@ -49,14 +51,13 @@ public static class ServerStartup
         await clock.AtAsync(0.15);
         if (!roles.ApiServer) await endpoints.LoadBalancer.StartAsync();
         await KubeletRunner.StartAsync(daemon);
-        daemon.Runtime.StaticPodsSettleAt = PlanSettleTime(daemon, clock, out var lateApiServerRestart);
         await daemon.ReportAsync();
 
         await clock.AtAsync(0.2);
         if (!config.DisableKubeProxy) daemon.Runtime.Start("kube-proxy", NodeFiles.ImageFor("kube-proxy", release.KubernetesImageTag), newPod: true);
 
         if (roles.Etcd) await StartEtcdAsync(daemon, clock, endpoints, isBootstrap, notSynced);
-        if (roles.ApiServer) await StartControlPlaneAsync(daemon, clock, endpoints, notSynced);
+        if (roles.ApiServer) await StartControlPlaneAsync(daemon, clock, endpoints, notSynced, replaced.Contains("kube-apiserver"));
         else notSynced.Dispose();
 
         if (roles.Etcd)
@@ -68,20 +69,15 @@ public static class ServerStartup
         {
             await clock.AtAsync(0.72);
             daemon.Log("Kube API server is now running");
-            var state = await daemon.TryReadStateAsync();
             daemon.Log("Connection to etcd is ready");
-            if (state is not null && StartupRace.PanicsAfterPrepare(state, daemon.NodeName, roles, release.HasStartupRace))
-                throw new PanicException("runtime error: invalid memory address or nil pointer dereference");
+            StartupRace.Strike(race);
             await daemon.Link!.RegisterApiServerAsync(new RegisterApiServerRequest(daemon.NodeName, $"{daemon.Host.NodeAddress}:6443"), daemon.Stopping);
         }
         daemon.RuntimeCoreReady = true;
-        clock.HooksRunning = true;
-        await clock.CheckHooksAsync();
 
         await clock.AtAsync(0.85);
         _ = RegisterNodeWhenApiServerAvailableAsync(daemon);
         await clock.AtAsync(1.0);
-        clock.HooksRunning = false;
 
         daemon.Log("rke2 is up and running");
         SystemdNotifier.Notify("READY=1");
@@ -89,7 +85,6 @@ public static class ServerStartup
         SimPaths.WriteAtomically(SimPaths.NodeInitializedMarker, DateTimeOffset.UtcNow.ToString("O") + "\n");
         daemon.Runtime.Phase = NodePhase.Running;
         await daemon.ReportAsync();
-        if (lateApiServerRestart is { } delay) _ = RestartApiServerLaterAsync(daemon, endpoints, delay);
         await Task.Delay(Timeout.Infinite, daemon.Stopping);
     }
 
@@ -119,6 +114,7 @@ public static class ServerStartup
         var authority = new ClusterAuthority(state, SimPaths.ClusterStateFile, () => DateTimeOffset.UtcNow, daemon.Grace)
         {
             ReencryptPerSecret = daemon.Timing.Scaled(1 / SecretsEncryption.SecretsPerSecond),
+            UnhealthyAfterPromotion = daemon.Timing.Scaled(ClusterRules.UnhealthyAfterPromotion.TotalSeconds),
             Log = daemon.Log,
         };
         _ = RunReencryptControllerAsync(daemon, authority);
@@ -205,24 +201,11 @@ public static class ServerStartup
         }
         else
         {
-            AddMemberResponse added;
-            try
-            {
-                added = await daemon.Link!.AddMemberAsync(new AddMemberRequest(daemon.NodeName, peerUrl, daemon.Roles.ApiServer), daemon.Stopping);
-            }
-            catch (Exception e) when (e is HttpRequestException or SupervisorRefusedException)
-            {
-                throw new FatalException($"ETCD join failed: {e.Message}");
-            }
-            if (added.Outcome == AddMemberOutcome.TooManyLearners)
-            {
-                notSynced.Dispose();
-                await WedgedJoinAsync(daemon);
-            }
+            var added = await AddMemberWhenEtcdAdmitsAsync(daemon, peerUrl);
             // A member left a learner by an earlier, failed start is promoted like a new one once its etcd runs
             // and catches up: etcd promotes learners, whether or not rke2 restarted in between.
-            learner = added.Outcome is AddMemberOutcome.AddedAsLearner or AddMemberOutcome.AlreadyMember;
-            if (added.Outcome == AddMemberOutcome.AddedAsLearner) daemon.Log($"Adding member {daemon.NodeName}={peerUrl} to etcd cluster");
+            learner = added is AddMemberOutcome.AddedAsLearner or AddMemberOutcome.AlreadyMember;
+            if (added == AddMemberOutcome.AddedAsLearner) daemon.Log($"Adding member {daemon.NodeName}={peerUrl} to etcd cluster");
         }
         daemon.Runtime.Start("etcd", NodeFiles.ImageFor("etcd", daemon.Release.EtcdImageTag), newPod: true);
         await clock.AtAsync(0.3);
@@ -236,18 +219,31 @@ public static class ServerStartup
     }
 
     /// <summary>
-    /// The failure of parallel joins: etcd refused a second learner, so this server has no etcd member and never
-    /// learns the apiserver addresses; it stays up but never becomes ready until restarted.
+    /// etcd admits one learner at a time and refuses membership changes as "unhealthy cluster" just after a promotion;
+    /// since k3s-io/k3s#7000 and #7351 a joining server logs and retries until it is admitted, instead of failing.
     /// </summary>
-    private static async Task WedgedJoinAsync(NodeDaemon daemon)
+    private static async Task<AddMemberOutcome> AddMemberWhenEtcdAdmitsAsync(NodeDaemon daemon, string peerUrl)
     {
-        LogrusLog.Error($"Failed to add member {daemon.NodeName} to etcd cluster: {ClusterRules.TooManyLearnersError}");
-        daemon.Runtime.KubeletRunning = true;
-        await daemon.ReportAsync();
         while (true)
         {
-            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
-            daemon.Log("Failed to get apiserver addresses from etcd: apiserver addresses not yet set");
+            AddMemberResponse added;
+            try
+            {
+                added = await daemon.Link!.AddMemberAsync(new AddMemberRequest(daemon.NodeName, peerUrl, daemon.Roles.ApiServer), daemon.Stopping);
+            }
+            catch (Exception e) when (e is HttpRequestException or SupervisorRefusedException)
+            {
+                throw new FatalException($"ETCD join failed: {e.Message}");
+            }
+            var refusal = added.Outcome switch
+            {
+                AddMemberOutcome.TooManyLearners => ClusterRules.TooManyLearnersError,
+                AddMemberOutcome.UnhealthyCluster => ClusterRules.UnhealthyClusterError,
+                _ => null,
+            };
+            if (refusal is null) return added.Outcome;
+            daemon.Log($"Waiting for other members to finish joining etcd cluster: {refusal}");
+            await Task.Delay(daemon.Timing.RetryInterval(1), daemon.Stopping);
         }
     }
 
@@ -264,7 +260,7 @@ public static class ServerStartup
         }
     }
 
-    private static async Task StartControlPlaneAsync(NodeDaemon daemon, StartupClock clock, Endpoints endpoints, NotSyncedLogger notSynced)
+    private static async Task StartControlPlaneAsync(NodeDaemon daemon, StartupClock clock, Endpoints endpoints, NotSyncedLogger notSynced, bool replacesApiServer)
     {
         await clock.AtAsync(0.35);
         await WaitForEtcdQuorumAsync(daemon);
@@ -272,9 +268,13 @@ public static class ServerStartup
         daemon.Runtime.Start("kube-apiserver", image, newPod: true);
         await endpoints.ApiServer.StartAsync();
         await daemon.ReportAsync();
-        // The apiserver typically exits once while etcd settles and is restarted by the kubelet.
-        await clock.AtAsync(0.5);
-        await RestartApiServerAsync(daemon, endpoints);
+        // A start that replaces this node's kube-apiserver pod (new image or config) runs the old one until the
+        // kubelet swaps it in (rancher/rke2#8269: "while the apiserver is still being restarted").
+        if (replacesApiServer)
+        {
+            await clock.AtAsync(0.5);
+            await RestartApiServerAsync(daemon, endpoints);
+        }
         await clock.AtAsync(0.6);
         var tag = daemon.Release.KubernetesImageTag;
         if (daemon.Roles.ControllerManager) daemon.Runtime.Start("kube-controller-manager", NodeFiles.ImageFor("kube-controller-manager", tag), newPod: true);
@@ -306,36 +306,6 @@ public static class ServerStartup
         daemon.Runtime.Start("kube-apiserver", NodeFiles.ImageFor("kube-apiserver", daemon.Release.KubernetesImageTag), newPod: false);
         await endpoints.ApiServer.StartAsync();
         await daemon.ReportAsync();
-    }
-
-    private static async Task RestartApiServerLaterAsync(NodeDaemon daemon, Endpoints endpoints, TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, daemon.Stopping);
-            await RestartApiServerAsync(daemon, endpoints);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
-
-    /// <summary>
-    /// When this node's etcd/kube-apiserver pods will have stopped changing. Half the time the apiserver restarts
-    /// once more 5–25 s after READY, so "ready" is not yet "stable".
-    /// </summary>
-    private static DateTimeOffset PlanSettleTime(NodeDaemon daemon, StartupClock clock, out TimeSpan? lateRestart)
-    {
-        lateRestart = null;
-        var margin = daemon.Timing.Scaled(2);
-        if (!daemon.Roles.ApiServer) return clock.TimeOf(0.35) + margin;
-        if (daemon.Timing.NextDouble() < 0.5)
-        {
-            lateRestart = daemon.Timing.ScaledBetween(5, 25);
-            return clock.TimeOf(1.0) + lateRestart.Value + daemon.Timing.Scaled(1.5) + margin;
-        }
-        return clock.TimeOf(0.5) + daemon.Timing.Scaled(1.5) + margin;
     }
 
     private static async Task RegisterNodeWhenApiServerAvailableAsync(NodeDaemon daemon)

@@ -25,9 +25,13 @@ public sealed class StartupTiming
     {
         _host = host;
         var startCount = NextStartCount();
+        StartCount = startCount;
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{host.Seed}/{node}/{startCount}"));
         _random = new Random(BitConverter.ToInt32(digest, 0));
     }
+
+    /// <summary>How many times this node's rke2 has started, this start included.</summary>
+    public int StartCount { get; }
 
     public static (double Min, double Max) RangeSeconds(StartKind kind) => kind switch
     {

@@ -44,11 +44,6 @@ public static class SecretsEncryptCommand
     {
         var options = new CommonOptions();
         var staged = new Option<bool>("--staged") { Description = "Use prepare, rotate and reencrypt (each followed by restarts) even where rke2 has rotate-keys" };
-        var allow = new Option<bool>("--allow-affected-release")
-        {
-            Description = "On v1.30.12, v1.31.8, v1.32.4 and v1.33.0 with etcd-only and control-plane-only servers, run the staged procedure anyway, "
-                + "restarting control-plane nodes before etcd-only ones (rancher/rke2#8236); without it rke2c refuses and names the fixed release",
-        };
         var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line the rotation would run" };
         var forceUnlock = new Option<bool>("--force-unlock") { Description = "Remove the lock another rke2c run holds on the hosts, then take it (see apply --help)" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Rotate without asking; needed when stdin is not a terminal" };
@@ -56,16 +51,16 @@ public static class SecretsEncryptCommand
             + "(v1.28+) or prepare/rotate/reencrypt, every server restarted one at a time behind its gates, and a gate between stages that the "
             + "stage is reached and every server's hash matches. A rotation left mid-way resumes from its stage");
         command.Arguments.Add(options.Playbook);
-        foreach (var option in new Option[] { options.Output, options.NoColor, options.KnownHosts, options.LogDirectory, options.KeepLogs, options.Transport, options.EvalTimeout, options.Verbose, staged, allow, dryRun, forceUnlock, yes })
+        foreach (var option in new Option[] { options.Output, options.NoColor, options.KnownHosts, options.LogDirectory, options.KeepLogs, options.Transport, options.EvalTimeout, options.Verbose, staged, dryRun, forceUnlock, yes })
         {
             command.Options.Add(option);
         }
         command.SetAction((result, token) => RotateAsync(options.Read(result), new RotateChoices(
-            result.GetValue(staged), result.GetValue(allow), result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes)), token));
+            result.GetValue(staged), result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes)), token));
         return command;
     }
 
-    private sealed record RotateChoices(bool Staged, bool AllowAffectedRelease, bool DryRun, bool ForceUnlock, bool Yes);
+    private sealed record RotateChoices(bool Staged, bool DryRun, bool ForceUnlock, bool Yes);
 
     private static async Task<int> StatusAsync(RunOptions options, CancellationToken cancellationToken)
     {
@@ -156,7 +151,6 @@ public static class SecretsEncryptCommand
         var (procedure, refusal) = RotationProcedure.Build(new RotationRequest(servers, plan.Version, status)
         {
             Staged = choices.Staged,
-            AllowAffectedRelease = choices.AllowAffectedRelease,
         });
         if (procedure is null)
         {

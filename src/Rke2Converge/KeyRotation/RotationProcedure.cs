@@ -11,9 +11,6 @@ public sealed record RotationRequest(IReadOnlyList<RotationServer> Servers, Rke2
 {
     /// <summary>Use prepare/rotate/reencrypt even where rotate-keys exists.</summary>
     public bool Staged { get; init; }
-
-    /// <summary>Go ahead on a release with rancher/rke2#8236 (restarting control-plane nodes first).</summary>
-    public bool AllowAffectedRelease { get; init; }
 }
 
 /// <summary>
@@ -34,11 +31,11 @@ public sealed record RotationProcedure(string Path, IReadOnlyList<RotationStep> 
         var notes = new List<string>();
         var order = RestartOrder(request.Servers, request.Version);
         var fixedIn = KnownIssues.StartupRaceFix(request.Version);
-        var split = request.Servers.Any(s => s.Role == NodeRole.EtcdOnly) && request.Servers.Any(s => s.Role == NodeRole.ControlPlaneOnly);
-        if (fixedIn is not null && split)
+        if (fixedIn is not null)
         {
-            notes.Add($"restarts go control-plane nodes first, etcd-only nodes last: on {request.Version} a control-plane node restarted after "
-                + $"the etcd-only nodes following 'rke2 secrets-encrypt prepare' panics with a nil pointer dereference (rancher/rke2#8236, fixed in {fixedIn})");
+            notes.Add($"on {request.Version} a control-plane server restarted with a new encryption config can crash once on the startup race "
+                + $"(rancher/rke2#8236, #8269; fixed in {fixedIn}) and comes up on systemd's restart; each restart is gated, a crash loop stops the rotation. "
+                + $"Upgrading to {fixedIn} first avoids it");
         }
         var etcd = request.Servers.FirstOrDefault(s => s.Role.CarriesEtcd())?.Name ?? command;
         List<RotationStep> steps = [new SnapshotStep(etcd, "rke2c-pre-key-rotation")];
@@ -88,13 +85,6 @@ public sealed record RotationProcedure(string Path, IReadOnlyList<RotationStep> 
                 return (null, $"{command} reports rotation stage '{status.Stage}', which rke2c does not know; finish the rotation by hand (rke2 secrets-encrypt status)");
         }
 
-        var restartsAtPrepare = path == StagedPath && steps.OfType<RestartStep>().Any() && status.Stage is RotationStage.Start or RotationStage.ReencryptFinished or RotationStage.Prepare;
-        if (fixedIn is not null && split && restartsAtPrepare && !request.AllowAffectedRelease)
-        {
-            return (null, $"{request.Version} has rancher/rke2#8236: after 'rke2 secrets-encrypt prepare', a control-plane node restarted after the etcd-only "
-                + $"nodes panics (invalid memory address or nil pointer dereference) on every start. Upgrade to {fixedIn} first (Version(\"{fixedIn}\") and rke2c apply), "
-                + "or pass --allow-affected-release and rke2c restarts the control-plane nodes before the etcd-only ones");
-        }
         return (new RotationProcedure(path, steps, notes), null);
     }
 
@@ -120,13 +110,13 @@ public sealed record RotationProcedure(string Path, IReadOnlyList<RotationStep> 
     public static bool HasRotateKeys(Rke2Version version) => version.Major > 1 || version.Minor >= 28;
 
     /// <summary>
-    /// Servers in join order; on releases with the startup race, control-plane-only nodes first, all-in-one servers,
-    /// then etcd-only nodes.
+    /// Servers in join order, on every release: the startup race of rancher/rke2#8236/#8269 is in each node's own
+    /// start, and upstream's field reports disagree on an order (one says control plane first, another etcd first).
     /// </summary>
     public static IReadOnlyList<string> RestartOrder(IReadOnlyList<RotationServer> servers, Rke2Version version)
     {
         ArgumentNullException.ThrowIfNull(servers);
-        if (KnownIssues.StartupRaceFix(version) is null) return [.. servers.Select(s => s.Name)];
-        return [.. servers.OrderBy(s => s.Role switch { NodeRole.ControlPlaneOnly => 0, NodeRole.Server => 1, _ => 2 }).Select(s => s.Name)];
+        ArgumentNullException.ThrowIfNull(version);
+        return [.. servers.Select(s => s.Name)];
     }
 }

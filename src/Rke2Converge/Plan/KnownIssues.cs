@@ -16,23 +16,24 @@ public static class KnownIssues
     };
 
     /// <summary>
-    /// The fixed release when <paramref name="version"/> has the startup race: a control-plane-only node restarted
-    /// after the etcd-only nodes panics, and startup hooks racing static pod re-creation are fatal.
+    /// The fixed release when <paramref name="version"/> has the startup race of rancher/rke2#8236 and #8269: startup
+    /// hooks that should wait for the node's own etcd and kube-apiserver static pods to sync unblock early (rancher/rke2
+    /// commit 689d609e8, #8270, k3s-io/k3s#12351), so a start that replaces those pods can panic or exit fatally. It
+    /// is a race in each node's own start; upstream names no restart order that avoids it, only the fixed release.
     /// </summary>
     public static Rke2Version? StartupRaceFix(Rke2Version version) =>
         StartupRaceFixedIn.TryGetValue(version, out var fixedIn) ? fixedIn : null;
 
     /// <summary>
-    /// Names the known bug behind a crash line, when it is one: the nil-pointer panic of a control-plane node restarted
-    /// after <c>secrets-encrypt prepare</c> on an affected release (rancher/rke2#8236). Null for anything else.
+    /// Names the known bug behind a crash line, when it is one: the nil-pointer panic of a control-plane node on an
+    /// affected release (rancher/rke2#8236). Null for anything else.
     /// </summary>
     public static string? ExplainCrash(Rke2Version version, NodeRole role, string crashLine)
     {
         if (!role.CarriesControlPlane() || !crashLine.Contains(StartupRacePanic, StringComparison.Ordinal)) return null;
         return StartupRaceFix(version) is { } fixedIn
-            ? $"this is the known {version} panic of a control-plane node restarted after the etcd nodes following " +
-              $"'rke2 secrets-encrypt prepare' (rancher/rke2#8236), fixed in {fixedIn}: upgrade to {fixedIn}, or restart " +
-              "the control-plane nodes before the etcd-only ones"
+            ? $"this is the known {version} startup race (rancher/rke2#8236, #8269: startup hooks run before the node's own " +
+              $"etcd and kube-apiserver pods have synced), fixed in {fixedIn}: upgrade to {fixedIn}"
             : null;
     }
 }

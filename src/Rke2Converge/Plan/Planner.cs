@@ -42,8 +42,9 @@ public sealed class Planner(
         }
         if (KnownIssues.StartupRaceFix(version) is { } fixedIn)
         {
-            notes.Add($"{version} has a known startup race (fixed in {fixedIn}): restarts go control-plane nodes before etcd nodes, " +
-                      $"and each waits for static pods to settle. Consider {fixedIn}.");
+            notes.Add($"{version} has a known startup race (rancher/rke2#8236, #8269; fixed in {fixedIn}): a server start that replaces " +
+                      "its own etcd or kube-apiserver pod can crash once; servers restart one at a time and each must come back " +
+                      $"before the next. Consider {fixedIn}.");
         }
         foreach (var gate in customGates ?? [])
         {

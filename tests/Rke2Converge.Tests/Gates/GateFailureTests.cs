@@ -94,8 +94,8 @@ public sealed class GateFailureTests
 
         Assert.True(loop.Final);
         Assert.Contains(PanicLine, loop.Observed, StringComparison.Ordinal);
-        Assert.Contains($"known {version} panic", loop.Observed, StringComparison.Ordinal);
-        Assert.Contains("secrets-encrypt prepare", loop.Observed, StringComparison.Ordinal);
+        Assert.Contains($"known {version} startup race", loop.Observed, StringComparison.Ordinal);
+        Assert.Contains("rancher/rke2#8236, #8269", loop.Observed, StringComparison.Ordinal);
         Assert.Contains(fix, loop.Observed, StringComparison.Ordinal);
     }
 

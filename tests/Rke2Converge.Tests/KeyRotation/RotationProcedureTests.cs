@@ -16,9 +16,9 @@ public sealed class RotationProcedureTests
     private static EncryptionStatus Status(string stage, bool match = true) => new("cp-1", true, stage, match ? null : "hash does not match between cp-1 and cp-2",
         new Dictionary<string, string> { ["cp-1"] = $"{stage}-aaa", ["cp-2"] = match ? $"{stage}-aaa" : "start-bbb" });
 
-    private static RotationProcedure Build(Rke2Version version, string stage, bool staged = false, bool allow = false, bool match = true)
+    private static RotationProcedure Build(Rke2Version version, string stage, bool staged = false, bool match = true)
     {
-        var (procedure, refusal) = RotationProcedure.Build(new RotationRequest(Split, version, Status(stage, match)) { Staged = staged, AllowAffectedRelease = allow });
+        var (procedure, refusal) = RotationProcedure.Build(new RotationRequest(Split, version, Status(stage, match)) { Staged = staged });
         Assert.Null(refusal);
         return procedure!;
     }
@@ -54,31 +54,21 @@ public sealed class RotationProcedureTests
         Assert.All(procedure.Steps.OfType<RestartStep>(), restart => Assert.Equal(["etcd-1", "etcd-2", "cp-1", "cp-2"], restart.Nodes));
     }
 
-    [Fact]
-    public void AffectedReleaseRestartsControlPlaneFirstAndSaysWhy()
-    {
-        var procedure = Build(Affected, "start");
-        Assert.Equal(["cp-2", "etcd-1", "etcd-2"], procedure.Steps.OfType<RestartStep>().Single().Nodes);
-        Assert.Contains(procedure.Notes, note => note.Contains("control-plane nodes first", StringComparison.Ordinal) && note.Contains("rancher/rke2#8236", StringComparison.Ordinal)
-            && note.Contains("v1.32.5+rke2r1", StringComparison.Ordinal));
-        var staged = Build(Affected, "start", staged: true, allow: true);
-        Assert.All(staged.Steps.OfType<RestartStep>(), restart => Assert.Equal(["cp-1", "cp-2", "etcd-1", "etcd-2"], restart.Nodes));
-    }
-
     [Theory]
+    [InlineData("start", false)]
     [InlineData("start", true)]
     [InlineData("prepare", false)]
-    public void AffectedReleaseRefusesThePrepareRestartsWithoutTheFlagNamingTheFixedRelease(string stage, bool staged)
+    public void AffectedReleaseRestartsInJoinOrderAndNamesTheRaceAndTheFixedRelease(string stage, bool staged)
     {
-        var (procedure, refusal) = RotationProcedure.Build(new RotationRequest(Split, Affected, Status(stage)) { Staged = staged });
-        Assert.Null(procedure);
-        Assert.Contains("rancher/rke2#8236", refusal, StringComparison.Ordinal);
-        Assert.Contains("Upgrade to v1.32.5+rke2r1 first", refusal, StringComparison.Ordinal);
-        Assert.Contains("--allow-affected-release", refusal, StringComparison.Ordinal);
+        var procedure = Build(Affected, stage, staged: staged);
+        var everyone = stage == "start" && !staged ? new[] { "etcd-1", "etcd-2", "cp-2" } : ["etcd-1", "etcd-2", "cp-1", "cp-2"];
+        Assert.All(procedure.Steps.OfType<RestartStep>(), restart => Assert.Equal(everyone, restart.Nodes));
+        Assert.Contains(procedure.Notes, note => note.Contains("rancher/rke2#8236, #8269", StringComparison.Ordinal)
+            && note.Contains("Upgrading to v1.32.5+rke2r1 first", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void AllInOneServersOnAnAffectedReleaseNeedNoFlag()
+    public void AllInOneServersOnAnAffectedReleaseRotateStaged()
     {
         IReadOnlyList<RotationServer> servers = [new("s1", NodeRole.Server), new("s2", NodeRole.Server)];
         var status = new EncryptionStatus("s1", true, "prepare", null, new Dictionary<string, string>());

@@ -43,11 +43,11 @@ public sealed class RolloutOrderTests
     }
 
     [Fact]
-    public void Restarts_on_a_version_with_the_startup_race_put_control_plane_before_etcd()
+    public void Restarts_on_a_version_with_the_startup_race_keep_join_order()
     {
         var waves = Names(RolloutOrder.Waves(PlanOf(Split("v1.32.4+rke2r1", 1), ServiceAction.Restart), new AgentBatching()));
 
-        Assert.Equal(["cp-1", "cp-2", "etcd-1", "etcd-2", "w-1"], waves.Select(w => Assert.Single(w)));
+        Assert.Equal(["etcd-1", "etcd-2", "cp-1", "cp-2", "w-1"], waves.Select(w => Assert.Single(w)));
     }
 
     [Fact]

@@ -151,7 +151,7 @@ public sealed class RolloutProgramTests
     public void Plan_text_lists_hosts_in_rollout_order_with_their_numbered_steps()
     {
         var planner = new Planner("test", TestModels.Templates(), TestModels.Reveal);
-        // On a release with the startup race, restarts go control-plane-only nodes first, whatever the join order.
+        // Restarts keep join order, on a release with the startup race too (it is a race in each node's own start).
         var model = TestModels.Cluster([TestModels.Node("s1", "10.0.0.1", NodeRole.Server), TestModels.Node("c1", "10.0.0.2", NodeRole.ControlPlaneOnly)],
             version: "v1.32.4+rke2r1");
         var desired = DesiredStateBuilder.Build(model);
@@ -164,8 +164,8 @@ public sealed class RolloutProgramTests
 
         var output = text.ToString();
         Assert.Equal(["s1", "c1"], plan.Hosts.Select(h => h.Node));
-        Assert.Contains("rollout order: c1 → s1", output, StringComparison.Ordinal);
-        Assert.True(output.IndexOf("c1 (control-plane", StringComparison.Ordinal) < output.IndexOf("s1 (server", StringComparison.Ordinal), output);
+        Assert.Contains("rollout order: s1 → c1", output, StringComparison.Ordinal);
+        Assert.True(output.IndexOf("s1 (server", StringComparison.Ordinal) < output.IndexOf("c1 (control-plane", StringComparison.Ordinal), output);
         Assert.Contains("  1. mark restart pending\n", output, StringComparison.Ordinal);
         Assert.Matches(@"\d+\. write /etc/rancher/rke2/config\.yaml \(sha256 [0-9a-f]{12}\)", output);
         Assert.Contains(". gate node Ready\n", output, StringComparison.Ordinal);

@@ -35,17 +35,16 @@ public sealed class ClusterRulesTests
     }
 
     [Fact]
-    public void JoinStillBlocksAfterPromotionUntilApiServerAddressIsSet()
+    public void NextJoinerIsAdmittedOncePromotedAndEtcdIsHealthyAgain()
     {
         var state = Bootstrapped();
         ClusterRules.AddMember(state, "s2", "p2", needsApiServerAddress: true, Now);
-        ClusterRules.Promote(state, "s2");
         Assert.Equal("s2", ClusterRules.JoinBlocker(state, "s3"));
-        Assert.Equal(AddMemberOutcome.TooManyLearners, ClusterRules.AddMember(state, "s3", "p3", true, Now));
-
-        ClusterRules.RegisterApiServer(state, "s2", "10.0.0.2:6443");
+        ClusterRules.Promote(state, "s2", Now);
         Assert.Null(ClusterRules.JoinBlocker(state, "s3"));
-        Assert.Equal(AddMemberOutcome.AddedAsLearner, ClusterRules.AddMember(state, "s3", "p3", true, Now));
+        Assert.Equal(AddMemberOutcome.UnhealthyCluster, ClusterRules.AddMember(state, "s3", "p3", true, Now + TimeSpan.FromMilliseconds(500)));
+        Assert.DoesNotContain(state.EtcdMembers, m => m.Name == "s3");
+        Assert.Equal(AddMemberOutcome.AddedAsLearner, ClusterRules.AddMember(state, "s3", "p3", true, Now + ClusterRules.UnhealthyAfterPromotion));
     }
 
     [Fact]
@@ -124,7 +123,7 @@ public sealed class ClusterRulesTests
     }
 
     internal static void Report(ClusterState state, string node, bool etcd, DateTimeOffset at, bool kubelet = true, string label = "x",
-        NodeRoles? roles = null, DateTimeOffset? settleAt = null)
+        NodeRoles? roles = null)
     {
         ClusterRules.ApplyReport(state, new NodeReport
         {
@@ -136,7 +135,6 @@ public sealed class ClusterRulesTests
             ApiServerRunning = true,
             KubeletRunning = kubelet,
             Labels = new Dictionary<string, string> { ["team"] = label },
-            StaticPodsSettleAt = settleAt ?? DateTimeOffset.MinValue,
         }, at);
     }
 }

@@ -64,19 +64,9 @@ public sealed class KernelParametersTests
 
 public sealed class StartupRaceTests
 {
-    private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly NodeRoles EtcdOnly = new(true, true, false, false, false);
     private static readonly NodeRoles ControlPlaneOnly = new(true, false, true, true, true);
-
-    private static ClusterState SplitCluster()
-    {
-        var state = new ClusterState();
-        ClusterRulesTests.Report(state, "etcd1", etcd: true, Now, roles: EtcdOnly);
-        ClusterRulesTests.Report(state, "cp1", etcd: false, Now, roles: ControlPlaneOnly);
-        foreach (var node in state.Nodes.Values) SecretsEncryption.Started(state, node);
-        Assert.Null(SecretsEncryption.Run(state, "cp1", "prepare", Now, TimeSpan.FromSeconds(1), _ => { }).Error);
-        return state;
-    }
+    private static readonly NodeRoles AllInOne = new(true, true, true, true, true);
 
     [Theory]
     [InlineData("v1.31.8+rke2r1", true)]
@@ -89,34 +79,31 @@ public sealed class StartupRaceTests
         Assert.Equal(affected, ReleaseInfo.Parse(version).HasStartupRace);
 
     [Fact]
-    public void ControlPlaneOnlyPanicsWhenEtcdNodesRestartedFirstAfterPrepare()
-    {
-        var state = SplitCluster();
-        state.Nodes["etcd1"].AppliedEncryptionGeneration = state.Encryption.Generation;
-        Assert.True(StartupRace.PanicsAfterPrepare(state, "cp1", ControlPlaneOnly, affectedRelease: true));
-        Assert.False(StartupRace.PanicsAfterPrepare(state, "cp1", ControlPlaneOnly, affectedRelease: false));
-    }
+    public void ALostRaceOnAControlPlaneOnlyServerIsTheNilPointerPanicOf8236() =>
+        Assert.Equal(StartupRaceOutcome.NilPointerPanic, StartupRace.Outcome(true, ControlPlaneOnly, replacesOwnStaticPods: true, draw: 0.1));
 
     [Fact]
-    public void RestartingControlPlaneBeforeEtcdAvoidsThePanic()
-    {
-        var state = SplitCluster();
-        Assert.False(StartupRace.PanicsAfterPrepare(state, "cp1", ControlPlaneOnly, affectedRelease: true));
-        state.Nodes["cp1"].AppliedEncryptionGeneration = state.Encryption.Generation;
-        state.Nodes["etcd1"].AppliedEncryptionGeneration = state.Encryption.Generation;
-        Assert.False(StartupRace.PanicsAfterPrepare(state, "cp1", ControlPlaneOnly, affectedRelease: true));
-    }
+    public void ALostRaceOnAnAllInOneServerIsTheFatalExitOf8269() =>
+        Assert.Equal(StartupRaceOutcome.FatalExit, StartupRace.Outcome(true, AllInOne, replacesOwnStaticPods: true, draw: 0.1));
+
+    [Theory]
+    [InlineData(false, true, 0.1)]
+    [InlineData(true, false, 0.1)]
+    [InlineData(true, true, StartupRace.Probability)]
+    [InlineData(true, true, 0.99)]
+    public void NoRaceOnFixedReleasesWithoutReplacedPodsOrWhenTheDrawWins(bool affected, bool replaces, double draw) =>
+        Assert.Equal(StartupRaceOutcome.None, StartupRace.Outcome(affected, ControlPlaneOnly, replaces, draw));
 
     [Fact]
-    public void StartupHooksFailWhilePeerPodsAreRecreating()
-    {
-        var state = new ClusterState();
-        ClusterRulesTests.Report(state, "s1", etcd: true, Now, settleAt: Now + TimeSpan.FromSeconds(10));
-        ClusterRulesTests.Report(state, "s2", etcd: true, Now);
-        Assert.Equal("s1", StartupRace.PeerRecreatingStaticPods(state, "s2", Now, TimeSpan.FromSeconds(40)));
-        Assert.Null(StartupRace.PeerRecreatingStaticPods(state, "s2", Now + TimeSpan.FromSeconds(11), TimeSpan.FromSeconds(40)));
-        Assert.Null(StartupRace.PeerRecreatingStaticPods(state, "s1", Now, TimeSpan.FromSeconds(40)));
-    }
+    public void EtcdOnlyServersDoNotWaitOnALocalApiServerAndNeverLose() =>
+        Assert.Equal(StartupRaceOutcome.None, StartupRace.Outcome(true, EtcdOnly, replacesOwnStaticPods: true, draw: 0));
+
+    [Theory]
+    [InlineData("kube-apiserver", true)]
+    [InlineData("etcd", true)]
+    [InlineData("kube-proxy", false)]
+    public void OnlyTheNodesOwnEtcdAndApiServerPodsMatter(string component, bool matters) =>
+        Assert.Equal(matters, StartupRace.ReplacesOwnStaticPods(new HashSet<string> { component }));
 }
 
 public sealed class SecretsEncryptionTests

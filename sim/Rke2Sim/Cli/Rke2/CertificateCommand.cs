@@ -12,15 +12,50 @@ namespace Rke2Sim.Cli.Rke2;
 /// </summary>
 public static class CertificateCommand
 {
+    private const string Help = """
+        NAME:
+           rke2 certificate - Manage RKE2 certificates
+
+        USAGE:
+           rke2 certificate command [command options] [arguments...]
+
+        COMMANDS:
+           rotate     Rotate RKE2 component certificates on disk
+           rotate-ca  Write updated RKE2 CA certificates to the datastore
+
+        """;
+
+    // k3s pkg/cli/cmds/certs.go: the rotate command's flags (config, debug, log, data-dir, service).
+    private static readonly (string[] Names, bool TakesValue)[] RotateFlags =
+    [
+        (["config", "c"], true), (["debug"], false), (["log", "l"], true), (["alsologtostderr"], false),
+        (["data-dir", "d"], true), (["service", "s"], true),
+    ];
+
     public static int Run(string[] args)
     {
-        var sub = args.FirstOrDefault(a => !a.StartsWith('-'));
+        var top = UrfaveArguments.Parse(args, []);
+        if (top.Error is not null) return UrfaveArguments.Refuse(top.Error, Help);
+        if (top.HelpRequested || top.Positional.Count == 0 || top.Positional[0] is "help" or "h")
+        {
+            Console.Out.Write(Help);
+            return 0;
+        }
+        var sub = top.Positional[0];
         if (sub != "rotate")
         {
-            LogrusLog.Fatal($"certificate {sub ?? "(none)"} is not supported by the simulator");
-            return 1;
+            if (sub == "rotate-ca") LogrusLog.Fatal("certificate rotate-ca is not modelled by the simulator");
+            else Console.Error.WriteLine($"No help topic for '{sub}'");
+            return sub == "rotate-ca" ? 1 : 3;
         }
-        if (args.Any(a => a == "--service" || a.StartsWith("--service=", StringComparison.Ordinal) || a == "-s"))
+        var rotate = UrfaveArguments.Parse(top.Positional.Skip(1).ToArray(), RotateFlags);
+        if (rotate.Error is not null) return UrfaveArguments.Refuse(rotate.Error, Help);
+        if (rotate.HelpRequested)
+        {
+            Console.Out.Write("NAME:\n   rke2 certificate rotate - Rotate RKE2 component certificates on disk\n");
+            return 0;
+        }
+        if (rotate.Has("service"))
         {
             LogrusLog.Fatal("certificate rotate --service is not supported by the simulator");
             return 1;

@@ -23,32 +23,47 @@ public static class Rke2Command
             Console.Error.WriteLine(e.Message);
             return 1;
         }
-        var rest = args[2..];
-        var command = rest.FirstOrDefault(a => !a.StartsWith('-'));
-        if (rest.Contains("--version") || rest.Contains("-v"))
+        var global = UrfaveArguments.Parse(args[2..], GlobalFlags);
+        if (global.Error is not null) return UrfaveArguments.Refuse(global.Error, UsageText(release));
+        if (global.Has("version") && global.Positional.Count == 0)
         {
-            if (command is null)
+            Console.Out.Write(release.VersionOutput);
+            return 0;
+        }
+        var command = global.Positional.FirstOrDefault();
+        var rest = global.Positional.Skip(1).ToArray();
+        if (global.HelpRequested || command is null or "help" or "h")
+        {
+            if (command is "help" or "h" && rest.Length > 0 && rest[0] is not ("server" or "agent" or "etcd-snapshot" or "secrets-encrypt" or "token" or "certificate"))
             {
-                Console.Out.Write(release.VersionOutput);
-                return 0;
+                Console.Error.WriteLine($"No help topic for '{rest[0]}'");
+                return 3;
             }
+            Console.Out.Write(UsageText(release));
+            return 0;
+        }
+        // The daemons take their settings from config.yaml (as the units start them); their help changes nothing.
+        if (command is "server" or "agent" && rest.Any(a => a is "--help" or "-h"))
+        {
+            Console.Out.Write($"NAME:\n   rke2 {command} - Run {(command == "server" ? "management server" : "node agent")}\n\nUSAGE:\n   rke2 {command} [OPTIONS]\n");
+            return 0;
         }
         return command switch
         {
-            null => Usage(release),
             "server" => await DaemonHost.RunAsync(server: true, release),
             "agent" => await DaemonHost.RunAsync(server: false, release),
-            "etcd-snapshot" => await EtcdSnapshotCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
-            "secrets-encrypt" => await SecretsEncryptCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
-            "token" => await TokenCommand.RunAsync(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
-            "certificate" => CertificateCommand.Run(rest.SkipWhile(a => a != command).Skip(1).ToArray()),
+            "etcd-snapshot" => await EtcdSnapshotCommand.RunAsync(rest),
+            "secrets-encrypt" => await SecretsEncryptCommand.RunAsync(rest),
+            "token" => await TokenCommand.RunAsync(rest),
+            "certificate" => CertificateCommand.Run(rest),
             _ => Unknown(command),
         };
     }
 
-    private static int Usage(ReleaseInfo release)
-    {
-        Console.Out.Write($"""
+    /// <summary>rke2's global options (rancher/rke2 main.go: --debug, plus urfave's --help and --version).</summary>
+    private static readonly (string[] Names, bool TakesValue)[] GlobalFlags = [(["debug"], false), (["version", "v"], false)];
+
+    private static string UsageText(ReleaseInfo release) => $"""
             NAME:
                rke2 - Rancher Kubernetes Engine 2
 
@@ -68,12 +83,11 @@ public static class Rke2Command
                help, h          Shows a list of commands or help for one command
 
             GLOBAL OPTIONS:
+               --debug        (logging) Turn on debug logs
                --help, -h     show help
                --version, -v  print the version
 
-            """);
-        return 0;
-    }
+            """;
 
     private static int Unknown(string command)
     {

@@ -12,17 +12,66 @@ namespace Rke2Sim.Cli.Rke2;
 /// </summary>
 public static class TokenCommand
 {
+    /// <summary>The flags of <c>rke2 token rotate</c> (k3s pkg/cli/cmds/token.go).</summary>
+    private static readonly (string[] Names, bool TakesValue)[] RotateFlags =
+    [
+        (["data-dir", "d"], true), (["server", "s"], true), (["token", "t"], true), (["new-token"], true), (["debug"], false), (["config", "c"], true),
+    ];
+
+    private const string TokenHelp = """
+        NAME:
+           rke2 token - Manage tokens
+
+        USAGE:
+           rke2 token command [command options] [arguments...]
+
+        COMMANDS:
+           rotate  Rotate original server token with a new server token
+
+        OPTIONS:
+           --help, -h  show help
+
+        """;
+
+    private const string RotateHelp = """
+        NAME:
+           rke2 token rotate - Rotate original server token with a new server token
+
+        USAGE:
+           rke2 token rotate [command options] [arguments...]
+
+        OPTIONS:
+           --data-dir value, -d value  (data) Folder to hold state (default: "/var/lib/rancher/rke2")
+           --server value, -s value    (cluster) Server to connect to (default: "https://127.0.0.1:9345") [$RKE2_URL]
+           --token value, -t value     (cluster) Existing token used to join a server or agent to a cluster [$RKE2_TOKEN]
+           --new-token value           (cluster) New token that replaces existing token
+           --help, -h                  show help
+
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var command = args.FirstOrDefault(a => !a.StartsWith('-'));
-        if (command != "rotate")
+        var top = UrfaveArguments.Parse(args, []);
+        if (top.Error is not null) return UrfaveArguments.Refuse(top.Error, TokenHelp);
+        if (top.HelpRequested || top.Positional.Count == 0 || top.Positional[0] is "help" or "h")
         {
-            Console.Error.WriteLine(command is null ? "Incorrect Usage: token needs a subcommand" : $"No help topic for '{command}'");
-            return command is null ? 1 : 3;
+            Console.Out.Write(TokenHelp);
+            return 0;
         }
-        var options = args.SkipWhile(a => a != command).Skip(1).ToArray();
-        var token = Flag(options, "--token", "-t") ?? Environment.GetEnvironmentVariable("RKE2_TOKEN");
-        var newToken = Flag(options, "--new-token", null);
+        if (top.Positional[0] != "rotate")
+        {
+            Console.Error.WriteLine($"No help topic for '{top.Positional[0]}'");
+            return 3;
+        }
+        var options = UrfaveArguments.Parse(top.Positional.Skip(1).ToList(), RotateFlags);
+        if (options.Error is not null) return UrfaveArguments.Refuse(options.Error, RotateHelp);
+        if (options.HelpRequested)
+        {
+            Console.Out.Write(RotateHelp);
+            return 0;
+        }
+        var token = options.Value("token") ?? Environment.GetEnvironmentVariable("RKE2_TOKEN");
+        var newToken = options.Value("new-token");
         Console.Out.WriteLine("\u001b[33mWARNING\u001b[0m: Recommended to keep a record of the old token. If restoring from a snapshot, you must use the token associated with that snapshot.");
         if (string.IsNullOrEmpty(token))
         {
@@ -53,15 +102,5 @@ public static class TokenCommand
         await Task.Delay(TimeSpan.FromSeconds(1));
         Console.Out.WriteLine("Token rotated, restart rke2 nodes with new token");
         return 0;
-    }
-
-    private static string? Flag(string[] args, string name, string? alias)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if ((args[i] == name || args[i] == alias) && i + 1 < args.Length) return args[i + 1];
-            if (args[i].StartsWith(name + "=", StringComparison.Ordinal)) return args[i][(name.Length + 1)..];
-        }
-        return null;
     }
 }

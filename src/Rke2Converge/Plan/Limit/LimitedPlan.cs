@@ -82,20 +82,6 @@ public static class LimitedPlan
                 + "release and are not in --limit; servers are upgraded before agents. Upgrade the servers first (--limit servers).");
         }
 
-        // Releases with the startup race restart control-plane-only nodes first and etcd-only nodes last.
-        if (KnownIssues.StartupRaceFix(plan.Version) is not null)
-        {
-            foreach (var server in servers.Where(server => In(server) && Restarts(server)))
-            {
-                var first = servers.Where(other => !In(other) && Restarts(other) && RaceRank(other) < RaceRank(server)).Select(other => other.Node).ToList();
-                if (first.Count > 0)
-                {
-                    refusals.Add($"--limit {limit}: on {plan.Version} (startup race) {string.Join(", ", first)} must restart before {server.Node} "
-                        + "and are not in --limit. Add them to --limit.");
-                }
-            }
-        }
-
         // An etcd-only node passes node Ready only once a control plane is up.
         var controlPlaneUp = plan.Hosts.Any(host => host.Desired.Role.CarriesControlPlane() && (Running(host) || (In(host) && host.TouchesService)));
         if (!controlPlaneUp)
@@ -112,13 +98,4 @@ public static class LimitedPlan
     private static bool Running(HostPlan host) => (host.Desired.Role.IsServer() ? host.Facts.ServerService : host.Facts.AgentService).IsActive;
 
     private static bool Starts(HostPlan host) => host.Find<ServiceChange>() is { Action: ServiceAction.Start };
-
-    private static bool Restarts(HostPlan host) => host.Find<ServiceChange>() is { Action: ServiceAction.Restart };
-
-    private static int RaceRank(HostPlan host) => host.Desired.Role switch
-    {
-        NodeRole.ControlPlaneOnly => 0,
-        NodeRole.Server => 1,
-        _ => 2,
-    };
 }
