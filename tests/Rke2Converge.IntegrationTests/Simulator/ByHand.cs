@@ -24,6 +24,7 @@ public static class ByHand
         server: https://{lab.Host(server).Address}:9345
         token: {token}
         node-name: {nodeName}
+        etcd-expose-metrics: true
         {extra}
         """;
 
