@@ -14,16 +14,22 @@ command -v dpkg-deb >/dev/null || { echo "release.sh: dpkg-deb is missing (apt-g
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# One file that needs no .NET on the machine: the runtime, Roslyn and the engine are bundled, and unpacked on first
-# use into $DOTNET_BUNDLE_EXTRACT_BASE_DIR (default ~/.net), because playbooks compile against the engine's and the
-# runtime's assemblies as files. ReadyToRun: a CLI started for every plan should not JIT its start-up each time; the
-# runtime's own assemblies already are, so only rke2c's and its packages' are compiled (not one composite image).
+# One file that needs no .NET on the machine: the runtime, Roslyn and the engine are bundled and run from inside the
+# file (nothing is unpacked: playbooks compile against reference assemblies and the engine's metadata held in memory,
+# see src/Rke2Converge/Playbooks/PlaybookReferences.cs). ReadyToRun: a CLI started for every plan should not JIT its
+# start-up each time; rke2c's and its packages' assemblies are compiled one by one (the runtime's already are; see
+# docs/benchmarks.md for composite against not). Cross-compiling for linux-arm64 uses the same
+# crossgen2 package (it targets every architecture) and the linux-arm64 runtime and apphost packs from the feed.
 publish() {
   local r2r=true
   [[ ${RKE2C_RELEASE_R2R:-1} == 0 ]] && r2r=false
   dotnet publish "$repo/src/Rke2Converge.Cli" -c Release -r "$1" --self-contained true \
-    -p:PublishSingleFile=true -p:IncludeAllContentForSelfExtract=true -p:PublishReadyToRun=$r2r -p:PublishReadyToRunComposite=false \
+    -p:PublishSingleFile=true -p:PublishReadyToRun=$r2r -p:PublishReadyToRunComposite=false \
     -p:DebugType=none -o "$2" -v quiet -nologo
+  # A single file means one: anything published beside it would be missing from the .deb.
+  local extra
+  extra=$(find "$2" -mindepth 1 ! -name rke2c -printf '%f ')
+  [[ -z $extra ]] || { echo "release.sh: $1: published files beside rke2c: $extra" >&2; exit 1; }
 }
 
 deb_arch() { case $1 in linux-x64) echo amd64 ;; linux-arm64) echo arm64 ;; *) echo "release.sh: no Debian architecture for $1" >&2; exit 1 ;; esac; }
@@ -35,10 +41,10 @@ publish "$host_rid" "$work/$host_rid"
 host_rke2c=$work/$host_rid/rke2c
 texts=$work/texts
 mkdir -p "$texts"
-DOTNET_BUNDLE_EXTRACT_BASE_DIR=$work/extract "$host_rke2c" completion bash > "$texts/rke2c.bash"
-DOTNET_BUNDLE_EXTRACT_BASE_DIR=$work/extract "$host_rke2c" completion zsh > "$texts/_rke2c"
-DOTNET_BUNDLE_EXTRACT_BASE_DIR=$work/extract "$host_rke2c" completion fish > "$texts/rke2c.fish"
-DOTNET_BUNDLE_EXTRACT_BASE_DIR=$work/extract "$host_rke2c" man | gzip -9n > "$texts/rke2c.1.gz"
+"$host_rke2c" completion bash > "$texts/rke2c.bash"
+"$host_rke2c" completion zsh > "$texts/_rke2c"
+"$host_rke2c" completion fish > "$texts/rke2c.fish"
+"$host_rke2c" man | gzip -9n > "$texts/rke2c.1.gz"
 
 # Every package bundled into the binary, with the licence its NuGet package declares.
 notices() {
@@ -68,6 +74,7 @@ for rid in $rids; do
   install -m 0644 "$texts/rke2c.fish" "$root/usr/share/fish/vendor_completions.d/rke2c.fish"
   install -m 0644 "$texts/rke2c.1.gz" "$root/usr/share/man/man1/rke2c.1.gz"
   install -m 0644 "$repo/README.md" "$root/usr/share/doc/rke2c/README.md"
+  install -m 0644 "$repo/LICENSE" "$root/usr/share/doc/rke2c/LICENSE"
   cp -r "$repo/docs" "$root/usr/share/doc/rke2c/docs"
   notices > "$root/usr/share/doc/rke2c/THIRD-PARTY-NOTICES"
   cat > "$root/usr/share/doc/rke2c/copyright" <<EOF
@@ -76,7 +83,9 @@ Upstream-Name: rke2c (Rke2Converge)
 
 Files: *
 Copyright: the Rke2Converge authors
-License: none chosen yet; all rights reserved. The bundled packages keep their own licences: THIRD-PARTY-NOTICES.
+License: Apache-2.0
+ On Debian systems the full text of the Apache License 2.0 is in /usr/share/common-licenses/Apache-2.0; it is also
+ /usr/share/doc/rke2c/LICENSE. The packages bundled into the binary keep their own licences: THIRD-PARTY-NOTICES.
 EOF
   size=$(du -k -s "$root/usr" | cut -f1)
   cat > "$root/DEBIAN/control" <<EOF

@@ -1,5 +1,3 @@
-using Rke2Converge.Playbooks;
-
 namespace Rke2Converge.Cli.Scaffold;
 
 /// <summary>
@@ -11,13 +9,21 @@ public static class EditorEngineCopy
 {
     public static readonly string RelativePath = Path.Combine(".rke2c", "Rke2Converge.dll");
 
+    // The engine assembly, embedded at build time (see the csproj): a single-file rke2c has no engine file to copy.
+    private const string EngineResource = "Rke2Converge.Cli.Rke2Converge.dll";
+
     /// <summary>Writes (or replaces) the copy under <paramref name="directory"/>; returns its path relative to it.</summary>
     public static string WriteTo(string directory)
     {
         var target = Path.Combine(directory, RelativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temporary = target + $".{Environment.ProcessId}.tmp";
-        File.Copy(typeof(PlaybookGlobals).Assembly.Location, temporary, overwrite: true);
+        using (var engine = typeof(EditorEngineCopy).Assembly.GetManifestResourceStream(EngineResource)
+            ?? throw new InvalidOperationException($"rke2c was built without its {EngineResource} resource"))
+        using (var file = File.Create(temporary))
+        {
+            engine.CopyTo(file);
+        }
         File.Move(temporary, target, overwrite: true);
         return RelativePath;
     }

@@ -16,7 +16,7 @@ internal static class PlaybookRunner
     /// <exception cref="PlaybookException">The playbook did not finish within <paramref name="timeout"/>.</exception>
     public static async Task RunAsync(CompiledPlaybook compiled, string cacheKey, PlaybookGlobals globals, TimeSpan timeout, CancellationToken ct)
     {
-        var context = new PlaybookLoadContext(ContextNamePrefix + cacheKey);
+        var context = new PlaybookLoadContext(ContextNamePrefix + cacheKey, compiled.EntryPoint.LocalReferences ?? []);
         try
         {
             using var assemblyStream = new MemoryStream(compiled.Assembly, writable: false);
@@ -30,7 +30,7 @@ internal static class PlaybookRunner
             var run = OnOwnThread(() =>
             {
                 PlaybookApi.RunWith(globals);
-                return (Task<object>)factory.Invoke(null, [submissionArray])!;
+                return (Task)factory.Invoke(null, [submissionArray])!;
             });
             try
             {
@@ -55,7 +55,7 @@ internal static class PlaybookRunner
     /// cannot be cancelled, so <c>while (true) {}</c> would otherwise hold the caller forever; this way the caller stops
     /// waiting after the timeout and the process can still exit (background threads do not keep it alive).
     /// </summary>
-    private static Task OnOwnThread(Func<Task<object>> start)
+    private static Task OnOwnThread(Func<Task> start)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
@@ -91,14 +91,18 @@ internal static class PlaybookRunner
     private static string Seconds(TimeSpan timeout) =>
         timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
-    private sealed class PlaybookLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)
+    private sealed class PlaybookLoadContext(string name, IReadOnlyList<string> localReferences) : AssemblyLoadContext(name, isCollectible: true)
     {
         private static readonly Assembly Engine = typeof(PlaybookGlobals).Assembly;
 
-        // Resolve everything the playbook references (the engine, the framework) from the engine's own context.
+        // An assembly a #r line named comes from its file, into this context (unloaded with it); everything else the
+        // playbook references (the engine, the framework) from the engine's own context.
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             if (AssemblyName.ReferenceMatchesDefinition(assemblyName, Engine.GetName())) return Engine;
+            var local = localReferences.FirstOrDefault(file => File.Exists(file)
+                && string.Equals(AssemblyName.GetAssemblyName(file).Name, assemblyName.Name, StringComparison.OrdinalIgnoreCase));
+            if (local is not null) return LoadFromAssemblyPath(local);
             var engineContext = GetLoadContext(Engine) ?? Default;
             return engineContext.LoadFromAssemblyName(assemblyName);
         }

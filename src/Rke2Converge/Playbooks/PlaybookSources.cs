@@ -15,6 +15,9 @@ internal sealed partial class PlaybookSources
     [GeneratedRegex("""^\s*#load\s+"(?<path>[^"]*)"\s*$""", RegexOptions.CultureInvariant)]
     private static partial Regex LoadDirective();
 
+    [GeneratedRegex("""^\s*#r\s+"(?<path>[^"]*)"\s*$""", RegexOptions.CultureInvariant)]
+    private static partial Regex ReferenceDirective();
+
     private PlaybookSources(IReadOnlyList<string> files, IReadOnlyList<string> missing, string cacheKey)
     {
         Files = files;
@@ -61,10 +64,21 @@ internal sealed partial class PlaybookSources
         var directory = Path.GetDirectoryName(file) ?? "/";
         foreach (var line in Encoding.UTF8.GetString(content).Split('\n'))
         {
+            var reference = ReferenceDirective().Match(line.TrimEnd('\r'));
+            if (reference.Success) await HashReferenceAsync(Path.GetFullPath(reference.Groups["path"].Value, directory), hash, ct);
             var match = LoadDirective().Match(line.TrimEnd('\r'));
             if (!match.Success) continue;
             await VisitAsync(Path.GetFullPath(match.Groups["path"].Value, directory), files, missing, hash, ct);
         }
+    }
+
+    // A #r'd assembly is compiled against: a new build of it must compile the playbook again. The engine's own #r line
+    // resolves to the running engine, which EngineIdentity covers.
+    private static async Task HashReferenceAsync(string file, IncrementalHash hash, CancellationToken ct)
+    {
+        if (string.Equals(Path.GetFileName(file), PlaybookReferences.EngineFileName, StringComparison.OrdinalIgnoreCase)) return;
+        hash.AppendData(Encoding.UTF8.GetBytes($"reference\0{file}\0"));
+        if (File.Exists(file)) hash.AppendData(SHA256.HashData(await File.ReadAllBytesAsync(file, ct)));
     }
 
     private static IEnumerable<string> EngineIdentity()
