@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The Rke2Converge test lab: N real OpenSSH servers on 127.B.K.i (B: RKE2C_LAB_BLOCK, default 0), each in its own mount namespace with private
+# The Rke2Converge test lab: N real OpenSSH servers on 127.B.K.i (B: RKE2C_LAB_BLOCK, default 0), each in its own
+# network namespace (its own 127.0.0.1, joined to the other hosts and the machine by a bridge in a lab-owned namespace)
+# and its own mount namespace whose root is an overlay over the machine's / with a private upper layer, plus private
 # /etc/rancher, /var/lib/rancher, /etc/sysctl.d, /usr/local, /etc/systemd/system, /root, /home, /run and /proc/sys.
-# See lab/README.md. Every wait is bounded; nothing on the real machine is written except empty mount points.
+# See lab/README.md. Every wait is bounded; on the real machine the lab writes only empty mount points and one
+# interface per lab (route_localnet set on that interface only), which down removes.
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,7 +25,7 @@ DOWN_DEADLINE_SECONDS=60
 UP_WAIT_SECONDS=60
 
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
-  unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 tar:tar
+  unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 ip:iproute2 pivot_root:util-linux tar:tar
   gzip:gzip timeout:coreutils clang:clang)
 # Files (not commands) a package provides: labsystemd and rke2sim-client are compiled ahead of time (clang links them, with zlib).
 REQUIRED_FILES=(/usr/include/zlib.h:zlib1g-dev)
@@ -292,6 +295,7 @@ cmd_up() {
 
   mkdir -p "$dir/hosts"
   echo "$hosts" >"$dir/hosts.count"
+  echo "$net" >"$dir/net"
   ssh-keygen -q -t ed25519 -N '' -C "rke2c-lab-$name" -f "$dir/id_ed25519"
   : >"$dir/known_hosts"
   local dotnet_root=${DOTNET_ROOT:-}
@@ -302,7 +306,7 @@ cmd_up() {
     address=127.$LAB_BLOCK.$net.$i
     h=$dir/hosts/h$i
     mkdir -p "$h"/{etc-rancher,var-lib-rancher,etc-sysctl.d,usr-local/sbin,etc-systemd-system,root/.ssh,home,run/sshd,run/rke2-sim,keys}
-    mkdir -p "$h"/{etc-default,etc-modules-load.d,sys-module}
+    mkdir -p "$h"/{etc-default,etc-modules-load.d,sys-module,rootfs,fs/upper,fs/work}
     cp -a /etc/default/. "$h/etc-default/"
     # modprobe, apt-get and dpkg-query stand-ins: a lab host must not load modules into, or install packages on, the machine.
     cp "$REPO_ROOT/lab/standins/"* "$h/usr-local/sbin/"
@@ -329,7 +333,7 @@ EOF
 RKE2_SIM_HOME=$BIN_DIR
 RKE2_SIM_HOST=h$i
 RKE2_SIM_NODE_ADDRESS=$address
-RKE2_SIM_LOOPBACK=$address
+RKE2_SIM_LOOPBACK=127.0.0.1
 RKE2_SIM_TIME_SCALE=$time_scale
 RKE2_SIM_SEED=$seed
 EOF
@@ -353,17 +357,23 @@ EOF
     write_host_init "$h" "$sudo_user"
   done
 
-  # Start every host, then wait for all of them together.
+  # Start every host, wire it to the lab's switch, then wait for all of them together.
+  switch_up "$dir" "$net" || { down_lab "$name" true || true; die "up: could not create the lab's network"; }
+  local pids=()
   for ((i = 1; i <= hosts; i++)); do
     h=$dir/hosts/h$i
-    setsid unshare --mount --propagation private -- /bin/sh "$h/init.sh" </dev/null >>"$h/init.log" 2>&1 &
+    setsid unshare --mount --net --propagation private -- /bin/sh "$h/init.sh" </dev/null >>"$h/init.log" 2>&1 &
+    pids+=("$!")
   done
-  local deadline=$((SECONDS + UP_WAIT_SECONDS)) listening pending
+  for ((i = 1; i <= hosts; i++)); do
+    host_net_up "$dir" "$net" "$i" "${pids[i - 1]}" || { down_lab "$name" true || true; die "up: could not wire h$i to the lab's network"; }
+  done
+  local deadline=$((SECONDS + UP_WAIT_SECONDS)) pending
   while :; do
-    listening=$(ss -Hltn 2>/dev/null | awk '{print $4}')
     pending=()
     for ((i = 1; i <= hosts; i++)); do
-      grep -qx "127.$LAB_BLOCK.$net.$i:$port" <<<"$listening" || pending+=("h$i")
+      [[ -e $dir/hosts/h$i/.listening ]] && continue
+      if accepts_tcp "127.$LAB_BLOCK.$net.$i" "$port"; then : >"$dir/hosts/h$i/.listening"; else pending+=("h$i"); fi
     done
     ((${#pending[@]})) || break
     if ((SECONDS >= deadline)); then
@@ -378,10 +388,12 @@ EOF
   done
   for ((i = 1; i <= hosts; i++)); do
     h=$dir/hosts/h$i
+    rm -f "$h/.listening"
     local pid
     pid=$(host_pid "$name" "$i") || die "up: h$i has no sshd pid"
     readlink "/proc/$pid/ns/mnt" >"$h/mntns"
     [[ $(<"$h/mntns") != "$(own_namespace)" ]] || die "up: h$i runs in the real mount namespace"
+    [[ $(readlink "/proc/$pid/ns/net") != "$(readlink /proc/self/ns/net)" ]] || die "up: h$i runs in the real network namespace"
   done
 
   {
@@ -406,34 +418,64 @@ EOF
   echo "$dir"
 }
 
-make_sudo_user() { # $1 host dir, $2 user, $3 public key
-  local h=$1 user=$2 pub=$3 uid=2000
-  mkdir -p "$h/etc"
-  cp /etc/passwd "$h/etc/passwd"; cp /etc/group "$h/etc/group"; cp /etc/shadow "$h/etc/shadow"
-  chmod 644 "$h/etc/passwd" "$h/etc/group"; chmod 640 "$h/etc/shadow"
-  while cut -d: -f3 "$h/etc/passwd" | grep -qx "$uid" || cut -d: -f3 "$h/etc/group" | grep -qx "$uid"; do uid=$((uid + 1)); done
-  grep -q "^$user:" "$h/etc/passwd" && die "up: user $user already exists on this machine"
-  echo "$user:x:$uid:$uid:rke2c lab user:/home/$user:/bin/bash" >>"$h/etc/passwd"
-  echo "$user:x:$uid:" >>"$h/etc/group"
+# Creates directory $2 (absolute) in the upper layer $1 with the owner and mode the machine's copy has: an upper
+# directory's attributes are what the merged directory shows.
+upper_dir() {
+  local upper=$1 path=$2 part built=""
+  IFS=/ read -ra parts <<<"${path#/}"
+  for part in "${parts[@]}"; do
+    built+=/$part
+    [[ -d $upper$built ]] && continue
+    mkdir "$upper$built"
+    if [[ -d $built ]]; then chown --reference="$built" "$upper$built"; chmod --reference="$built" "$upper$built"; fi
+  done
+}
+
+make_sudo_user() { # $1 host dir, $2 user, $3 public key. Written into the host's upper layer: its own /etc/passwd.
+  local h=$1 user=$2 pub=$3 uid=2000 upper=$1/fs/upper
+  upper_dir "$upper" /etc
+  cp -p /etc/passwd "$upper/etc/passwd"; cp -p /etc/group "$upper/etc/group"; cp -p /etc/shadow "$upper/etc/shadow"
+  while cut -d: -f3 "$upper/etc/passwd" | grep -qx "$uid" || cut -d: -f3 "$upper/etc/group" | grep -qx "$uid"; do uid=$((uid + 1)); done
+  grep -q "^$user:" "$upper/etc/passwd" && die "up: user $user already exists on this machine"
+  echo "$user:x:$uid:$uid:rke2c lab user:/home/$user:/bin/bash" >>"$upper/etc/passwd"
+  echo "$user:x:$uid:" >>"$upper/etc/group"
   # '*' (no password, not locked): sshd without PAM refuses accounts whose hash starts with '!'.
-  echo "$user:*:20000:0:99999:7:::" >>"$h/etc/shadow"
-  mkdir -p "$h/etc-sudoers.d" "$h/home/$user/.ssh"
-  if [[ -d /etc/sudoers.d ]]; then cp -a /etc/sudoers.d/. "$h/etc-sudoers.d/" 2>/dev/null || true; fi
-  echo "$user ALL=(ALL) NOPASSWD: ALL" >"$h/etc-sudoers.d/90-rke2c-lab"
-  chmod 440 "$h/etc-sudoers.d/90-rke2c-lab"
+  echo "$user:*:20000:0:99999:7:::" >>"$upper/etc/shadow"
+  upper_dir "$upper" /etc/sudoers.d
+  echo "$user ALL=(ALL) NOPASSWD: ALL" >"$upper/etc/sudoers.d/90-rke2c-lab"
+  chmod 440 "$upper/etc/sudoers.d/90-rke2c-lab"
+  mkdir -p "$h/home/$user/.ssh"
   cp "$pub" "$h/home/$user/.ssh/authorized_keys"
   chmod 700 "$h/home/$user" "$h/home/$user/.ssh"; chmod 600 "$h/home/$user/.ssh/authorized_keys"
   chown -R "$uid:$uid" "$h/home/$user"
 }
 
-write_host_init() { # $1 host dir, $2 sudo user or empty. The script runs inside the host's new mount namespace.
-  local h=$1 sudo_user=$2
+# The script runs inside the host's new mount and network namespaces. It waits for lab.sh to wire the network, builds
+# the host's root (an overlay over the machine's / with the host's private upper layer; the private directories, /run
+# and /proc/sys bound on top; the lab's binaries read-only and live), pivots into it and starts sshd.
+write_host_init() { # $1 host dir, $2 sudo user or empty (its accounts are in the upper layer already)
+  local h=$1
   {
     echo '#!/bin/sh'
     echo 'set -eu'
     echo "H='$h'"
+    echo "BIN='$BIN_DIR'"
+    echo "WAIT_TENTHS=$((UP_WAIT_SECONDS * 10))"
     cat <<'EOF'
-bind() { mount --bind "$1" "$2"; }
+n=0
+until [ -e "$H/net.ready" ]; do
+  n=$((n + 1)); [ "$n" -le "$WAIT_TENTHS" ] || { echo "init: the network was not wired" >&2; exit 1; }
+  sleep 0.1
+done
+R="$H/rootfs"
+mount -t overlay rke2c-lab -o "lowerdir=/,upperdir=$H/fs/upper,workdir=$H/fs/work" "$R"
+mount --rbind /dev "$R/dev"
+mount -t proc proc "$R/proc"
+mount --rbind /sys "$R/sys"
+mount --bind "$H" "$R$H"
+mount --bind "$BIN" "$R$BIN"
+mount -o remount,bind,ro "$R$BIN"
+bind() { mount --bind "$1" "$R$2"; }
 bind "$H/etc-rancher" /etc/rancher
 bind "$H/var-lib-rancher" /var/lib/rancher
 bind "$H/etc-sysctl.d" /etc/sysctl.d
@@ -447,21 +489,93 @@ bind "$H/etc-default" /etc/default
 bind "$H/etc-modules-load.d" /etc/modules-load.d
 bind "$H/sys-module" /sys/module
 for tool in systemctl journalctl; do
-  if [ -e "/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/usr/bin/$tool"; fi
-  if [ -e "/bin/$tool" ] && [ ! "/bin/$tool" -ef "/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/bin/$tool"; fi
+  if [ -e "$R/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/usr/bin/$tool"; fi
+  if [ -e "$R/bin/$tool" ] && [ ! "$R/bin/$tool" -ef "$R/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/bin/$tool"; fi
 done
-EOF
-    if [[ -n $sudo_user ]]; then
-      cat <<'EOF'
-for f in passwd group shadow; do bind "$H/etc/$f" "/etc/$f"; done
-bind "$H/etc-sudoers.d" /etc/sudoers.d
-EOF
-    fi
-    cat <<'EOF'
+cd "$R"
+pivot_root . .
+umount -l .
 cd /
 exec /usr/sbin/sshd -D -f "$H/sshd_config" -E "$H/sshd.log"
 EOF
   } >"$h/init.sh"
+}
+
+# ---------------------------------------------------------------------------------------------------- network
+# Every lab has a switch: a bridge in a network namespace of its own, anchored by a sleep. Each host's eth0 is a veth
+# whose other end is a bridge port; the machine reaches the lab through one more veth, its end named rkl<B>n<NET> with
+# 127.B.NET.254/24. 127/8 is local on every namespace's lo, so both ends route 127.B.NET.0/24 to the link in their
+# local table (a /24 beats the /8), and route_localnet on those interfaces only lets 127.x travel over them. The
+# bridge (sw0) is not in the machine's namespace so the machine's bridge netfilter (br_netfilter) never sees host traffic.
+switch_link() { echo "rkl${LAB_BLOCK}n$1"; }
+switch_net() { echo "127.$LAB_BLOCK.$1"; }
+
+# Waits until pid $1 has left this script's network namespace (unshare runs asynchronously). Bounded.
+wait_for_own_netns() {
+  local pid=$1 own deadline=$((SECONDS + UP_WAIT_SECONDS)) ns
+  own=$(readlink /proc/self/ns/net)
+  while :; do
+    ns=$(readlink "/proc/$pid/ns/net" 2>/dev/null) || { note "pid $pid died before it had its namespace"; return 1; }
+    [[ $ns != "$own" ]] && return 0
+    ((SECONDS < deadline)) || { note "pid $pid never got its network namespace"; return 1; }
+    sleep 0.02
+  done
+}
+
+switch_up() { # $1 lab dir, $2 net
+  local dir=$1 net=$2 link prefix pid
+  link=$(switch_link "$net"); prefix=$(switch_net "$net")
+  # A link of that name belongs to another lab of this block on that net (another checkout sharing the block), or
+  # is the end of a switch whose namespace the kernel is still tearing down (asynchronously): wait a little.
+  local deadline=$((SECONDS + 10))
+  while ip link show "$link" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || { note "up: interface $link exists: another lab uses $prefix.0/24"; return 1; }
+    sleep 0.2
+  done
+  setsid unshare --net -- sleep infinity </dev/null >/dev/null 2>&1 &
+  pid=$!
+  echo "$pid" >"$dir/switch.pid"
+  wait_for_own_netns "$pid" || return 1
+  readlink "/proc/$pid/ns/net" >"$dir/switch.netns"
+  nsenter -t "$pid" -n sh -ec 'ip link set dev lo up; ip link add name sw0 type bridge; ip link set dev sw0 up' || return 1
+  ip link add name "$link" type veth peer name uplink netns "$pid" || return 1
+  nsenter -t "$pid" -n sh -ec 'ip link set dev uplink master sw0; ip link set dev uplink up' || return 1
+  sysctl -qw "net.ipv4.conf.$link.route_localnet=1" || return 1
+  ip addr add "$prefix.254/24" dev "$link" || return 1
+  ip link set dev "$link" up || return 1
+  ip route add "$prefix.0/24" dev "$link" src "$prefix.254" table local || return 1
+}
+
+host_net_up() { # $1 lab dir, $2 net, $3 index, $4 pid of the host's init (already in its namespaces)
+  local dir=$1 net=$2 i=$3 pid=$4 switch prefix
+  prefix=$(switch_net "$net")
+  switch=$(<"$dir/switch.pid")
+  wait_for_own_netns "$pid" || return 1
+  readlink "/proc/$pid/ns/net" >"$dir/hosts/h$i/netns"
+  nsenter -t "$switch" -n ip link add name "h$i" type veth peer name eth0 netns "$pid" || return 1
+  nsenter -t "$switch" -n sh -ec "ip link set dev h$i master sw0; ip link set dev h$i up" || return 1
+  # This script's mount namespace: its /proc/sys/net is the host's network namespace's (the host sees its private tree).
+  nsenter -t "$pid" -n sh -ec "ip link set dev lo up; ip link set dev eth0 up; sysctl -qw net.ipv4.conf.eth0.route_localnet=1
+    ip addr add $prefix.$i/24 dev eth0; ip route add $prefix.0/24 dev eth0 src $prefix.$i table local" || return 1
+  : >"$dir/hosts/h$i/net.ready"
+}
+
+# True when something accepts a TCP connection on $1:$2 (from the machine, through the lab's switch).
+accepts_tcp() { timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' sh "$1" "$2" 2>/dev/null; }
+
+# Removes the lab's switch (its namespace, and with it every host's veth) and the machine's interface.
+switch_down() { # $1 lab dir
+  local dir=$1 pid="" net link
+  [[ -s $dir/switch.pid ]] && pid=$(<"$dir/switch.pid")
+  # Only a switch whose namespace is the one this lab recorded is ours (a pid can be reused).
+  if [[ -n $pid && -s $dir/switch.netns && $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$(<"$dir/switch.netns")" ]]; then
+    net=$(cat "$dir/net" 2>/dev/null || true)
+    link=$(switch_link "$net")
+    # Deleting the machine's end removes the pair at once; the namespace's own teardown is asynchronous.
+    if [[ -n $net ]] && ip link show "$link" >/dev/null 2>&1; then ip link del "$link" || return 1; fi
+    kill_pids "$pid" || return 1
+  fi
+  rm -f "$dir/switch.pid" "$dir/switch.netns"
 }
 
 # ---------------------------------------------------------------------------------------------------- down
@@ -478,6 +592,7 @@ down_lab() { # $1 name, $2 keep(true|false)
   done
   # An sshd that never got its namespace recorded (failed up) is found by its config path.
   empty_namespaces 0 "sshd -D -f $dir/hosts/h[0-9]+/sshd_config" "${namespaces[@]}" || die "down: processes of lab '$name' survive"
+  switch_down "$dir" || die "down: the network of lab '$name' survives"
   if [[ $keep == true ]]; then note "down: lab '$name' stopped, kept in $dir"
   else rm -rf "$dir"; rm -f "$LABS_DIR/.$name.lock"; note "down: lab '$name' removed"; fi
 }
@@ -518,7 +633,7 @@ cmd_exec() {
   require_lab "$name"
   local pid
   pid=$(host_pid "$name" "$host") || die "exec: host $host of lab '$name' is not running"
-  exec nsenter -t "$pid" -m -- /usr/bin/env PATH="$HOST_PATH" HOME=/root /bin/sh -c 'cd / && exec "$@"' sh "$@"
+  exec nsenter -t "$pid" -m -n -- /usr/bin/env PATH="$HOST_PATH" HOME=/root /bin/sh -c 'cd / && exec "$@"' sh "$@"
 }
 
 # ---------------------------------------------------------------------------------------------------- reboot
@@ -549,7 +664,7 @@ cmd_reboot() {
   find "$h/sys-module" -mindepth 1 -delete
   local dotnet_root=${DOTNET_ROOT:-}
   if [[ -z $dotnet_root ]] && command -v dotnet >/dev/null; then dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")"); fi
-  nsenter -t "$pid" -m -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root ${dotnet_root:+DOTNET_ROOT=$dotnet_root} /bin/sh -c '
+  nsenter -t "$pid" -m -n -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root ${dotnet_root:+DOTNET_ROOT=$dotnet_root} /bin/sh -c '
     for f in /etc/sysctl.d/*.conf; do
       [ -f "$f" ] || continue
       sysctl -p "$f" >/dev/null || echo "reboot: sysctl -p $f failed" >&2
@@ -561,7 +676,7 @@ cmd_reboot() {
         [ -n "$module" ] && { modprobe "$module" || echo "reboot: modprobe $module failed" >&2; }
       done
     done' || true
-  timeout 60 nsenter -t "$pid" -m -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root \
+  timeout 60 nsenter -t "$pid" -m -n -- /usr/bin/env -i PATH="$HOST_PATH" HOME=/root \
     ${dotnet_root:+DOTNET_ROOT=$dotnet_root} "$BIN_DIR/labsystemd" boot </dev/null \
     || die "reboot: labsystemd boot failed on h$host"
   note "reboot: h$host rebooted"
@@ -589,7 +704,7 @@ cmd_sshd() {
   ns=$(<"$h/mntns")
   if [[ $action == stop ]]; then
     pid=$(host_pid "$name" "$host") || die "sshd: host $host of lab '$name' has no running sshd"
-    nsenter -t "$pid" -m -- setsid sleep infinity </dev/null >/dev/null 2>&1 &
+    nsenter -t "$pid" -m -n -- setsid sleep infinity </dev/null >/dev/null 2>&1 &
     anchor=$!
     echo "$anchor" >"$h/anchor.pid"
     local deadline=$((SECONDS + UP_WAIT_SECONDS))
@@ -610,11 +725,11 @@ cmd_sshd() {
   [[ -n $anchor && $(readlink "/proc/$anchor/ns/mnt" 2>/dev/null) == "$ns" ]] \
     || anchor=$(pids_in_namespaces "$ns" | head -n 1)
   [[ -n $anchor ]] || die "sshd: nothing runs in h$host's namespace any more; take the lab down"
-  nsenter -t "$anchor" -m -- setsid /bin/sh -c 'cd / && exec /usr/sbin/sshd -D -f "$1" -E "$2"' sh \
+  nsenter -t "$anchor" -m -n -- setsid /bin/sh -c 'cd / && exec /usr/sbin/sshd -D -f "$1" -E "$2"' sh \
     "$h/sshd_config" "$h/sshd.log" </dev/null >>"$h/init.log" 2>&1 &
   local address port deadline=$((SECONDS + UP_WAIT_SECONDS))
   address=$(sed -n 's/^ListenAddress //p' "$h/sshd_config"); port=$(sed -n 's/^Port //p' "$h/sshd_config")
-  until ss -Hltn 2>/dev/null | awk '{print $4}' | grep -qx "$address:$port" && host_pid "$name" "$host" >/dev/null; do
+  until accepts_tcp "$address" "$port" && host_pid "$name" "$host" >/dev/null; do
     ((SECONDS < deadline)) || die "sshd: h$host does not listen within ${UP_WAIT_SECONDS}s"
     sleep 0.1
   done

@@ -17,9 +17,6 @@ Config["protect-kernel-defaults"] = true;
 var servers = Role(NodeRole.Server).Config;
 servers["tls-san"] = new[] { "lab.rke2c.test" };
 servers["write-kubeconfig-mode"] = "0600";
-// The lab's hosts share one network namespace, so each etcd's metrics port is reached on its own address.
-servers["etcd-expose-metrics"] = true;
-
 Server("server-1", $"127.0.{net}.1");
 Server("server-2", $"127.0.{net}.2");
 Server("server-3", $"127.0.{net}.3");

@@ -20,7 +20,6 @@ public static class LabPlaybook
         Artifacts.FromDirectory("{{Rke2cDriver.Artifacts}}");
         Sysctl("vm.swappiness", 10);
         Config["protect-kernel-defaults"] = true;
-        foreach (var role in new[] { NodeRole.Server, NodeRole.EtcdOnly }) Role(role).Config["etcd-expose-metrics"] = true;
         Gates.All(timeout: TimeSpan.FromSeconds({{Invariant((int)GateTimeout.TotalSeconds)}}), poll: TimeSpan.FromMilliseconds(500)).SettleWindow(TimeSpan.FromSeconds(2));
 
         """;

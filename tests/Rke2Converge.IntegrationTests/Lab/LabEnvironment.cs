@@ -63,6 +63,9 @@ public sealed class LabEnvironment : IAsyncDisposable
     /// <summary>The address lab.sh gives host <paramref name="index"/> of a lab on <paramref name="net"/>.</summary>
     public static string Address(int net, int index) => $"127.{Block}.{net}.{index}";
 
+    /// <summary>The machine's end of a lab's network (lab.sh names it after block and net; down removes it).</summary>
+    public static string MachineInterface(int net) => $"rkl{Block}n{net}";
+
     public static string RepoRoot { get; } = FindRepoRoot();
     public static string LabScript => Path.Combine(RepoRoot, "lab", "lab.sh");
 

@@ -24,7 +24,6 @@ public static class ByHand
         server: https://{lab.Host(server).Address}:9345
         token: {token}
         node-name: {nodeName}
-        etcd-expose-metrics: true
         {extra}
         """;
 

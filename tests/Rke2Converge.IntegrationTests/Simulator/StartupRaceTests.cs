@@ -103,7 +103,6 @@ public sealed class StartupRaceTests
             disable-apiserver: true
             disable-controller-manager: true
             disable-scheduler: true
-            etcd-expose-metrics: true
             """);
         await lab.InstallAsync(1, AffectedVersion);
         await lab.ExecOkAsync(1, "systemctl enable rke2-server && systemctl start rke2-server");
