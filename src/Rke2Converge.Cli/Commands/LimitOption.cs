@@ -4,7 +4,7 @@ using Rke2Converge.Plan.Limit;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>--limit</c>, one type for every command that changes nodes: which nodes may change; every other node is still read.</summary>
-public sealed class LimitOption
+internal sealed class LimitOption
 {
     public Option<string?> Option { get; } = new("--limit", "-l")
     {

@@ -7,7 +7,7 @@ namespace Rke2Converge.Cli.Scaffold;
 /// the playbook language. It belongs to rke2c, not to the user: each <c>rke2c init</c> replaces it with the running
 /// version's. rke2c itself never reads it (it resolves that line to its own engine).
 /// </summary>
-public static class EditorEngineCopy
+internal static class EditorEngineCopy
 {
     public static readonly string RelativePath = Path.Combine(".rke2c", "Rke2Converge.dll");
 

@@ -8,7 +8,7 @@ namespace Rke2Converge.Rollout;
 /// The order nodes converge in: servers one at a time in join order, then agents in batches. On releases with the
 /// startup race, servers being restarted (not joined) go control-plane-only first and etcd-only last.
 /// </summary>
-public static class RolloutOrder
+internal static class RolloutOrder
 {
     public static IReadOnlyList<IReadOnlyList<HostPlan>> Waves(ClusterPlan plan, AgentBatching batching)
     {
