@@ -11,14 +11,24 @@ internal static class EditorEngineCopy
 {
     public static readonly string RelativePath = Path.Combine(".rke2c", "Rke2Converge.dll");
 
-    /// <summary>Writes (or replaces) the copy under <paramref name="directory"/>; returns its path relative to it.</summary>
+    /// <summary>Writes (or replaces) the copy and its XML documentation under <paramref name="directory"/>; returns the copy's path relative to it.</summary>
     public static string WriteTo(string directory)
     {
         var target = Path.Combine(directory, RelativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temporary = target + $".{Environment.ProcessId}.tmp";
-        File.Copy(typeof(PlaybookGlobals).Assembly.Location, temporary, overwrite: true);
-        File.Move(temporary, target, overwrite: true);
+        var engine = typeof(PlaybookGlobals).Assembly.Location;
+        Replace(engine, target);
+        // The XML documentation beside the copy is what an editor shows on hover (the engine builds it, and the build
+        // and dotnet pack put it beside Rke2Converge.dll).
+        var documentation = Path.ChangeExtension(engine, ".xml");
+        if (File.Exists(documentation)) Replace(documentation, Path.ChangeExtension(target, ".xml"));
         return RelativePath;
+    }
+
+    private static void Replace(string source, string target)
+    {
+        var temporary = target + $".{Environment.ProcessId}.tmp";
+        File.Copy(source, temporary, overwrite: true);
+        File.Move(temporary, target, overwrite: true);
     }
 }

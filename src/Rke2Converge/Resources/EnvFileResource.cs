@@ -13,6 +13,11 @@ namespace Rke2Converge.Resources;
 /// </summary>
 public sealed partial class EnvFileResource : FileBackedResource
 {
+    /// <summary>Declared by <c>EnvFile()</c> in a playbook, not constructed.</summary>
+    internal EnvFileResource()
+    {
+    }
+
     private readonly List<KeyValuePair<string, object>> _variables = [];
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]

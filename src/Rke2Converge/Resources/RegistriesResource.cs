@@ -19,6 +19,11 @@ internal sealed record RegistryConfig(
 /// </summary>
 public sealed class RegistriesResource : FileBackedResource
 {
+    /// <summary>Declared by <c>Registries()</c> in a playbook, not constructed.</summary>
+    internal RegistriesResource()
+    {
+    }
+
     internal const string Path = "/etc/rancher/rke2/registries.yaml";
 
     private readonly List<RegistryMirror> _mirrors = [];
