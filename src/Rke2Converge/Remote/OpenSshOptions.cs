@@ -10,7 +10,8 @@ internal sealed record OpenSshOptions
 
     /// <summary>
     /// Where multiplexing master sockets live. Unix socket paths are limited to about 104 bytes, so this must stay
-    /// short; the socket name itself (<c>%C</c>) adds 41 and ssh a temporary suffix of 17 more while binding.
+    /// short; the socket name itself (24 hex digits, see <see cref="SshCommandLine"/>) adds 25 and ssh a temporary
+    /// suffix of 17 more while binding.
     /// </summary>
     public string ControlDirectory { get; init; } = DefaultControlDirectory();
 

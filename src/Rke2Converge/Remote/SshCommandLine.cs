@@ -36,7 +36,7 @@ internal sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
             "-o", $"ConnectTimeout={WholeSeconds(Options.ConnectTimeout)}",
             "-o", $"ServerAliveInterval={WholeSeconds(Options.ServerAliveInterval)}",
             "-o", "ControlMaster=auto",
-            "-o", $"ControlPath={OptionValue(EscapePercent(Options.ControlDirectory) + "/%C-" + TrustSuffix())}",
+            "-o", $"ControlPath={OptionValue(EscapePercent(Options.ControlDirectory) + "/" + MasterName())}",
             "-o", $"ControlPersist={WholeSeconds(Options.ControlPersist)}s",
         };
         if (Target.KnownHostsFile is { } knownHosts)
@@ -53,15 +53,16 @@ internal sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
     }
 
     /// <summary>
-    /// ssh's <c>%C</c> names a master by local host, host, port and user only, and a command sent through an open
-    /// master never checks a host key again: a run that pins other keys (another known_hosts file) or logs in with
-    /// another identity must not reuse a master opened under different trust. Those choices are folded into the
-    /// socket's name (16 hex digits of a SHA-256, short enough for a socket path).
+    /// The master socket's name: 24 hex digits of a SHA-256 over the destination (address, port, user) and the trust
+    /// it is opened under (the known_hosts file, the identity). ssh's own <c>%C</c> hashes the destination only, and a
+    /// command sent through an open master never checks a host key again, so a run that pins other keys or logs in
+    /// with another identity must not ride a master another run opened. Short enough that ssh's temporary suffix
+    /// still fits a socket path under a long control directory.
     /// </summary>
-    private string TrustSuffix()
+    private string MasterName()
     {
-        var trust = $"known_hosts={Target.KnownHostsFile}\0identity={Target.Ssh.IdentityFile}";
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(trust)))[..16];
+        var identity = $"{Target.Address}\0{Target.Ssh.Port}\0{Target.Ssh.User}\0{Target.Ssh.IdentityFile}\0{Target.KnownHostsFile}";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity)))[..24];
     }
 
     /// <summary>Runs <paramref name="command"/> without a terminal; the remote command line is the last argument.</summary>

@@ -22,9 +22,9 @@ public sealed class SshCommandLineTests
         Assert.Equal(
         [
             "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10",
-            "-o", "ServerAliveInterval=15", "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/rke2c-test/cm/%C-TRUST",
+            "-o", "ServerAliveInterval=15", "-o", "ControlMaster=auto", "-o", "ControlPath=/tmp/rke2c-test/cm/MASTER",
             "-o", "ControlPersist=300s", "-T", "--", "10.0.0.5",
-        ], arguments.Take(arguments.Count - 1).Select(a => System.Text.RegularExpressions.Regex.Replace(a, "%C-[0-9a-f]{16}$", "%C-TRUST")));
+        ], arguments.Take(arguments.Count - 1).Select(a => System.Text.RegularExpressions.Regex.Replace(a, "/[0-9a-f]{24}$", "/MASTER")));
     }
 
     [Fact]
@@ -61,6 +61,9 @@ public sealed class SshCommandLineTests
         Assert.NotEqual(ControlPath("/lab/known_hosts", "/k/id"), ControlPath("/other/known_hosts", "/k/id"));
         Assert.NotEqual(ControlPath("/lab/known_hosts", "/k/id"), ControlPath("/lab/known_hosts", "/k/other"));
         Assert.NotEqual(ControlPath(null, null), ControlPath("/lab/known_hosts", null));
+        Assert.NotEqual(
+            For(new SshSettings(), null, "10.0.0.5").ConnectionArguments().Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal)),
+            For(new SshSettings(), null, "10.0.0.6").ConnectionArguments().Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class SshCommandLineTests
         var arguments = commandLine.ConnectionArguments();
 
         Assert.Contains("UserKnownHostsFile=\"/my files/known hosts\"", arguments);
-        Assert.Matches("^ControlPath=\"/tmp/a b/%C-[0-9a-f]{16}\"$", arguments.Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal)));
+        Assert.Matches("^ControlPath=\"/tmp/a b/[0-9a-f]{24}\"$", arguments.Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal)));
         AssertPair(arguments, "-i", "/k/100%%key");
     }
 
