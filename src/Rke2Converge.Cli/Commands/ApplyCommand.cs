@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>rke2c apply</c>: plans, then converges node by node behind readiness gates, stopping at the first failure.</summary>
-public static class ApplyCommand
+internal static class ApplyCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ namespace Rke2Converge.Cli.Commands;
 /// Arguments and options shared by the commands that read a playbook. Options about reaching hosts are added only to
 /// the commands that contact hosts, so each command's help lists what it uses.
 /// </summary>
-public sealed class CommonOptions(bool contactsHosts = true)
+internal sealed class CommonOptions(bool contactsHosts = true)
 {
     public Argument<FileInfo> Playbook { get; } = new("playbook") { Description = "The .csx playbook declaring the cluster" };
 
@@ -114,7 +114,7 @@ public sealed class CommonOptions(bool contactsHosts = true)
     }
 }
 
-public sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, SshTransport? Transport, bool Verbose)
+internal sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, OutputFormat Output, string? KnownHostsFile, string? LogDirectory, int Parallel, SshTransport? Transport, bool Verbose)
 {
     /// <summary>--eval-timeout; null leaves the loader's default ($RKE2C_EVAL_TIMEOUT, else 30 s).</summary>
     public TimeSpan? EvalTimeout { get; init; }

@@ -5,7 +5,7 @@ using Rke2Converge.Cli.Output;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>rke2c completion bash|zsh|fish</c>: prints the shell's completion script.</summary>
-public static class CompletionCommand
+internal static class CompletionCommand
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ namespace Rke2Converge.Cli.Commands;
 /// ad-hoc <c>-m shell</c>), over the playbook's SSH settings and host keys, in parallel up to --parallel or one at a
 /// time with --serial; each node's output and exit code. Takes no lock unless --lock. Exit 1 when any node failed.
 /// </summary>
-public static class ExecCommand
+internal static class ExecCommand
 {
     public static Command Create()
     {

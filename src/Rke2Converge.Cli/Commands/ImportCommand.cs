@@ -10,7 +10,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>rke2c import ansible INVENTORY</c>: a site.csx from an inventory written for lablabs/ansible-role-rke2 or
 /// rancherfederal/rke2-ansible. Never overwrites a file without <c>--force</c>.
 /// </summary>
-public static class ImportCommand
+internal static class ImportCommand
 {
     public static Command Create()
     {

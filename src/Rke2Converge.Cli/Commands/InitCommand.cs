@@ -5,7 +5,7 @@ using Rke2Converge.Cli.Scaffold;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>rke2c init [DIR]</c>: a starting playbook that validates as is. Existing files are never overwritten.</summary>
-public static class InitCommand
+internal static class InitCommand
 {
     public static Command Create()
     {

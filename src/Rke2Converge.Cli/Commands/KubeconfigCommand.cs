@@ -11,7 +11,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>rke2c kubeconfig</c>: the admin kubeconfig from the first server that runs the API server, its server URL
 /// rewritten to the registration address (or that server), to stdout or, with <c>-o FILE</c>, to a 0600 file.
 /// </summary>
-public static class KubeconfigCommand
+internal static class KubeconfigCommand
 {
     public static Command Create()
     {

@@ -4,7 +4,7 @@ using Rke2Converge.Plan.Limit;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>--limit</c>, one type for every command that changes nodes: which nodes may change; every other node is still read.</summary>
-public sealed class LimitOption(string? description = null)
+internal sealed class LimitOption(string? description = null)
 {
     public const string Patterns = "node names, roles (server, etcd, control-plane, agent, servers, agents) or globs (worker-*), comma-separated, !PATTERN excludes";
 

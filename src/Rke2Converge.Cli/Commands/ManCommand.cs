@@ -5,7 +5,7 @@ using Rke2Converge.Cli.Output;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary><c>rke2c man</c> (hidden): rke2c(1) in roff, from the command definitions; the Debian package ships it.</summary>
-public static class ManCommand
+internal static class ManCommand
 {
     public static Command Create(RootCommand root)
     {

@@ -18,10 +18,10 @@ using Spectre.Console;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary>A playbook that compiled, validated and had its secrets resolved: nothing has touched a host yet.</summary>
-public sealed record LoadedCluster(ClusterModel Model, IReadOnlyList<NodeDesiredState> Desired, SecretResolver Secrets, Planner Planner);
+internal sealed record LoadedCluster(ClusterModel Model, IReadOnlyList<NodeDesiredState> Desired, SecretResolver Secrets, Planner Planner);
 
 /// <summary>A checked playbook: the model when it has no errors, and every error and warning as printed.</summary>
-public sealed record PlaybookCheck(ClusterModel? Model, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
+internal sealed record PlaybookCheck(ClusterModel? Model, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
 {
     /// <summary>The templates the node files are rendered from (set when the check passed).</summary>
     public TemplateRenderer? Templates { get; init; }
@@ -34,7 +34,7 @@ public sealed record PlaybookCheck(ClusterModel? Model, IReadOnlyList<string> Er
 /// The stages every command shares, in data-flow order: playbook → model (validated) → facts → plan.
 /// Each stage reports its own errors and returns null, so no later stage (and no host) is reached after a failure.
 /// </summary>
-public sealed class Pipeline : IAsyncDisposable
+internal sealed class Pipeline : IAsyncDisposable
 {
     private readonly Dictionary<string, IRemoteShell> _shells = new(StringComparer.Ordinal);
     private IRemoteShellFactory? _shellFactory;

@@ -10,7 +10,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>rke2c plan</c>: shows what apply would change. Exit 0 no drift, 2 drift (including drift apply needs a playbook
 /// decision on, such as drop-ins under ConfigDropIns.Fail()), 1 error or a problem apply refuses.
 /// </summary>
-public static class PlanCommand
+internal static class PlanCommand
 {
     public static Command Create()
     {

@@ -13,7 +13,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>kubectl delete node</c> (RKE2 removes an etcd member's membership with it; refused up front when etcd would lose
 /// quorum), then rke2-uninstall.sh on the host. Without NODE, the playbook's <c>Remove(...)</c> nodes.
 /// </summary>
-public static class RemoveCommand
+internal static class RemoveCommand
 {
     public static Command Create()
     {

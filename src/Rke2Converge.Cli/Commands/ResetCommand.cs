@@ -12,7 +12,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>rke2c reset site.csx</c>: tears the whole cluster down, for labs: rke2-uninstall.sh on every node of the
 /// playbook (then what rke2c put there), agents first, then servers in reverse join order. Asks for the cluster's name unless --yes.
 /// </summary>
-public static class ResetCommand
+internal static class ResetCommand
 {
     public static Command Create()
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Rke2Converge.Cli.Commands;
 
 /// <summary>The whole command tree, built once: the program parses with it and the man page is written from it.</summary>
-public static class Rke2cCommands
+internal static class Rke2cCommands
 {
     public static RootCommand Create()
     {

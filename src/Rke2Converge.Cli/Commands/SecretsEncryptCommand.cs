@@ -16,7 +16,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>rke2c secrets-encrypt status|rotate</c>: the key rotation's state, and the rotation itself, run from the stage the
 /// cluster is in, every server restarted one at a time behind its gates, a stage gate between the stages.
 /// </summary>
-public static class SecretsEncryptCommand
+internal static class SecretsEncryptCommand
 {
     public static Command Create()
     {

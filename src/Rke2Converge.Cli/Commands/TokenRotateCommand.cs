@@ -14,7 +14,7 @@ namespace Rke2Converge.Cli.Commands;
 /// on the first running server (join order), then apply's rollout writes the token into every node's config.yaml and
 /// restarts the servers one at a time, then the agents, each behind its gates.
 /// </summary>
-public static class TokenRotateCommand
+internal static class TokenRotateCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ namespace Rke2Converge.Cli.Commands;
 /// <c>rke2c validate</c>: compiles, runs and checks a playbook without contacting any host or reading any secret.
 /// Problems go to stderr; with <c>--output json</c> stdout carries the verdict and every problem.
 /// </summary>
-public static class ValidateCommand
+internal static class ValidateCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

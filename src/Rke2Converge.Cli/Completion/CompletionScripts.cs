@@ -4,7 +4,7 @@ namespace Rke2Converge.Cli.Completion;
 /// Shell completion scripts. Each asks rke2c itself, through System.CommandLine's <c>[suggest:POSITION]</c> directive,
 /// for the subcommands, options and option values that fit where the cursor is; playbook paths complete as files.
 /// </summary>
-public static class CompletionScripts
+internal static class CompletionScripts
 {
     public static readonly IReadOnlyList<string> Shells = ["bash", "zsh", "fish"];
 

@@ -8,7 +8,7 @@ namespace Rke2Converge.Cli.Manual;
 /// rke2c(1) as roff (man(7) macros), written from the command tree: every visible command with its arguments,
 /// description and options, so the manual cannot drift from <c>--help</c>.
 /// </summary>
-public static class ManPage
+internal static class ManPage
 {
     public static string Write(RootCommand root)
     {

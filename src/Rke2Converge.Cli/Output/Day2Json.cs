@@ -13,7 +13,7 @@ namespace Rke2Converge.Cli.Output;
 /// what would run, then a <c>result</c> that is null when nothing ran. Only names, steps, stages and shortened hashes
 /// are written: never a token or a key (dry-run command lines come already redacted from the executor).
 /// </summary>
-public static class Day2Json
+internal static class Day2Json
 {
     /// <param name="result">Null when a removal was refused and nothing ran.</param>
     public static JsonObject Remove(string cluster, string? kubectlHost, IReadOnlyList<RemovalPlan> plans, IReadOnlyList<Day2NodeResult>? result, IReadOnlyList<DryRunStep>? dryRun) => new()

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>One node's end in a remove or reset run, as JSON reports it.</summary>
-public sealed record Day2NodeResult(string Node, string Outcome, string? Output, string? Error)
+internal sealed record Day2NodeResult(string Node, string Outcome, string? Output, string? Error)
 {
     public const string Removed = "removed";
     public const string WouldRemove = "would remove";

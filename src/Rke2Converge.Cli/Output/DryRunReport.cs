@@ -8,7 +8,7 @@ namespace Rke2Converge.Cli.Output;
 /// What a dry run would have done, node by node in rollout order: each command line exactly as the node would get it
 /// (secrets masked) and, for file writes, the unified diff of the file.
 /// </summary>
-public static class DryRunReport
+internal static class DryRunReport
 {
     private const string Indent = "     ";
 

@@ -9,7 +9,7 @@ namespace Rke2Converge.Cli.Output;
 /// parsed and before it is written, while Spectre's own control codes (colours, the live table's cursor moves) pass:
 /// the styled counterpart of <see cref="TerminalSafeWriter"/>, so a hostile string cannot bypass it through markup.
 /// </summary>
-public sealed class EscapingConsole(IAnsiConsole inner) : IAnsiConsole
+internal sealed class EscapingConsole(IAnsiConsole inner) : IAnsiConsole
 {
     public Profile Profile => inner.Profile;
 

@@ -8,7 +8,7 @@ namespace Rke2Converge.Cli.Output;
 /// every control character). The command line itself is not written, only its hash: it is the operator's text and may
 /// carry a secret.
 /// </summary>
-public static class ExecJson
+internal static class ExecJson
 {
     public static JsonObject Document(string cluster, string? limit, AdHocRunner runner, AdHocCommand command, IReadOnlyList<AdHocNodeResult> results) => new()
     {

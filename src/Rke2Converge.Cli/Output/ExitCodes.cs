@@ -1,7 +1,7 @@
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>Exit codes scripts can rely on: plan exits 2 on drift so cron jobs and CI steps can alert.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Success = 0;
     public const int Error = 1;

@@ -5,7 +5,7 @@ using Rke2Converge.Rollout;
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>How every command writes its one JSON document to stdout, and the parts several documents share.</summary>
-public static class JsonOutput
+internal static class JsonOutput
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -5,7 +5,7 @@ namespace Rke2Converge.Cli.Output;
 /// <summary>
 /// The "schemaVersion" every JSON document rke2c prints carries; the shapes are published in schemas/*.schema.json.
 /// </summary>
-public static class JsonSchemaVersion
+internal static class JsonSchemaVersion
 {
     public const int Current = PlanJsonWriter.SchemaVersion;
 }

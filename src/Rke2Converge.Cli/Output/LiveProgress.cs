@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>A live table on a terminal: each node's step, the gate it waits on, time spent and what the gate saw.</summary>
-public sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nodes, bool dryRun = false) : IRolloutObserver
+internal sealed class LiveProgress(IAnsiConsole console, IReadOnlyList<string> nodes, bool dryRun = false) : IRolloutObserver
 {
     private sealed record Row(string Status, string Step, string Detail, Stopwatch? Clock);
 

@@ -1,6 +1,6 @@
 namespace Rke2Converge.Cli.Output;
 
-public enum OutputFormat
+internal enum OutputFormat
 {
     Text,
     Json,

@@ -7,7 +7,7 @@ namespace Rke2Converge.Cli.Output;
 /// Progress as plain lines, for logs and pipes: one line per event, gate waits at most every few seconds. In a dry run
 /// a node that went through its changes "would change"; it did not converge.
 /// </summary>
-public sealed class PlainProgress(TextWriter output, bool dryRun = false) : IRolloutObserver
+internal sealed class PlainProgress(TextWriter output, bool dryRun = false) : IRolloutObserver
 {
     private static readonly TimeSpan WaitReportInterval = TimeSpan.FromSeconds(5);
 

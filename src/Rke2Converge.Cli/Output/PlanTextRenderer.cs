@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>The plan as people read it: one block per host with every change before → after, then a summary line.</summary>
-public sealed class PlanTextRenderer(IAnsiConsole console)
+internal sealed class PlanTextRenderer(IAnsiConsole console)
 {
     public void Render(ClusterPlan plan)
     {

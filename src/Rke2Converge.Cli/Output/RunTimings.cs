@@ -5,7 +5,7 @@ using Rke2Converge.Facts;
 namespace Rke2Converge.Cli.Output;
 
 /// <summary>Where a run's time went: each stage in the order it ran, and every host's fact read, for --timings.</summary>
-public sealed class RunTimings
+internal sealed class RunTimings
 {
     private const int SlowestHostsShown = 5;
     private readonly List<(string Stage, TimeSpan Elapsed)> _stages = [];

@@ -8,7 +8,7 @@ namespace Rke2Converge.Cli.Output;
 /// --no-color get plain text with no escape sequence at all (no colour, bold or cursor control). Either way every
 /// string printed through them is escaped for the terminal (<see cref="EscapingConsole"/>).
 /// </summary>
-public static class Terminal
+internal static class Terminal
 {
     /// <summary>Width for output that is not a terminal: one line per item, never wrapped at a guessed 80 columns.</summary>
     private const int RedirectedWidth = 4096;

@@ -10,7 +10,7 @@ namespace Rke2Converge.Cli.Output;
 /// <see cref="Terminal.Create"/>, which escapes the text and writes Spectre's own colour codes to <see cref="Inner"/>.
 /// JSON is unchanged: its encoder already writes every such character as a <c>\u</c> escape.
 /// </summary>
-public sealed class TerminalSafeWriter(TextWriter inner) : TextWriter
+internal sealed class TerminalSafeWriter(TextWriter inner) : TextWriter
 {
     private static TextWriter? s_rawOut;
     private static TextWriter? s_rawError;

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Cli.Scaffold;
 
 /// <summary>What <c>rke2c init</c> writes: a playbook that validates as is, split the way real ones grow.</summary>
-public static class PlaybookScaffold
+internal static class PlaybookScaffold
 {
     /// <summary>Each file by its path relative to the target directory, in the order they are written.</summary>
     public static readonly IReadOnlyList<(string Path, string Content)> Files =

@@ -10,7 +10,7 @@ namespace Rke2Converge.AdHoc;
 /// <see cref="Timeout"/>. Words given separately are joined with spaces, as <c>ssh host a b</c> joins them.
 /// It is the user's text, so rke2c neither quotes it nor logs it: only its length and hash reach the run log.
 /// </summary>
-public sealed record AdHocCommand
+internal sealed record AdHocCommand
 {
     public AdHocCommand(IReadOnlyList<string> words, TimeSpan timeout)
     {

@@ -1,7 +1,7 @@
 namespace Rke2Converge.AdHoc;
 
 /// <summary>One node's end of an <c>rke2c exec</c>: the command's exit code and output, or why it did not run to the end.</summary>
-public sealed record AdHocNodeResult(string Node, string Outcome, int? ExitCode, string Stdout, string Stderr, string? Error, TimeSpan Elapsed)
+internal sealed record AdHocNodeResult(string Node, string Outcome, int? ExitCode, string Stdout, string Stderr, string? Error, TimeSpan Elapsed)
 {
     /// <summary>The command ran and exited 0.</summary>
     public const string Ok = "ok";

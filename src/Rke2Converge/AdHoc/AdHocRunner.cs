@@ -8,13 +8,17 @@ namespace Rke2Converge.AdHoc;
 /// a batch's only host fails), so a careful operator's command never reaches the next node after a failure.
 /// A failure on one node is that node's result, never an exception: every node gets a result, in the order given.
 /// </summary>
-public sealed class AdHocRunner(int parallel, bool serial)
+internal sealed class AdHocRunner(int parallel, bool serial)
 {
     public int Parallel { get; } = serial ? 1 : Math.Max(1, parallel);
 
     public bool Serial { get; } = serial;
 
+    /// <summary>Runs <paramref name="command"/> on every shell's node, in the order given.</summary>
+    /// <param name="shells">One shell per selected node.</param>
+    /// <param name="command">The operator's command.</param>
     /// <param name="finished">Called as each node finishes (from any thread, one call at a time), so output can be shown as it comes.</param>
+    /// <param name="cancellationToken">Stops starting nodes and cancels those running.</param>
     public async Task<IReadOnlyList<AdHocNodeResult>> RunAsync(
         IReadOnlyList<IRemoteShell> shells, AdHocCommand command, Action<AdHocNodeResult>? finished, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
 namespace Rke2Converge.Facts;
 
 /// <summary>One certificate file on a server and the time left until its notAfter, as the host's clock measures it.</summary>
-public sealed record CertificateExpiry(string Path, TimeSpan Left);
+internal sealed record CertificateExpiry(string Path, TimeSpan Left);

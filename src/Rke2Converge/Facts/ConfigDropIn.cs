@@ -7,7 +7,7 @@ namespace Rke2Converge.Facts;
 /// config.yaml, in name order; a later value wins and <c>key+:</c> appends. The content may carry a token, so it
 /// is never part of <see cref="ToString"/>.
 /// </summary>
-public sealed record ConfigDropIn
+internal sealed record ConfigDropIn
 {
     public ConfigDropIn(string fileName, string content)
     {

@@ -5,7 +5,7 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Facts;
 
 /// <summary>One host to read: where, through which shell, and which sysctls the playbook cares about there.</summary>
-public sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCollection<string> SysctlKeys)
+internal sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCollection<string> SysctlKeys)
 {
     /// <summary>Resources whose state is read in the same round trip.</summary>
     public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
@@ -18,7 +18,7 @@ public sealed record FactRequest(NodeSpec Node, IRemoteShell Shell, IReadOnlyCol
 /// Reads facts from many hosts at once, one round trip each, at most <see cref="MaxParallel"/> at a time.
 /// Every host is tried; failures are reported together, per host.
 /// </summary>
-public sealed class FactGatherer
+internal sealed class FactGatherer
 {
     public const int DefaultMaxParallel = 16;
 
@@ -131,14 +131,14 @@ public sealed class FactGatherer
 }
 
 /// <summary>The facts of the hosts that answered and the failures of those that did not.</summary>
-public sealed record GatheredFacts(IReadOnlyDictionary<string, HostFacts> Facts, IReadOnlyList<FactFailure> Failures)
+internal sealed record GatheredFacts(IReadOnlyDictionary<string, HostFacts> Facts, IReadOnlyList<FactFailure> Failures)
 {
     /// <summary>One per host asked, in the order asked.</summary>
     public IReadOnlyList<HostTiming> Timings { get; init; } = [];
 }
 
 /// <summary>Why one host's facts could not be read.</summary>
-public sealed record FactFailure(string Node, Exception Error)
+internal sealed record FactFailure(string Node, Exception Error)
 {
     // Transport and parse errors already start with the node name; others get their type so bugs stay visible.
     public string Reason => Error switch
@@ -151,7 +151,7 @@ public sealed record FactFailure(string Node, Exception Error)
 }
 
 /// <summary>Facts could not be read from some hosts; <see cref="Failures"/> lists every one of them.</summary>
-public sealed class FactGatheringException(IReadOnlyList<FactFailure> failures, int hostCount)
+internal sealed class FactGatheringException(IReadOnlyList<FactFailure> failures, int hostCount)
     : Exception(Describe(failures, hostCount))
 {
     public IReadOnlyList<FactFailure> Failures { get; } = failures;

@@ -5,7 +5,7 @@ using Rke2Converge.Resources.BuiltIn;
 namespace Rke2Converge.Facts;
 
 /// <summary>Turns the output of <see cref="FactScript"/> back into <see cref="HostFacts"/>.</summary>
-public static partial class FactParser
+internal static partial class FactParser
 {
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();
@@ -257,7 +257,7 @@ internal sealed class ByteOrder : IComparer<byte[]>
 }
 
 /// <summary>Fact output from a node could not be understood; names the node and what was wrong.</summary>
-public sealed class FactParseException(string node, string problem)
+internal sealed class FactParseException(string node, string problem)
     : Exception($"{node}: cannot read gathered facts: {problem}")
 {
     public string Node { get; } = node;

@@ -4,7 +4,7 @@ namespace Rke2Converge.Facts;
 /// One line of fact output, <c>TAG FIELD...</c>, with the helpers every reader of it needs: fields are checked for
 /// count and decoded from base64, and every error names the node and the line.
 /// </summary>
-public sealed class FactRecord(string node, int lineNumber, string[] fields)
+internal sealed class FactRecord(string node, int lineNumber, string[] fields)
 {
     public string Tag => fields[0];
 

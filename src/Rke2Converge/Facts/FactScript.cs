@@ -9,7 +9,7 @@ namespace Rke2Converge.Facts;
 /// newlines), so file content can never be mistaken for structure. <see cref="FactParser"/> reads it back.
 /// Sysctl keys travel as script arguments, never in the script text.
 /// </summary>
-public static class FactScript
+internal static class FactScript
 {
     public const string Header = "rke2c-facts 2";
     public const string Trailer = "end rke2c-facts";

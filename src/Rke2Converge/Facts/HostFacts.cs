@@ -1,7 +1,7 @@
 namespace Rke2Converge.Facts;
 
 /// <summary>State of one systemd unit on a node.</summary>
-public sealed record ServiceFacts(string Unit, bool Installed, bool Enabled, string ActiveState)
+internal sealed record ServiceFacts(string Unit, bool Installed, bool Enabled, string ActiveState)
 {
     public bool IsActive => ActiveState == "active";
 
@@ -9,7 +9,7 @@ public sealed record ServiceFacts(string Unit, bool Installed, bool Enabled, str
 }
 
 /// <summary>Everything the planner needs to know about one node, read in one round trip.</summary>
-public sealed record HostFacts
+internal sealed record HostFacts
 {
     public required string Node { get; init; }
 
@@ -74,7 +74,7 @@ public sealed record HostFacts
 }
 
 /// <summary>A unit systemd keeps restarting, and the fatal line or Go panic it last died with.</summary>
-public sealed record CrashLoop(string Unit, int Restarts, string Line);
+internal sealed record CrashLoop(string Unit, int Restarts, string Line);
 
 /// <summary>A host's lock file as read: its content (the holder) and its age on the host's own clock.</summary>
-public sealed record HeldLock(string Holder, TimeSpan Age);
+internal sealed record HeldLock(string Holder, TimeSpan Age);

@@ -6,7 +6,7 @@ namespace Rke2Converge.Facts;
 /// the restart would leave the old process running with nothing left to diff, and a node whose gates failed would
 /// look converged to the next run.
 /// </summary>
-public enum PendingWork
+internal enum PendingWork
 {
     None,
 

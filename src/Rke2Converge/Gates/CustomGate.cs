@@ -7,7 +7,7 @@ namespace Rke2Converge.Gates;
 /// A playbook's own gate, <c>Gates.Custom(name, command, expect, timeout)</c>: runs after the built-in gates of every
 /// node it applies to. It passes when the command exits 0 and, if <c>expect</c> is given, its output contains it.
 /// </summary>
-public sealed class CustomGate(CustomGateSpec spec) : ReadinessGate
+internal sealed class CustomGate(CustomGateSpec spec) : ReadinessGate
 {
     public CustomGateSpec Spec { get; } = spec;
 

@@ -8,7 +8,7 @@ namespace Rke2Converge.Gates;
 /// This node's etcd member has been promoted from learner to voter. etcd admits one learner at a time, so the next
 /// server may join only after this promotion; /health already answers for a learner, which is why it is not enough.
 /// </summary>
-public sealed class EtcdMemberVotingGate : ReadinessGate
+internal sealed class EtcdMemberVotingGate : ReadinessGate
 {
     private const string EtcdTls = "/var/lib/rancher/rke2/server/tls/etcd";
 

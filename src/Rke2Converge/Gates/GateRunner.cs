@@ -7,10 +7,10 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Gates;
 
 /// <summary>Reports progress while a gate is polled: gate name, time spent, what it saw last.</summary>
-public delegate void GateProgress(ReadinessGate gate, TimeSpan elapsed, GateObservation? lastObserved);
+internal delegate void GateProgress(ReadinessGate gate, TimeSpan elapsed, GateObservation? lastObserved);
 
 /// <summary>A gate did not pass in time, or saw something waiting will not fix. The message says what it saw last.</summary>
-public sealed class GateFailedException(string node, string gate, TimeSpan waited, string lastObserved, bool final = false)
+internal sealed class GateFailedException(string node, string gate, TimeSpan waited, string lastObserved, bool final = false)
     : Exception(final
         ? $"{node}: gate '{gate}' failed after {waited.TotalSeconds:0}s: {lastObserved}"
         : $"{node}: gate '{gate}' did not pass within {waited.TotalSeconds:0}s; last observed: {lastObserved}")
@@ -21,7 +21,7 @@ public sealed class GateFailedException(string node, string gate, TimeSpan waite
 }
 
 /// <summary>Polls a gate with Polly: a constant-interval retry inside an overall timeout.</summary>
-public static class GateRunner
+internal static class GateRunner
 {
     public static async Task<TimeSpan> WaitAsync(IRemoteShell shell, ReadinessGate gate, GateContext context, GateProgress progress, CancellationToken cancellationToken)
     {

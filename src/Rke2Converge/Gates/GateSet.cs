@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Gates;
 
 /// <summary>Which gates a node passes, in order, before the rollout moves on.</summary>
-public static class GateSet
+internal static class GateSet
 {
     /// <param name="role">The node's role.</param>
     /// <param name="controlPlaneUp">

@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Gates;
 
 /// <summary>A gate that curls an endpoint on the node itself and expects a body.</summary>
-public abstract class HttpProbeGate : ReadinessGate
+internal abstract class HttpProbeGate : ReadinessGate
 {
     protected abstract string Url(GateContext context);
 
@@ -22,7 +22,7 @@ public abstract class HttpProbeGate : ReadinessGate
 }
 
 /// <summary>The supervisor (port 9345) answers <c>/ping</c> with <c>pong</c>: joiners and agents can register through it.</summary>
-public sealed class SupervisorPingGate : HttpProbeGate
+internal sealed class SupervisorPingGate : HttpProbeGate
 {
     public override string Name => "supervisor /ping";
 
@@ -34,7 +34,7 @@ public sealed class SupervisorPingGate : HttpProbeGate
 }
 
 /// <summary>This node's etcd member reports healthy on the metrics port, the static pod's own probe.</summary>
-public sealed class EtcdHealthGate : HttpProbeGate
+internal sealed class EtcdHealthGate : HttpProbeGate
 {
     public override string Name => "etcd health";
 

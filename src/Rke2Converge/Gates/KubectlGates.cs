@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Gates;
 
 /// <summary>The API server on this node answers <c>/readyz</c> with <c>ok</c>.</summary>
-public sealed class ApiServerReadyGate : ReadinessGate
+internal sealed class ApiServerReadyGate : ReadinessGate
 {
     public override string Name => "apiserver /readyz";
 
@@ -22,7 +22,7 @@ public sealed class ApiServerReadyGate : ReadinessGate
 }
 
 /// <summary>The node object reports Ready=True. Control-plane nodes ask with the admin kubeconfig, others as their kubelet.</summary>
-public sealed class NodeReadyGate : ReadinessGate
+internal sealed class NodeReadyGate : ReadinessGate
 {
     public const string KubeletKubeconfig = "/var/lib/rancher/rke2/agent/kubelet.kubeconfig";
 

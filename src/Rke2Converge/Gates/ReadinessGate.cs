@@ -5,10 +5,10 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Gates;
 
 /// <summary>What a gate knows about the node it is checking.</summary>
-public sealed record GateContext(NodeDesiredState Node, int PreviousMainPid, GateSettings Settings);
+internal sealed record GateContext(NodeDesiredState Node, int PreviousMainPid, GateSettings Settings);
 
 /// <summary>One look at the node: passed or not, and what was seen, in words an operator can act on.</summary>
-public sealed record GateObservation(bool Passed, string Observed)
+internal sealed record GateObservation(bool Passed, string Observed)
 {
     /// <summary>A failure that waiting will not fix (a unit in a crash loop): the gate fails at once instead of polling on.</summary>
     public bool Final { get; init; }
@@ -18,7 +18,7 @@ public sealed record GateObservation(bool Passed, string Observed)
 /// A readiness check that runs on the node over SSH: a read-only probe command and a judgement of its result.
 /// The gate runner polls it until it passes or its timeout runs out.
 /// </summary>
-public abstract class ReadinessGate
+internal abstract class ReadinessGate
 {
     /// <summary>Each probe is short; a hung curl or kubectl must not eat the whole gate timeout.</summary>
     protected static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);

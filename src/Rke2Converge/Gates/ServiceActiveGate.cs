@@ -11,7 +11,7 @@ namespace Rke2Converge.Gates;
 /// A unit that systemd has restarted <see cref="CrashLoopRestarts"/> times and whose journal holds a fatal line or a
 /// Go panic is crash-looping: waiting cannot fix it, so the gate fails at once and quotes the line.
 /// </summary>
-public sealed class ServiceActiveGate : ReadinessGate
+internal sealed class ServiceActiveGate : ReadinessGate
 {
     /// <summary>
     /// Automatic restarts (systemd's NRestarts, reset by every manual start) before a fatal exit counts as a crash

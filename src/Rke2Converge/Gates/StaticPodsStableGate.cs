@@ -9,7 +9,7 @@ namespace Rke2Converge.Gates;
 /// The etcd and kube-apiserver containers this node should run are up and have not restarted for the settle window.
 /// A server whose static pods are still being recreated is exactly when restarting the next one goes wrong.
 /// </summary>
-public sealed class StaticPodsStableGate : ReadinessGate
+internal sealed class StaticPodsStableGate : ReadinessGate
 {
     public override string Name => "static pods stable";
 

@@ -6,7 +6,7 @@ namespace Rke2Converge.KeyRotation;
 /// node starts or runs a command). A node whose annotation differs from the command server's has not been restarted
 /// since the last stage change.
 /// </summary>
-public sealed record EncryptionStatus(string Server, bool Enabled, string Stage, string? HashError, IReadOnlyDictionary<string, string> Hashes)
+internal sealed record EncryptionStatus(string Server, bool Enabled, string Stage, string? HashError, IReadOnlyDictionary<string, string> Hashes)
 {
     public const string HashAnnotation = "rke2.io/encryption-config-hash";
 

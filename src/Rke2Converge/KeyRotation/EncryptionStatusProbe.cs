@@ -8,7 +8,7 @@ namespace Rke2Converge.KeyRotation;
 /// Reads the rotation's state on the server the commands run on: <c>rke2 secrets-encrypt status</c> and every node's
 /// hash annotation (kubectl's escaped-dot JSONPath), in one read-only command. The fact script carries the same reads.
 /// </summary>
-public static class EncryptionStatusProbe
+internal static class EncryptionStatusProbe
 {
     public const string NodeHashesJsonPath =
         """{range .items[*]}{.metadata.name}{"\t"}{.metadata.annotations.rke2\.io/encryption-config-hash}{"\n"}{end}""";

@@ -7,7 +7,7 @@ namespace Rke2Converge.KeyRotation;
 /// differs and the restarts it needs, and apply refuses (restarting servers in its own order could break the rotation)
 /// until <c>rke2c secrets-encrypt rotate</c> has finished it.
 /// </summary>
-public static class RotationDrift
+internal static class RotationDrift
 {
     /// <summary>The status read on the first API server in the plan's fact round trip, or null when it was not read.</summary>
     public static EncryptionStatus? Status(IReadOnlyDictionary<string, HostFacts> facts)

@@ -4,10 +4,10 @@ using Rke2Converge.Plan;
 namespace Rke2Converge.KeyRotation;
 
 /// <summary>A server of the cluster, in join order, as the rotation sees it.</summary>
-public sealed record RotationServer(string Name, NodeRole Role);
+internal sealed record RotationServer(string Name, NodeRole Role);
 
 /// <summary>What the rotation is built from: the servers, the release, the state the cluster is in, and the user's choices.</summary>
-public sealed record RotationRequest(IReadOnlyList<RotationServer> Servers, Rke2Version Version, EncryptionStatus Status)
+internal sealed record RotationRequest(IReadOnlyList<RotationServer> Servers, Rke2Version Version, EncryptionStatus Status)
 {
     /// <summary>Use prepare/rotate/reencrypt even where rotate-keys exists.</summary>
     public bool Staged { get; init; }
@@ -17,7 +17,7 @@ public sealed record RotationRequest(IReadOnlyList<RotationServer> Servers, Rke2
 /// The steps of a secrets-encryption key rotation, following RKE2's documented procedure for the release
 /// (docs.rke2.io security/secrets_encryption; docs.k3s.io cli/secrets-encrypt), from the stage the cluster is in.
 /// </summary>
-public sealed record RotationProcedure(string Path, IReadOnlyList<RotationStep> Steps, IReadOnlyList<string> Notes)
+internal sealed record RotationProcedure(string Path, IReadOnlyList<RotationStep> Steps, IReadOnlyList<string> Notes)
 {
     public const string StagedPath = "staged (prepare, rotate, reencrypt)";
     public const string RotateKeysPath = "rotate-keys";

@@ -8,10 +8,10 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.KeyRotation;
 
 /// <summary>How a rotation ended: done, or stopped at a step with the reason (later steps not run).</summary>
-public sealed record RotationResult(bool Succeeded, string? StoppedAt, string? Error);
+internal sealed record RotationResult(bool Succeeded, string? StoppedAt, string? Error);
 
 /// <summary>How long a stage gate waits for the cluster, and how often it looks.</summary>
-public sealed record StageGateTiming(TimeSpan Timeout, TimeSpan Poll)
+internal sealed record StageGateTiming(TimeSpan Timeout, TimeSpan Poll)
 {
     public static StageGateTiming Default { get; } = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(2));
 }
@@ -21,7 +21,7 @@ public sealed record StageGateTiming(TimeSpan Timeout, TimeSpan Poll)
 /// through the settings' executor (so a dry run runs nothing); restarts are rollouts of a restart-only plan, so each
 /// server passes the same readiness gates as in apply, one at a time.
 /// </summary>
-public sealed class RotationRunner(RolloutSettings settings, ClusterPlan plan, Func<string, IRemoteShell> shellFor, StageGateTiming timing, Action<string> progress)
+internal sealed class RotationRunner(RolloutSettings settings, ClusterPlan plan, Func<string, IRemoteShell> shellFor, StageGateTiming timing, Action<string> progress)
 {
     public async Task<RotationResult> RunAsync(RotationProcedure procedure, CancellationToken cancellationToken)
     {

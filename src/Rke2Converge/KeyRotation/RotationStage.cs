@@ -1,7 +1,7 @@
 namespace Rke2Converge.KeyRotation;
 
 /// <summary>The rotation stages k3s's secrets-encrypt code records (pkg/secretsencrypt/config.go).</summary>
-public static class RotationStage
+internal static class RotationStage
 {
     public const string Start = "start";
     public const string Prepare = "prepare";

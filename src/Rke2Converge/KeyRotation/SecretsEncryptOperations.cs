@@ -3,7 +3,7 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.KeyRotation;
 
-public static class SecretsEncryptOperations
+internal static class SecretsEncryptOperations
 {
     /// <summary>
     /// <c>rke2 secrets-encrypt COMMAND</c>; it reads the server token from the node's own data directory, so no secret

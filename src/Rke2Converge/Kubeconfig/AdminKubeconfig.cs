@@ -9,7 +9,7 @@ namespace Rke2Converge.Kubeconfig;
 /// pointing at https://127.0.0.1:6443), made usable from elsewhere: its server URL rewritten to the cluster's
 /// registration address, or the first such server, on the API port.
 /// </summary>
-public static class AdminKubeconfig
+internal static class AdminKubeconfig
 {
     public const int ApiServerPort = 6443;
 

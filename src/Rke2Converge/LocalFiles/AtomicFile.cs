@@ -4,7 +4,7 @@ namespace Rke2Converge.LocalFiles;
 /// Writes a file on the operator's machine through a uniquely named temporary file beside it and a rename, so a
 /// reader sees the old content or the new, never a part, and two writers never share a temporary file.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>; a new file gets <paramref name="mode"/> (Unix) if given.</summary>
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)

@@ -15,7 +15,7 @@ namespace Rke2Converge.Logging;
 /// (base64 of <c>user:password</c>). The rules run on every file whatever its path, so a token in an unexpected
 /// place is still found.
 /// </summary>
-public static partial class HostSecrets
+internal static partial class HostSecrets
 {
     /// <summary>Key names (YAML keys, env names, flag names) whose value is secret whatever it is.</summary>
     public static bool IsSensitiveName(string name)

@@ -9,7 +9,7 @@ namespace Rke2Converge.Logging;
 /// so escaping done by a formatter (JSON, quoting) cannot hide a secret from the redactor. A last pass over the
 /// formatted text catches exception messages, and escapes control and bidi characters (<c>Printable.EscapeForTerminal</c>).
 /// </summary>
-public sealed class RedactingFormatter(ITextFormatter inner, SecretRedactor redactor) : ITextFormatter
+internal sealed class RedactingFormatter(ITextFormatter inner, SecretRedactor redactor) : ITextFormatter
 {
     private static readonly MessageTemplateParser Parser = new();
 

@@ -9,7 +9,7 @@ namespace Rke2Converge.Logging;
 /// known. Text is held until a line ends or the writer is flushed, so a secret written in pieces is still seen whole;
 /// a JSON document (written in one piece, as every command writes its -o json document) stays valid JSON.
 /// </summary>
-public sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) : TextWriter
+internal sealed class RedactingWriter(TextWriter inner, SecretRedactor redactor) : TextWriter
 {
     private readonly StringBuilder _pending = new();
 

@@ -8,7 +8,7 @@ using Serilog.Formatting.Json;
 namespace Rke2Converge.Logging;
 
 /// <summary>One run's logging: human lines on stderr, a structured JSON-lines file per run, both redacted.</summary>
-public static class RunLog
+internal static class RunLog
 {
     /// <summary>Marks events the CLI has already shown the user in its own words: they go to the file only.</summary>
     public const string AlreadyPrinted = "AlreadyPrinted";

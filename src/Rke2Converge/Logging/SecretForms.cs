@@ -12,7 +12,7 @@ namespace Rke2Converge.Logging;
 /// escapes, literal and folded blocks), shell-quoted, systemd-env-quoted, base64, and each line of any form that spans
 /// lines (a block scalar is written one indented line at a time).
 /// </summary>
-public static partial class SecretForms
+internal static partial class SecretForms
 {
     private static readonly ScalarStyle[] YamlStyles =
         [ScalarStyle.Plain, ScalarStyle.SingleQuoted, ScalarStyle.DoubleQuoted, ScalarStyle.Literal, ScalarStyle.Folded];

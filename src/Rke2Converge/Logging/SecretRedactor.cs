@@ -12,7 +12,7 @@ namespace Rke2Converge.Logging;
 /// <see cref="ShortLength"/> characters is masked wherever it occurs; a shorter one only where it stands as a whole
 /// value (see <see cref="ShortValue"/>), so a three-letter password does not blank every word that contains it.
 /// </summary>
-public sealed class SecretRedactor
+internal sealed class SecretRedactor
 {
     /// <summary>Forms shorter than this are masked only where they are a whole value.</summary>
     public const int ShortLength = 4;

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>Where install artifacts (rke2.linux-ARCH.tar.gz and sha256sum-ARCH.txt, per version) come from.</summary>
-public abstract record ArtifactSource
+internal abstract record ArtifactSource
 {
     private ArtifactSource() { }
 
@@ -13,10 +13,10 @@ public abstract record ArtifactSource
 }
 
 /// <summary>Timeout and poll interval of one readiness gate.</summary>
-public sealed record GateTiming(TimeSpan Timeout, TimeSpan PollInterval);
+internal sealed record GateTiming(TimeSpan Timeout, TimeSpan PollInterval);
 
 /// <summary>How long each gate may take and how often it looks. Playbooks override these defaults.</summary>
-public sealed record GateSettings
+internal sealed record GateSettings
 {
     public GateTiming ServiceActive { get; init; } = new(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(2));
     public GateTiming SupervisorPing { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
@@ -33,17 +33,17 @@ public sealed record GateSettings
 }
 
 /// <summary>A user gate: a read-only command run on the node until it exits 0 (and prints <see cref="Expect"/>, when given).</summary>
-public sealed record CustomGateSpec(string Name, string Command, string? Expect, GateTiming Timing, IReadOnlyList<NodeRole> Roles);
+internal sealed record CustomGateSpec(string Name, string Command, string? Expect, GateTiming Timing, IReadOnlyList<NodeRole> Roles);
 
 /// <summary>How many agents converge at once: a share of all agents, at least one.</summary>
-public sealed record AgentBatching(int? Count = null, int Percent = 10)
+internal sealed record AgentBatching(int? Count = null, int Percent = 10)
 {
     public int SizeFor(int agentCount) =>
         Math.Max(1, Count ?? (int)Math.Ceiling(agentCount * Percent / 100.0));
 }
 
 /// <summary>The whole desired state a playbook declares, before validation.</summary>
-public sealed record ClusterModel
+internal sealed record ClusterModel
 {
     public required string Name { get; init; }
     public required string PlaybookPath { get; init; }
@@ -129,11 +129,11 @@ public sealed record ClusterModel
 }
 
 /// <summary>A node to remove from the cluster, and how to reach it for the uninstall (no address: cluster side only).</summary>
-public sealed record RemovalSpec(string Name, string? Address, SourceLocation? DeclaredAt)
+internal sealed record RemovalSpec(string Name, string? Address, SourceLocation? DeclaredAt)
 {
     /// <summary>As a node the SSH layer can reach (its role plays no part there).</summary>
     public NodeSpec? AsHost(SshSettings ssh) => Address is null ? null : new(Name, Address, NodeRole.Agent, ssh, new Dictionary<string, string>(), new ConfigMap(), DeclaredAt);
 }
 
 /// <summary>A resource and the scope it was declared at: all nodes (both null), one role, or one node.</summary>
-public sealed record ScopedResource(Resources.Resource Resource, SettingScope Scope, NodeRole? Role = null, string? Node = null);
+internal sealed record ScopedResource(Resources.Resource Resource, SettingScope Scope, NodeRole? Role = null, string? Node = null);

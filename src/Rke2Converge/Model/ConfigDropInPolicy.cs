@@ -4,7 +4,7 @@ namespace Rke2Converge.Model;
 /// What to do with a file in config.yaml.d that overrides or appends to a key the playbook manages, or sets a key
 /// that changes how RKE2 behaves (see <c>Plan.Diff.ConfigDropInReview</c>). Other drop-ins are always left alone.
 /// </summary>
-public enum ConfigDropInPolicy
+internal enum ConfigDropInPolicy
 {
     /// <summary>The plan shows a problem per such drop-in and apply refuses to run until the playbook decides.</summary>
     Fail,

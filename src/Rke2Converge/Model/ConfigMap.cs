@@ -9,7 +9,7 @@ namespace Rke2Converge.Model;
 /// lists (<see cref="IReadOnlyList{T}"/> of these) and maps (<see cref="ConfigMap"/>).
 /// Keys keep the order in which they were first set, which is the order they are written in.
 /// </summary>
-public sealed class ConfigMap : IEnumerable<KeyValuePair<string, object?>>
+internal sealed class ConfigMap : IEnumerable<KeyValuePair<string, object?>>
 {
     private readonly List<string> _order = [];
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);

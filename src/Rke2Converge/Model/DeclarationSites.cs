@@ -4,7 +4,7 @@ namespace Rke2Converge.Model;
 /// Where the playbook declared each cluster setting, sysctl and config key, so that validation errors can point
 /// at the line. A model built in code (not from a playbook) simply has none.
 /// </summary>
-public sealed class DeclarationSites
+internal sealed class DeclarationSites
 {
     private readonly IReadOnlyDictionary<string, SourceLocation> _sites;
 

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>What happens to a node's workloads around a restart: nothing, cordon only, or cordon and drain.</summary>
-public enum DrainMode
+internal enum DrainMode
 {
     None,
     Cordon,
@@ -13,7 +13,7 @@ public enum DrainMode
 /// wraps every restart (a config change, say). Drain always ignores DaemonSet pods and respects PodDisruptionBudgets
 /// (it evicts through the Eviction API); it gives up after <see cref="Timeout"/> and leaves the node cordoned.
 /// </summary>
-public sealed record DrainPolicy(
+internal sealed record DrainPolicy(
     DrainMode Mode, TimeSpan Timeout, bool DeleteEmptyDirData = true, bool Force = false, int? GracePeriodSeconds = null, bool AnyRestart = false)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
@@ -26,7 +26,7 @@ public sealed record DrainPolicy(
 }
 
 /// <summary>The playbook's <c>Upgrade.Drain(...)</c> / <c>Upgrade.Cordon(...)</c> / <c>Upgrade.NoCordon(...)</c>, per role.</summary>
-public sealed record UpgradeSettings
+internal sealed record UpgradeSettings
 {
     public IReadOnlyDictionary<NodeRole, DrainPolicy> Drain { get; init; } = new Dictionary<NodeRole, DrainPolicy>();
 

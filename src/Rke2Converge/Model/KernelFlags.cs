@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>Kernel parameters the kubelet insists on when it protects kernel defaults.</summary>
-public static class KernelFlags
+internal static class KernelFlags
 {
     /// <summary>
     /// With <c>protect-kernel-defaults: true</c> (forced by <c>profile: cis</c>) the kubelet refuses to start

@@ -16,7 +16,7 @@ public enum NodeRole
     Agent,
 }
 
-public static class NodeRoleExtensions
+internal static class NodeRoleExtensions
 {
     public static bool IsServer(this NodeRole role) => role != NodeRole.Agent;
 

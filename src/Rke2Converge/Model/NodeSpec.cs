@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>How to reach a node over SSH. Null fields fall back to the user's ssh_config.</summary>
-public sealed record SshSettings(string? User = null, int? Port = null, string? IdentityFile = null)
+internal sealed record SshSettings(string? User = null, int? Port = null, string? IdentityFile = null)
 {
     /// <summary>Fields set here win over <paramref name="defaults"/>.</summary>
     public SshSettings Over(SshSettings defaults) =>
@@ -9,7 +9,7 @@ public sealed record SshSettings(string? User = null, int? Port = null, string? 
 }
 
 /// <summary>One node as the playbook declares it: its own sysctls and config, before cluster-wide values are merged in.</summary>
-public sealed record NodeSpec(
+internal sealed record NodeSpec(
     string Name,
     string Address,
     NodeRole Role,

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>Where RKE2 keeps things on a node (tarball install under /usr/local), and the files rke2c manages.</summary>
-public static class Rke2Paths
+internal static class Rke2Paths
 {
     public const string ConfigFile = "/etc/rancher/rke2/config.yaml";
     public const string ConfigDropInDirectory = "/etc/rancher/rke2/config.yaml.d";

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Rke2Converge.Model;
 
 /// <summary>An RKE2 release such as <c>v1.32.5+rke2r1</c>: a Kubernetes version plus the RKE2 build revision.</summary>
-public sealed partial record Rke2Version(int Major, int Minor, int Patch, int Revision) : IComparable<Rke2Version>
+internal sealed partial record Rke2Version(int Major, int Minor, int Patch, int Revision) : IComparable<Rke2Version>
 {
     [GeneratedRegex(@"^v(\d+)\.(\d+)\.(\d+)\+rke2r(\d+)$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

@@ -4,7 +4,7 @@ namespace Rke2Converge.Model;
 /// Resolves every secret a model uses, once, before any host is contacted, so a missing variable or file is an
 /// error up front. Each value is handed to <paramref name="onResolved"/> (the log redactor) before anyone can use it.
 /// </summary>
-public sealed class SecretResolver(Action<string> onResolved)
+internal sealed class SecretResolver(Action<string> onResolved)
 {
     private readonly Dictionary<SecretSource, SecretValue> _values = [];
 

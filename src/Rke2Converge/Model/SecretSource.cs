@@ -6,21 +6,30 @@ namespace Rke2Converge.Model;
 /// </summary>
 public abstract class SecretSource
 {
+    /// <summary>
+    /// A secret read from an environment variable; in a playbook, write <c>Secret.FromEnv</c> (which also checks the name).
+    /// </summary>
     public static SecretSource FromEnv(string variable) => new EnvironmentSecret(variable);
 
+    /// <summary>
+    /// A secret read from a file; in a playbook, write <c>Secret.FromFile</c> (which resolves the path against the playbook).
+    /// </summary>
     public static SecretSource FromFile(string path) => new FileSecret(path);
 
     /// <summary>Reads the secret, or explains (without the value) why it cannot.</summary>
-    public abstract SecretValue Resolve();
+    internal abstract SecretValue Resolve();
 
     /// <summary>A description safe to print, such as <c>env:RKE2_TOKEN</c>.</summary>
     public abstract string Describe();
 
+    /// <summary>
+    /// The source, never the value: <c>env:RKE2_TOKEN</c>, <c>file:secrets/token</c>.
+    /// </summary>
     public sealed override string ToString() => Describe();
 
     private sealed class EnvironmentSecret(string variable) : SecretSource
     {
-        public override SecretValue Resolve()
+        internal override SecretValue Resolve()
         {
             var value = Environment.GetEnvironmentVariable(variable);
             return string.IsNullOrEmpty(value)
@@ -33,7 +42,7 @@ public abstract class SecretSource
 
     private sealed class FileSecret(string path) : SecretSource
     {
-        public override SecretValue Resolve()
+        internal override SecretValue Resolve()
         {
             var full = Path.GetFullPath(path);
             if (!File.Exists(full)) throw new SecretUnavailableException($"secret file {full} does not exist");
@@ -48,7 +57,7 @@ public abstract class SecretSource
 }
 
 /// <summary>A resolved secret. Prints as <c>(sensitive)</c> everywhere; only <see cref="Reveal"/> gives the value.</summary>
-public sealed class SecretValue(string value)
+internal sealed class SecretValue(string value)
 {
     public const string Mask = "(sensitive)";
 
@@ -57,4 +66,4 @@ public sealed class SecretValue(string value)
     public override string ToString() => Mask;
 }
 
-public sealed class SecretUnavailableException(string message) : Exception(message);
+internal sealed class SecretUnavailableException(string message) : Exception(message);

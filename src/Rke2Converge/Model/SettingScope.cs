@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>Which nodes a sysctl or config value was declared for: all of them, one role, or one node.</summary>
-public sealed record SettingScope
+internal sealed record SettingScope
 {
     private SettingScope(string id, string description)
     {

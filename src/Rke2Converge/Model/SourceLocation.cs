@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>Where in the user's playbook something was declared, so errors can point at it.</summary>
-public sealed record SourceLocation(string File, int Line)
+internal sealed record SourceLocation(string File, int Line)
 {
     public override string ToString() => $"{File}:{Line}";
 }

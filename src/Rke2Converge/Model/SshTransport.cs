@@ -11,7 +11,7 @@ public enum SshTransport
 }
 
 /// <summary>Which transport a run uses.</summary>
-public static class SshTransportChoice
+internal static class SshTransportChoice
 {
     /// <summary>An explicit <c>--transport</c> wins over the playbook's <c>Ssh(transport: ...)</c>; OpenSSH when neither says.</summary>
     public static SshTransport Resolve(SshTransport? commandLine, SshTransport? playbook) =>

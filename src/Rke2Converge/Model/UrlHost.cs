@@ -1,7 +1,7 @@
 namespace Rke2Converge.Model;
 
 /// <summary>A node address as the host part of a URL: an IPv6 literal goes in brackets (RFC 3986), anything else as it is.</summary>
-public static class UrlHost
+internal static class UrlHost
 {
     public static string Of(string address)
     {

@@ -8,7 +8,7 @@ namespace Rke2Converge.Plan;
 /// note on its plan; within <see cref="DriftWithin"/> (or already expired) they are drift apply needs a decision on,
 /// so <c>rke2c plan</c> exits 2 and no routine apply runs past them unnoticed.
 /// </summary>
-public static class CertificateExpiryReview
+internal static class CertificateExpiryReview
 {
     public static readonly TimeSpan NoteWithin = TimeSpan.FromDays(30);
 

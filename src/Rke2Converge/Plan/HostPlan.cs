@@ -5,7 +5,7 @@ using Rke2Converge.Plan.Desired;
 namespace Rke2Converge.Plan;
 
 /// <summary>What will change on one node, and anything that prevents it (a downgrade, say).</summary>
-public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOnlyList<Change> Changes, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
+internal sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOnlyList<Change> Changes, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)
 {
     public string Node => Desired.Name;
 
@@ -39,7 +39,7 @@ public sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IReadOn
 }
 
 /// <summary>The plan for the whole cluster, hosts in rollout order.</summary>
-public sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IReadOnlyList<HostPlan> Hosts, IReadOnlyList<string> Notes)
+internal sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IReadOnlyList<HostPlan> Hosts, IReadOnlyList<string> Notes)
 {
     /// <summary>What prevents the rollout but belongs to no one host (missing release artifacts, say).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];

@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Plan;
 
 /// <summary>RKE2 releases with known rollout hazards, and the release that fixes each.</summary>
-public static class KnownIssues
+internal static class KnownIssues
 {
     private const string StartupRacePanic = "invalid memory address or nil pointer dereference";
 

@@ -10,7 +10,7 @@ using Rke2Converge.Templates;
 namespace Rke2Converge.Plan;
 
 /// <summary>Compares each node's desired state with its facts and lists the changes, pyinfra-style: no difference, no change.</summary>
-public sealed class Planner(
+internal sealed class Planner(
     string clusterName, TemplateRenderer templates, Func<SecretSource, string> revealSecret, string? registrationAddress = null,
     IReadOnlyList<CustomGateSpec>? customGates = null)
 {

@@ -6,7 +6,7 @@ namespace Rke2Converge.Plan;
 /// Nodes the cluster has that the playbook does not declare. rke2c never touches them implicitly: dropping a node from
 /// the playbook does not remove it from the cluster (or from etcd), so the plan says so instead of staying silent.
 /// </summary>
-public static class UnmanagedNodes
+internal static class UnmanagedNodes
 {
     /// <param name="declaredNodes">The playbook's nodes.</param>
     /// <param name="facts">Facts; one host's carry the cluster's node list.</param>

@@ -18,6 +18,15 @@ public sealed class ClusterDeclaration
 
     internal string? RegistrationAddressText { get; private set; }
 
+    /// <summary>
+    /// The RKE2 release every node runs, as RKE2 tags it (<c>v1.32.5+rke2r1</c>). Changing it is an upgrade: servers
+    /// first, one at a time, then agents, each behind its gates.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Cluster("prod").Version("v1.32.5+rke2r1");
+    /// </code>
+    /// </example>
     public ClusterDeclaration Version(string version, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         VersionText = version;
@@ -29,6 +38,11 @@ public sealed class ClusterDeclaration
     /// The fixed address joining nodes register through, such as a load balancer or VIP in front of the servers'
     /// supervisor port: <c>RegistrationAddress("https://rke2.example.com:9345")</c>. The first server still bootstraps alone.
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Cluster("prod").RegistrationAddress("https://rke2.example.com:9345");
+    /// </code>
+    /// </example>
     public ClusterDeclaration RegistrationAddress(string url, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         RegistrationAddressText = url ?? "";
@@ -36,6 +50,15 @@ public sealed class ClusterDeclaration
         return this;
     }
 
+    /// <summary>
+    /// The cluster's join token, as a secret reference (never a literal): written into every node's config.yaml and
+    /// shown nowhere.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Cluster("prod").Token(Secret.FromFile("secrets/token"));
+    /// </code>
+    /// </example>
     public ClusterDeclaration Token(SecretSource token, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var at = _context.At(file, line);

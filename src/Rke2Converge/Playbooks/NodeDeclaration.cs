@@ -23,17 +23,39 @@ public sealed class NodeDeclaration : ResourceScope
         Config = new PlaybookConfig(context, _scope);
     }
 
+    /// <summary>
+    /// The node's name, as the plan, <c>--limit</c> and <c>JoinOrder</c> name it.
+    /// </summary>
     public string Name { get; }
 
+    /// <summary>
+    /// Where rke2c connects to the node (a host name or IP address).
+    /// </summary>
     public string Address { get; }
 
+    /// <summary>
+    /// What the node runs.
+    /// </summary>
     public NodeRole Role { get; }
 
     internal SourceLocation DeclaredAt { get; }
 
     /// <summary>config.yaml values for this node only.</summary>
+    /// <example>
+    /// <code>
+    /// Server("cp-1", "10.0.0.11").Config["node-taint"] = new[] { "CriticalAddonsOnly=true:NoExecute" };
+    /// </code>
+    /// </example>
     public PlaybookConfig Config { get; }
 
+    /// <summary>
+    /// A sysctl for this node only, over the cluster-wide and role values (booleans as 1/0).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Server("cp-1", "10.0.0.11").Sysctl("vm.swappiness", 10);
+    /// </code>
+    /// </example>
     public NodeDeclaration Sysctl(string key, object value, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var at = _context.At(file, line);
@@ -43,6 +65,11 @@ public sealed class NodeDeclaration : ResourceScope
     }
 
     /// <summary>How to reach this node; unset fields fall back to the cluster-wide <c>Ssh(...)</c>, then ssh_config.</summary>
+    /// <example>
+    /// <code>
+    /// Agent("edge-1", "192.0.2.10").Ssh(user: "admin", port: 2222);
+    /// </code>
+    /// </example>
     public NodeDeclaration Ssh(
         string? user = null,
         int? port = null,

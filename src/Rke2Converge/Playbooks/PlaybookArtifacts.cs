@@ -13,20 +13,28 @@ public sealed class PlaybookArtifacts
     internal ArtifactSource? Source { get; private set; }
 
     /// <summary>A local directory with one sub-directory per version; a relative path is taken from the playbook's directory.</summary>
-    public ArtifactSource FromDirectory(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    /// <example>
+    /// <code>
+    /// Artifacts.FromDirectory("./artifacts");   // ./artifacts/v1.32.5+rke2r1/rke2.linux-amd64.tar.gz, ...
+    /// </code>
+    /// </example>
+    public void FromDirectory(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         Source = new ArtifactSource.LocalDirectory(_context.ResolvePath(path, _context.At(file, line)));
-        return Source;
     }
 
     /// <summary>An HTTP(S) mirror laid out like the GitHub releases (BASE/VERSION/FILE).</summary>
-    public ArtifactSource FromMirror(string baseUrl, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    /// <example>
+    /// <code>
+    /// Artifacts.FromMirror("https://artifacts.example.com/rke2");
+    /// </code>
+    /// </example>
+    public void FromMirror(string baseUrl, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new PlaybookException($"artifact mirror '{baseUrl}' is not an absolute http(s) URL", _context.At(file, line));
         }
         Source = new ArtifactSource.Mirror(uri);
-        return Source;
     }
 }

@@ -21,6 +21,17 @@ public sealed class PlaybookConfig : IEnumerable<KeyValuePair<string, object?>>
 
     internal ConfigMap Values { get; } = new();
 
+    /// <summary>
+    /// A config.yaml key of this scope. Setting it validates the key against RKE2's flags (an unknown key is an error
+    /// naming the nearest ones); a value set again replaces the earlier one; <c>null</c> removes the key at this scope.
+    /// Reading gives the value set at this scope, or null.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Config["write-kubeconfig-mode"] = "0640";
+    /// Config["disable"] = new[] { "rke2-ingress-nginx" };
+    /// </code>
+    /// </example>
     public object? this[string key, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0]
     {
         get => Values[key];
@@ -56,8 +67,14 @@ public sealed class PlaybookConfig : IEnumerable<KeyValuePair<string, object?>>
         _ => value,
     };
 
+    /// <summary>
+    /// Whether this scope sets <paramref name="key"/>.
+    /// </summary>
     public bool ContainsKey(string key) => Values.ContainsKey(key);
 
+    /// <summary>
+    /// The keys set at this scope, with their values.
+    /// </summary>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => Values.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -16,11 +16,26 @@ public sealed class PlaybookConfigDropIns
     internal ConfigDropInPolicy Policy { get; private set; } = ConfigDropInPolicy.Fail;
 
     /// <summary>The plan shows each such drop-in as a problem and apply refuses to run.</summary>
+    /// <example>
+    /// <code>
+    /// ConfigDropIns.Fail();
+    /// </code>
+    /// </example>
     public void Fail() => Policy = ConfigDropInPolicy.Fail;
 
     /// <summary>Leave them in place: the plan notes them and does not count them as drift.</summary>
+    /// <example>
+    /// <code>
+    /// ConfigDropIns.Keep();
+    /// </code>
+    /// </example>
     public void Keep() => Policy = ConfigDropInPolicy.Keep;
 
     /// <summary>Remove them (kept under /var/lib/rancher/rke2c/backups) and restart the node with its other changes.</summary>
+    /// <example>
+    /// <code>
+    /// ConfigDropIns.Remove();
+    /// </code>
+    /// </example>
     public void Remove() => Policy = ConfigDropInPolicy.Remove;
 }

@@ -4,7 +4,7 @@ namespace Rke2Converge.Playbooks;
 /// Why a playbook could not be loaded. Compile errors print like the C# compiler's
 /// (<c>site.csx(12,5): error CS1002: ; expected</c>); runtime errors as <c>site.csx:12: error: ...</c>.
 /// </summary>
-public sealed record PlaybookDiagnostic(string? File, int? Line, int? Column, string? Code, string Message)
+internal sealed record PlaybookDiagnostic(string? File, int? Line, int? Column, string? Code, string Message)
 {
     public override string ToString()
     {

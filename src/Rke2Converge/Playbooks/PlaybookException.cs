@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Playbooks;
 
 /// <summary>A declaration the playbook language cannot accept, with the line that made it.</summary>
-public sealed class PlaybookException(string message, SourceLocation? at) : Exception(message)
+internal sealed class PlaybookException(string message, SourceLocation? at) : Exception(message)
 {
     public SourceLocation? At { get; } = at;
 }

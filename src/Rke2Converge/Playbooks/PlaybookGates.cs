@@ -15,25 +15,84 @@ public sealed class PlaybookGates
 
     internal GateSettings Settings { get; private set; } = new();
 
+    /// <summary>
+    /// The gate that waits until the RKE2 unit is active in systemd: gives up after <paramref name="timeout"/> (default 10 minutes),
+    /// checking every <paramref name="poll"/> (default 2 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.ServiceActive(timeout: TimeSpan.FromMinutes(15), poll: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
     public PlaybookGates ServiceActive(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { ServiceActive = Timed(s.ServiceActive, timeout, poll, file, line) });
 
+    /// <summary>
+    /// The gate that waits until the supervisor port (9345) answers <c>/ping</c> (servers): gives up after <paramref name="timeout"/> (default 5 minutes),
+    /// checking every <paramref name="poll"/> (default 2 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.SupervisorPing(timeout: TimeSpan.FromMinutes(15), poll: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
     public PlaybookGates SupervisorPing(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { SupervisorPing = Timed(s.SupervisorPing, timeout, poll, file, line) });
 
+    /// <summary>
+    /// The gate that waits until the node's etcd member reports healthy (etcd-carrying servers): gives up after <paramref name="timeout"/> (default 5 minutes),
+    /// checking every <paramref name="poll"/> (default 2 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.EtcdHealth(timeout: TimeSpan.FromMinutes(15), poll: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
     public PlaybookGates EtcdHealth(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { EtcdHealth = Timed(s.EtcdHealth, timeout, poll, file, line) });
 
+    /// <summary>
+    /// The gate that waits until kube-apiserver answers <c>/readyz</c> (control-plane servers): gives up after <paramref name="timeout"/> (default 5 minutes),
+    /// checking every <paramref name="poll"/> (default 2 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.ApiServerReady(timeout: TimeSpan.FromMinutes(15), poll: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
     public PlaybookGates ApiServerReady(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { ApiServerReady = Timed(s.ApiServerReady, timeout, poll, file, line) });
 
+    /// <summary>
+    /// The gate that waits until the node is Ready in Kubernetes: gives up after <paramref name="timeout"/> (default 5 minutes),
+    /// checking every <paramref name="poll"/> (default 2 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.NodeReady(timeout: TimeSpan.FromMinutes(15), poll: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
     public PlaybookGates NodeReady(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { NodeReady = Timed(s.NodeReady, timeout, poll, file, line) });
 
+    /// <summary>
+    /// The gate that waits until the static pods (etcd, kube-apiserver) have not restarted within the settle window (servers): gives up after <paramref name="timeout"/> (default 5 minutes),
+    /// checking every <paramref name="poll"/> (default 2 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.StaticPodsStable(timeout: TimeSpan.FromMinutes(15), poll: TimeSpan.FromSeconds(5));
+    /// </code>
+    /// </example>
     public PlaybookGates StaticPodsStable(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { StaticPodsStable = Timed(s.StaticPodsStable, timeout, poll, file, line) });
 
     /// <summary>Sets the timeout and/or poll interval of every gate.</summary>
+    /// <example>
+    /// <code>
+    /// Gates.All(timeout: TimeSpan.FromMinutes(20));
+    /// </code>
+    /// </example>
     public PlaybookGates All(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with
         {
@@ -50,6 +109,11 @@ public sealed class PlaybookGates
     /// it passes once <paramref name="command"/> exits 0 and its output contains <paramref name="expect"/> (if given).
     /// The command runs as the SSH user (through sudo when not root) and must only read.
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.Custom("cilium", "cilium status --brief", expect: "OK", timeout: TimeSpan.FromMinutes(5));
+    /// </code>
+    /// </example>
     public PlaybookGates Custom(string name, string command, string? expect = null, TimeSpan? timeout = null, TimeSpan? poll = null,
         NodeRole[]? roles = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -61,7 +125,14 @@ public sealed class PlaybookGates
         return Set(s => s with { Custom = [.. s.Custom, new CustomGateSpec(name, command, expect, timing, roles ?? [])] });
     }
 
-    /// <summary>How long etcd and kube-apiserver must run without a restart before the next node is touched.</summary>
+    /// <summary>
+    /// How long etcd and kube-apiserver must run without a restart before the next node is touched (default 30 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.SettleWindow(TimeSpan.FromMinutes(1));
+    /// </code>
+    /// </example>
     public PlaybookGates SettleWindow(TimeSpan window, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (window < TimeSpan.Zero) throw new PlaybookException($"settle window must not be negative, got {window}", _context.At(file, line));

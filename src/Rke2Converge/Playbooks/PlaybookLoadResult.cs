@@ -4,7 +4,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Playbooks;
 
 /// <summary>Either the declared model or the reasons there is none; and whether a cached compilation was used.</summary>
-public sealed record PlaybookLoadResult
+internal sealed record PlaybookLoadResult
 {
     public ClusterModel? Model { get; init; }
 

@@ -7,7 +7,7 @@ namespace Rke2Converge.Playbooks;
 /// Compiles (or takes from the cache) and runs a .csx playbook, yielding the declared <see cref="ClusterModel"/>
 /// or diagnostics that point at the offending file and line.
 /// </summary>
-public sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
+internal sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
 {
     private readonly PlaybookCache _cache = new((options ?? new PlaybookLoaderOptions()).CacheDirectory);
     private readonly TimeSpan _evaluationTimeout = (options ?? new PlaybookLoaderOptions()).EvaluationTimeout;

@@ -1,6 +1,6 @@
 namespace Rke2Converge.Playbooks;
 
-public sealed record PlaybookLoaderOptions
+internal sealed record PlaybookLoaderOptions
 {
     /// <summary>Where compiled playbooks are kept between runs.</summary>
     public string CacheDirectory { get; init; } = DefaultCacheDirectory();

@@ -9,12 +9,26 @@ public sealed class PlaybookSecrets
 
     internal PlaybookSecrets(PlaybookContext context) => _context = context;
 
+    /// <summary>
+    /// A secret read from the environment variable <paramref name="variable"/> of the rke2c process, at rollout
+    /// time (so <c>validate</c> needs it unset or not).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Cluster("prod").Token(Secret.FromEnv("RKE2_TOKEN"));
+    /// </code>
+    /// </example>
     public SecretSource FromEnv(string variable) =>
         string.IsNullOrWhiteSpace(variable)
             ? throw new ArgumentException("the environment variable name must not be empty", nameof(variable))
             : SecretSource.FromEnv(variable);
 
     /// <summary>A file holding the secret; a relative path is taken from the playbook's directory.</summary>
+    /// <example>
+    /// <code>
+    /// Cluster("prod").Token(Secret.FromFile("secrets/token"));
+    /// </code>
+    /// </example>
     public SecretSource FromFile(string path) =>
         string.IsNullOrWhiteSpace(path)
             ? throw new ArgumentException("the secret file path must not be empty", nameof(path))

@@ -21,6 +21,11 @@ public sealed class PlaybookUpgrade
     /// Cordon, then <c>kubectl drain --ignore-daemonsets</c> (PodDisruptionBudgets respected) bounded by
     /// <paramref name="timeout"/> (default 5 minutes), before the restart; uncordon once the gates pass.
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Upgrade.Drain(NodeRole.Agent, timeout: TimeSpan.FromMinutes(10), gracePeriodSeconds: 60);
+    /// </code>
+    /// </example>
     public PlaybookUpgrade Drain(NodeRole role, TimeSpan? timeout = null, bool deleteEmptyDirData = true, bool force = false, int? gracePeriodSeconds = null,
         bool anyRestart = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -32,10 +37,20 @@ public sealed class PlaybookUpgrade
     }
 
     /// <summary>Cordon before the restart and uncordon after the gates; pods stay where they are.</summary>
+    /// <example>
+    /// <code>
+    /// Upgrade.Cordon(NodeRole.Server, anyRestart: true);
+    /// </code>
+    /// </example>
     public PlaybookUpgrade Cordon(NodeRole role, bool anyRestart = false, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(role, DrainPolicy.None with { Mode = DrainMode.Cordon, AnyRestart = anyRestart }, _context.At(file, line));
 
     /// <summary>Restart without cordoning or draining.</summary>
+    /// <example>
+    /// <code>
+    /// Upgrade.NoCordon(NodeRole.EtcdOnly);
+    /// </code>
+    /// </example>
     public PlaybookUpgrade NoCordon(NodeRole role, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(role, DrainPolicy.None, _context.At(file, line));
 

@@ -12,8 +12,16 @@ public sealed class RoleDeclaration : ResourceScope
         Config = new PlaybookConfig(context, SettingScope.ForRole(role));
     }
 
+    /// <summary>
+    /// The role these settings apply to.
+    /// </summary>
     public NodeRole Role { get; }
 
     /// <summary>config.yaml values for nodes of exactly this role (Server means all-in-one servers only).</summary>
+    /// <example>
+    /// <code>
+    /// Role(NodeRole.Server).Config["etcd-snapshot-retention"] = 10;
+    /// </code>
+    /// </example>
     public PlaybookConfig Config { get; }
 }

@@ -11,7 +11,7 @@ namespace Rke2Converge.Remote;
 /// Under the default
 /// <c>/tmp/rke2c-&lt;uid&gt;</c> the parent is checked the same way: on a shared machine another user could create it first.
 /// </summary>
-public static class ControlDirectory
+internal static class ControlDirectory
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -80,4 +80,4 @@ public static class ControlDirectory
 }
 
 /// <summary>The ssh control directory cannot be trusted; no connection was made.</summary>
-public sealed class UnsafeControlDirectoryException(string message) : RemoteException(message);
+internal sealed class UnsafeControlDirectoryException(string message) : RemoteException(message);

@@ -6,7 +6,7 @@ namespace Rke2Converge.Remote;
 /// Runs commands on one node. The only way the engine touches a host, so another transport (an in-process
 /// SSH client, say) slots in by implementing this and <see cref="IRemoteShellFactory"/>.
 /// </summary>
-public interface IRemoteShell : IAsyncDisposable
+internal interface IRemoteShell : IAsyncDisposable
 {
     /// <summary>The node's name, for messages.</summary>
     string NodeName { get; }
@@ -21,20 +21,20 @@ public interface IRemoteShell : IAsyncDisposable
     string CommandLineFor(RemoteCommand command) => SshCommandLine.RemoteCommandLine(command, sudo: false);
 }
 
-public interface IRemoteShellFactory
+internal interface IRemoteShellFactory
 {
     IRemoteShell Open(NodeSpec node, SshSettings defaults, string? knownHostsFile);
 }
 
 /// <summary>Base of all transport failures; the message names host, command description and stderr.</summary>
-public abstract class RemoteException(string message) : Exception(message);
+internal abstract class RemoteException(string message) : Exception(message);
 
-public sealed class RemoteConnectionException(string message) : RemoteException(message);
+internal sealed class RemoteConnectionException(string message) : RemoteException(message);
 
-public sealed class RemoteTimeoutException(string message) : RemoteException(message);
+internal sealed class RemoteTimeoutException(string message) : RemoteException(message);
 
 /// <summary>Thrown by callers that require success: host, what was being done, exit code and stderr.</summary>
-public sealed class RemoteCommandException(string node, string description, RemoteResult result)
+internal sealed class RemoteCommandException(string node, string description, RemoteResult result)
     : RemoteException($"{node}: {description} failed (exit {result.ExitCode}): {FirstLines(result.Stderr)}")
 {
     public string Node { get; } = node;
@@ -49,7 +49,7 @@ public sealed class RemoteCommandException(string node, string description, Remo
     }
 }
 
-public static class RemoteShellExtensions
+internal static class RemoteShellExtensions
 {
     /// <summary>Runs the command and throws <see cref="RemoteCommandException"/> unless it exits 0.</summary>
     public static async Task<RemoteResult> RunCheckedAsync(

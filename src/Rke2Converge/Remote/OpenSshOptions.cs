@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Remote;
 
 /// <summary>How rke2c drives the system OpenSSH client; the defaults suit normal runs.</summary>
-public sealed record OpenSshOptions
+internal sealed record OpenSshOptions
 {
     /// <summary>The ssh client to run; found on PATH unless a path is given.</summary>
     public string SshExecutable { get; init; } = "ssh";
@@ -64,4 +64,4 @@ public sealed record OpenSshOptions
 }
 
 /// <summary>One node as the ssh client sees it: settings already merged with the playbook's defaults.</summary>
-public sealed record SshTarget(string NodeName, string Address, SshSettings Ssh, string? KnownHostsFile);
+internal sealed record SshTarget(string NodeName, string Address, SshSettings Ssh, string? KnownHostsFile);

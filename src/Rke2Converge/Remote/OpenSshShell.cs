@@ -6,7 +6,7 @@ namespace Rke2Converge.Remote;
 /// Runs commands on one node through the system OpenSSH client, one ssh process per command, all sharing a
 /// multiplexed master connection. Stdin is never echoed into any message: it may hold secrets.
 /// </summary>
-public sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
+internal sealed class OpenSshShell(SshCommandLine commandLine) : IRemoteShell
 {
     public string NodeName => commandLine.Target.NodeName;
 

@@ -5,7 +5,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Remote;
 
 /// <summary>Opens <see cref="OpenSshShell"/>s and remembers their targets so their master connections can be closed.</summary>
-public sealed class OpenSshShellFactory(OpenSshOptions? options = null) : IRemoteShellFactory
+internal sealed class OpenSshShellFactory(OpenSshOptions? options = null) : IRemoteShellFactory
 {
     private volatile bool _controlDirectoryChecked;
 

@@ -4,7 +4,7 @@ namespace Rke2Converge.Remote;
 /// A POSIX sh script to run as root on a node. Arguments reach the script as $1, $2, ... and are quoted by the
 /// transport, so a script never splices values into its own text. Secrets travel only in <see cref="Stdin"/>.
 /// </summary>
-public sealed record RemoteCommand(string Description, string Script)
+internal sealed record RemoteCommand(string Description, string Script)
 {
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
@@ -44,7 +44,7 @@ public sealed record RemoteCommand(string Description, string Script)
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-public sealed record RemoteResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+internal sealed record RemoteResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
 {
     public bool Succeeded => ExitCode == 0;
 }

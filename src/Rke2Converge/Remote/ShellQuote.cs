@@ -6,7 +6,7 @@ namespace Rke2Converge.Remote;
 /// Quotes words for a POSIX shell. Everything except a plain safe word is wrapped in single quotes, inside which
 /// the shell interprets nothing; an embedded single quote becomes <c>'\''</c> (close, escaped quote, reopen).
 /// </summary>
-public static class ShellQuote
+internal static class ShellQuote
 {
     /// <summary>The one word <paramref name="value"/> as a POSIX shell sees it after quote removal.</summary>
     public static string Quote(string value)

@@ -6,7 +6,7 @@ namespace Rke2Converge.Remote;
 /// Builds the argument list of the system <c>ssh</c> client for one target. Pure: no process is started here,
 /// so every flag can be checked in unit tests.
 /// </summary>
-public sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
+internal sealed class SshCommandLine(SshTarget target, OpenSshOptions options)
 {
     /// <summary>Seconds the remote <c>timeout</c> waits after sending TERM before it sends KILL.</summary>
     public const int RemoteKillAfterSeconds = 5;

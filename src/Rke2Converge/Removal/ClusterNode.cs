@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Rke2Converge.Removal;
 
 /// <summary>One node as <c>kubectl get nodes -o json</c> reports it: what removal needs to know.</summary>
-public sealed record ClusterNode(string Name, bool Etcd, bool ControlPlane, bool Ready, bool Unschedulable)
+internal sealed record ClusterNode(string Name, bool Etcd, bool ControlPlane, bool Ready, bool Unschedulable)
 {
     public static IReadOnlyList<ClusterNode> ParseList(string json)
     {

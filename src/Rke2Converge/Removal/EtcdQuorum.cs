@@ -5,7 +5,7 @@ namespace Rke2Converge.Removal;
 /// the last voter cannot go; a voter that is down can (it is not part of the active quorum); a healthy voter can go
 /// only if the healthy voters left are still a majority of the voters left, 1 + (n-1)/2 of n-1.
 /// </summary>
-public static class EtcdQuorum
+internal static class EtcdQuorum
 {
     /// <summary>Null when the removal is safe, else why not.</summary>
     public static string? Refusal(IReadOnlyCollection<string> voters, IReadOnlyCollection<string> healthy, string target)

@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Removal;
 
 /// <summary>The commands node removal and reset run: reads, kubectl delete node, and RKE2's own uninstall script.</summary>
-public static class RemovalOperations
+internal static class RemovalOperations
 {
     public static RemoteCommand Nodes() =>
         new("kubectl get nodes -o json", "\"$1\" --kubeconfig \"$2\" --request-timeout=30s get nodes -o json")

@@ -7,14 +7,14 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.Removal;
 
 /// <summary>One step of a removal: what the plan shows, the host it runs on and its command (null: a check that waits).</summary>
-public sealed record RemovalStep(PlannedStep Planned, string Host, RemoteCommand? Command);
+internal sealed record RemovalStep(PlannedStep Planned, string Host, RemoteCommand? Command);
 
 /// <summary>
 /// What removing one node does, in order: cordon, drain, <c>kubectl delete node</c> (RKE2 then removes an etcd
 /// member's etcd membership itself: k3s pkg/etcd member_controller onRemove), a check that the member is gone, and
 /// rke2-uninstall.sh on the host, then what rke2c itself put there. A refusal (quorum, no API server) means nothing is run.
 /// </summary>
-public sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, IReadOnlyList<string> Notes, string? Refusal)
+internal sealed record RemovalPlan(string Node, IReadOnlyList<RemovalStep> Steps, IReadOnlyList<string> Notes, string? Refusal)
 {
     public const string EtcdMemberGone = "etcd-member-gone";
 

@@ -8,7 +8,7 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.Removal;
 
 /// <summary>Runs a removal plan's steps in order through the executor; the first failure stops it, naming what is left.</summary>
-public sealed class RemovalRunner(IChangeExecutor executor, Func<string, IRemoteShell> shellFor, Action<string> progress)
+internal sealed class RemovalRunner(IChangeExecutor executor, Func<string, IRemoteShell> shellFor, Action<string> progress)
 {
     /// <summary>How long RKE2 may take to remove a deleted node's etcd member.</summary>
     public TimeSpan MemberRemovalTimeout { get; init; } = TimeSpan.FromMinutes(2);

@@ -14,25 +14,30 @@ public sealed record CommandState(bool Done);
 public sealed class CommandResource(string name, string command) : Resource<CommandState>
 {
     /// <summary>How long a guard may take inside the fact script.</summary>
-    public static readonly TimeSpan GuardTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan GuardTimeout = TimeSpan.FromSeconds(10);
 
-    public string Name { get; } = name;
+    internal string Name { get; } = name;
 
-    public string Command { get; } = command;
+    internal string Command { get; } = command;
 
-    public string? UnlessCheck { get; private set; }
+    internal string? UnlessCheck { get; private set; }
 
-    public string? CreatesPath { get; private set; }
+    internal string? CreatesPath { get; private set; }
 
-    public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(5);
+    internal TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(5);
 
-    public bool RestartsService { get; private set; }
+    internal bool RestartsService { get; private set; }
 
-    public override string Key => $"command {Name}";
+    internal override string Key => $"command {Name}";
 
-    public override string Kind => "command";
+    internal override string Kind => "command";
 
     /// <summary>Skip the command when this read-only check exits 0.</summary>
+    /// <example>
+    /// <code>
+    /// Command("modprobe ip_vs").Unless("lsmod | grep -q ^ip_vs");
+    /// </code>
+    /// </example>
     public CommandResource Unless(string check)
     {
         UnlessCheck = check;
@@ -40,12 +45,26 @@ public sealed class CommandResource(string name, string command) : Resource<Comm
     }
 
     /// <summary>Skip the command when this path exists (the command creates it).</summary>
+    /// <example>
+    /// <code>
+    /// Command("/opt/setup.sh").Creates("/opt/.setup-done");
+    /// </code>
+    /// </example>
     public CommandResource Creates(string path)
     {
         CreatesPath = path;
         return this;
     }
 
+    /// <summary>
+    /// How long the command may run on the node before apply gives up on it and reports the node failed (default
+    /// 5 minutes; the guard is bounded separately, by 10 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Command("/opt/long-setup.sh").Creates("/opt/.done").TimeoutAfter(TimeSpan.FromMinutes(20));
+    /// </code>
+    /// </example>
     public CommandResource TimeoutAfter(TimeSpan timeout)
     {
         Timeout = timeout;
@@ -53,13 +72,18 @@ public sealed class CommandResource(string name, string command) : Resource<Comm
     }
 
     /// <summary>Restart RKE2 after the command ran.</summary>
+    /// <example>
+    /// <code>
+    /// Command("/opt/patch-containerd.sh").Creates("/opt/.patched").Restarts();
+    /// </code>
+    /// </example>
     public CommandResource Restarts()
     {
         RestartsService = true;
         return this;
     }
 
-    public override IEnumerable<string> Validate()
+    internal override IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Name) || Name.Contains('\n', StringComparison.Ordinal)) yield return $"{Key}: name must be one non-empty line";
         if (string.IsNullOrWhiteSpace(Command)) yield return $"{Key}: command is empty";
@@ -69,7 +93,7 @@ public sealed class CommandResource(string name, string command) : Resource<Comm
         if (Timeout <= TimeSpan.Zero) yield return $"{Key}: timeout must be positive";
     }
 
-    public override string FactFragment(NodeSpec node)
+    internal override string FactFragment(NodeSpec node)
     {
         var checks = new List<string>();
         if (CreatesPath is not null) checks.Add($"[ -e {ShellQuote.Quote(CreatesPath)} ]");
@@ -77,13 +101,13 @@ public sealed class CommandResource(string name, string command) : Resource<Comm
         return $"if {string.Join(" || ", checks)}; then rec done 1; else rec done 0; fi";
     }
 
-    protected override CommandState Parse(ResourceRecords records)
+    private protected override CommandState Parse(ResourceRecords records)
     {
         var record = records.Next("done");
         return new CommandState(records.Field(record, 1) == "1");
     }
 
-    protected override ResourceChange? Diff(CommandState actual, ResourceContext context)
+    private protected override ResourceChange? Diff(CommandState actual, ResourceContext context)
     {
         if (actual.Done) return null;
         var why = CreatesPath is not null && UnlessCheck is null ? $"{CreatesPath} does not exist" : "its check fails";

@@ -7,7 +7,7 @@ namespace Rke2Converge.Resources;
 /// file-backed resource so they all compare by hash, show the same text diff and write the same atomic way.
 /// <see cref="BackupsKept"/> bounds the backups of the file its writes and removal keep.
 /// </summary>
-public sealed record DesiredFile(string Path, string? Content, string Mode = "0644", string? Owner = null, bool Sensitive = false)
+internal sealed record DesiredFile(string Path, string? Content, string Mode = "0644", string? Owner = null, bool Sensitive = false)
 {
     public int BackupsKept { get; init; } = FileOperations.DefaultBackupsKept;
 

@@ -6,34 +6,42 @@ namespace Rke2Converge.Resources;
 /// <summary><c>Directory(path, mode, owner)</c>: exists with this mode and owner; <c>.Absent()</c> moves it, whole, into the backups.</summary>
 public sealed class DirectoryResource(string path, string mode, string? owner) : Resource<FileState>
 {
-    public string Path { get; } = path;
+    internal string Path { get; } = path;
 
-    public string Mode { get; } = mode;
+    internal string Mode { get; } = mode;
 
-    public string? Owner { get; } = owner;
+    internal string? Owner { get; } = owner;
 
-    public bool IsAbsent { get; private set; }
+    internal bool IsAbsent { get; private set; }
 
-    public override string Key => $"directory {Path}";
+    internal override string Key => $"directory {Path}";
 
-    public override string Kind => "directory";
+    internal override string Kind => "directory";
 
+    /// <summary>
+    /// The directory must not exist; an existing one is moved, whole, into the backup directory.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Directory("/opt/old-tool").Absent();
+    /// </code>
+    /// </example>
     public DirectoryResource Absent()
     {
         IsAbsent = true;
         return this;
     }
 
-    public override IEnumerable<string> PathsOn(NodeSpec node) => [Path];
+    internal override IEnumerable<string> PathsOn(NodeSpec node) => [Path];
 
-    public override IEnumerable<string> Validate() =>
+    internal override IEnumerable<string> Validate() =>
         ResourcePaths.Check(Path, Key).Concat(ResourcePaths.CheckMode(Mode, Key)).Concat(ResourcePaths.CheckOwner(Owner, Key));
 
-    public override string FactFragment(NodeSpec node) => DesiredFile.Probe(Path, sendContent: false);
+    internal override string FactFragment(NodeSpec node) => DesiredFile.Probe(Path, sendContent: false);
 
-    protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
+    private protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
 
-    protected override ResourceChange? Diff(FileState actual, ResourceContext context)
+    private protected override ResourceChange? Diff(FileState actual, ResourceContext context)
     {
         var mode = FileState.NormalizeMode(Mode);
         var kept = context.Node.BackupsKept;

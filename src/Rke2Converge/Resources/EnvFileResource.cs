@@ -13,22 +13,32 @@ namespace Rke2Converge.Resources;
 /// </summary>
 public sealed partial class EnvFileResource : FileBackedResource
 {
+    /// <summary>Declared by <c>EnvFile()</c> in a playbook, not constructed.</summary>
+    internal EnvFileResource()
+    {
+    }
+
     private readonly List<KeyValuePair<string, object>> _variables = [];
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
-    public IReadOnlyList<KeyValuePair<string, object>> Variables => _variables;
+    internal IReadOnlyList<KeyValuePair<string, object>> Variables => _variables;
 
-    public override string Key => "env-file";
+    internal override string Key => "env-file";
 
-    public override string Kind => "env-file";
+    internal override string Kind => "env-file";
 
-    public override bool IsSensitive => _variables.Any(v => v.Value is SecretSource);
+    internal override bool IsSensitive => _variables.Any(v => v.Value is SecretSource);
 
-    public override IEnumerable<SecretSource> Secrets => _variables.Select(v => v.Value).OfType<SecretSource>();
+    internal override IEnumerable<SecretSource> Secrets => _variables.Select(v => v.Value).OfType<SecretSource>();
 
     /// <summary>Sets one variable (a string, number or Secret); setting it again replaces the value.</summary>
+    /// <example>
+    /// <code>
+    /// EnvFile().Set("HTTPS_PROXY", Secret.FromEnv("PROXY_URL"));
+    /// </code>
+    /// </example>
     public EnvFileResource Set(string name, object value)
     {
         _variables.RemoveAll(v => v.Key == name);
@@ -36,12 +46,12 @@ public sealed partial class EnvFileResource : FileBackedResource
         return this;
     }
 
-    public override string PathFor(NodeSpec node) => PathForService(node.Role.ServiceName());
+    internal override string PathFor(NodeSpec node) => PathForService(node.Role.ServiceName());
 
     /// <summary>The environment file RKE2's unit <paramref name="service"/> reads.</summary>
-    public static string PathForService(string service) => $"/etc/default/{service}";
+    internal static string PathForService(string service) => $"/etc/default/{service}";
 
-    public override IEnumerable<string> Validate()
+    internal override IEnumerable<string> Validate()
     {
         if (_variables.Count == 0) yield return "env-file: declares no variables (use .Set(name, value))";
         foreach (var (name, value) in _variables)
@@ -54,7 +64,7 @@ public sealed partial class EnvFileResource : FileBackedResource
         }
     }
 
-    protected override DesiredFile Desired(ResourceContext context)
+    private protected override DesiredFile Desired(ResourceContext context)
     {
         var content = new StringBuilder("# Managed by rke2c.\n");
         foreach (var (name, value) in _variables) content.Append(name).Append("=\"").Append(Escape(context.Text(value))).Append("\"\n");
@@ -65,9 +75,9 @@ public sealed partial class EnvFileResource : FileBackedResource
         };
     }
 
-    protected override bool ContentInFacts => true;
+    private protected override bool ContentInFacts => true;
 
-    protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
+    private protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
 
     // systemd's EnvironmentFile parsing: inside double quotes, backslash escapes '"', '\\' and '$' literally.
     private static string Escape(string value) =>

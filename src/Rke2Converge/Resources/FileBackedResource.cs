@@ -6,30 +6,30 @@ namespace Rke2Converge.Resources;
 public abstract class FileBackedResource : Resource<FileState>
 {
     /// <summary>Where the file lives on this node (it may depend on the role, like <c>/etc/default/rke2-agent</c>).</summary>
-    public abstract string PathFor(NodeSpec node);
+    internal abstract string PathFor(NodeSpec node);
 
-    public override IEnumerable<string> PathsOn(NodeSpec node) => [PathFor(node)];
+    internal override IEnumerable<string> PathsOn(NodeSpec node) => [PathFor(node)];
 
     /// <summary>Whether the content holds secrets: then it never travels back in facts and diffs show only that it changed.</summary>
-    public abstract bool IsSensitive { get; }
+    internal abstract bool IsSensitive { get; }
 
     /// <summary>The file this node should have; content null means absent.</summary>
-    protected abstract DesiredFile Desired(ResourceContext context);
+    private protected abstract DesiredFile Desired(ResourceContext context);
 
-    protected abstract ServiceEffect EffectOf(ResourceContext context);
+    private protected abstract ServiceEffect EffectOf(ResourceContext context);
 
     /// <summary>
     /// Whether the host sends the file's content back in facts: by default only when it holds no secret. A resource
     /// that diffs its file entry by entry with the secrets masked (<see cref="DesiredFile.ContentDiff"/>) reads it always;
     /// the secrets in it are registered with the run's redactor as the facts are parsed.
     /// </summary>
-    protected virtual bool ContentInFacts => !IsSensitive;
+    private protected virtual bool ContentInFacts => !IsSensitive;
 
-    public override string FactFragment(NodeSpec node) => DesiredFile.Probe(PathFor(node), ContentInFacts);
+    internal override string FactFragment(NodeSpec node) => DesiredFile.Probe(PathFor(node), ContentInFacts);
 
-    protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
+    private protected override FileState Parse(ResourceRecords records) => FileState.Read(records);
 
-    protected override ResourceChange? Diff(FileState actual, ResourceContext context)
+    private protected override ResourceChange? Diff(FileState actual, ResourceContext context)
     {
         var desired = Desired(context) with { BackupsKept = context.Node.BackupsKept };
         if (actual.LinkProblem(Key, desired.Path, context.Node.Name, removing: desired.Content is null) is { } problem)

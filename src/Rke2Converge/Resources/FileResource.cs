@@ -12,7 +12,7 @@ public sealed class FileResource : FileBackedResource
 {
     private bool _restarts;
 
-    public FileResource(string path, object? content, string mode, string? owner)
+    internal FileResource(string path, object? content, string mode, string? owner)
     {
         Path = path;
         Content = content;
@@ -20,28 +20,33 @@ public sealed class FileResource : FileBackedResource
         Owner = owner;
     }
 
-    public string Path { get; }
+    internal string Path { get; }
 
     /// <summary>A string or a secret; null only when absent.</summary>
-    public object? Content { get; private set; }
+    internal object? Content { get; private set; }
 
-    public string Mode { get; }
+    internal string Mode { get; }
 
-    public string? Owner { get; }
+    internal string? Owner { get; }
 
-    public bool IsAbsent { get; private set; }
+    internal bool IsAbsent { get; private set; }
 
-    public override string Key => $"file {Path}";
+    internal override string Key => $"file {Path}";
 
-    public override string Kind => "file";
+    internal override string Kind => "file";
 
-    public override bool IsSensitive => _sensitive || Content is SecretSource;
+    internal override bool IsSensitive => _sensitive || Content is SecretSource;
 
     private bool _sensitive;
 
-    public override IEnumerable<SecretSource> Secrets => Content is SecretSource secret ? [secret] : [];
+    internal override IEnumerable<SecretSource> Secrets => Content is SecretSource secret ? [secret] : [];
 
     /// <summary>The file must not exist; an existing one is moved into the backup directory.</summary>
+    /// <example>
+    /// <code>
+    /// File("/etc/rancher/rke2/old-policy.yaml").Absent();
+    /// </code>
+    /// </example>
     public FileResource Absent()
     {
         IsAbsent = true;
@@ -50,6 +55,11 @@ public sealed class FileResource : FileBackedResource
     }
 
     /// <summary>Never show this file's content in plans.</summary>
+    /// <example>
+    /// <code>
+    /// File("/etc/ssl/private/ca.key", System.IO.File.ReadAllText("ca.key"), mode: "0600").Sensitive();
+    /// </code>
+    /// </example>
     public FileResource Sensitive()
     {
         _sensitive = true;
@@ -57,15 +67,20 @@ public sealed class FileResource : FileBackedResource
     }
 
     /// <summary>Restart RKE2 when this file changes.</summary>
+    /// <example>
+    /// <code>
+    /// File("/etc/rancher/rke2/psa.yaml", psa).Restarts();
+    /// </code>
+    /// </example>
     public FileResource Restarts()
     {
         _restarts = true;
         return this;
     }
 
-    public override string PathFor(NodeSpec node) => Path;
+    internal override string PathFor(NodeSpec node) => Path;
 
-    public override IEnumerable<string> Validate()
+    internal override IEnumerable<string> Validate()
     {
         foreach (var problem in ResourcePaths.CheckFile(Path, Key)) yield return problem;
         if (!IsAbsent && Content is null) yield return $"{Key}: needs content (or .Absent())";
@@ -74,10 +89,10 @@ public sealed class FileResource : FileBackedResource
         foreach (var problem in ResourcePaths.CheckOwner(Owner, Key)) yield return problem;
     }
 
-    protected override DesiredFile Desired(ResourceContext context) =>
+    private protected override DesiredFile Desired(ResourceContext context) =>
         new(Path, Content is null ? null : context.Text(Content), Mode, Owner, IsSensitive);
 
-    protected override ServiceEffect EffectOf(ResourceContext context) =>
+    private protected override ServiceEffect EffectOf(ResourceContext context) =>
         _restarts || ReferencedByConfig(context.Node.Config, Path) ? ServiceEffect.Restart : ServiceEffect.None;
 
     private static bool ReferencedByConfig(ConfigMap config, string path) =>

@@ -2,10 +2,22 @@ using System.Text;
 
 namespace Rke2Converge.Resources;
 
+/// <summary>
+/// What <c>probe_file</c> found at a path. Public only because <see cref="FileState"/> is (see there).
+/// </summary>
 public enum FileKind
 {
+    /// <summary>
+    /// Nothing is at the path.
+    /// </summary>
     Missing,
+    /// <summary>
+    /// A regular file.
+    /// </summary>
     File,
+    /// <summary>
+    /// A directory.
+    /// </summary>
     Directory,
 
     /// <summary>Something else sits at the path (a device, a socket).</summary>
@@ -21,9 +33,9 @@ public enum FileKind
 /// </summary>
 public sealed record FileState(FileKind Kind, string? Sha256 = null, string? Mode = null, string? Owner = null, string? Content = null, string? Link = null)
 {
-    public static FileState Missing { get; } = new(FileKind.Missing);
+    internal static FileState Missing { get; } = new(FileKind.Missing);
 
-    public static FileState Read(ResourceRecords records)
+    internal static FileState Read(ResourceRecords records)
     {
         var tag = records.PeekTag();
         switch (tag)
@@ -55,15 +67,15 @@ public sealed record FileState(FileKind Kind, string? Sha256 = null, string? Mod
     /// The plan problem for a link where <paramref name="path"/> should be, or null when there is none. Removing a
     /// link that is the path itself is safe (the link is moved, never its target), so <paramref name="removing"/> allows it.
     /// </summary>
-    public string? LinkProblem(string key, string path, string node, bool removing = false) =>
+    internal string? LinkProblem(string key, string path, string node, bool removing = false) =>
         Kind != FileKind.Link || (removing && Link == path)
             ? null
             : $"{key}: {Model.Validation.Printable.Quote(Link)} on {node} is a symbolic link; rke2c does not follow it to write, "
               + "chmod, chown or read what it points at: remove the link, or declare the real path";
 
     /// <summary>Modes compare as four octal digits: <c>644</c> and <c>0644</c> are the same.</summary>
-    public static string NormalizeMode(string mode) => mode.TrimStart('0').PadLeft(4, '0');
+    internal static string NormalizeMode(string mode) => mode.TrimStart('0').PadLeft(4, '0');
 
-    public static string Sha256Of(string content) =>
+    internal static string Sha256Of(string content) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(content)));
 }

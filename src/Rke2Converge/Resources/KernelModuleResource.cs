@@ -13,24 +13,24 @@ public sealed record KernelModuleState(bool Loaded, FileState File);
 /// </summary>
 public sealed class KernelModuleResource(string name) : Resource<KernelModuleState>
 {
-    public const string Directory = "/etc/modules-load.d";
+    internal const string Directory = "/etc/modules-load.d";
 
-    public string Name { get; } = name;
+    internal string Name { get; } = name;
 
-    public string FilePath => $"{Directory}/rke2c-{Name}.conf";
+    internal string FilePath => $"{Directory}/rke2c-{Name}.conf";
 
-    public override string Key => $"kernel-module {Name}";
+    internal override string Key => $"kernel-module {Name}";
 
-    public override string Kind => "kernel-module";
+    internal override string Kind => "kernel-module";
 
-    public override IEnumerable<string> PathsOn(NodeSpec node) => [FilePath];
+    internal override IEnumerable<string> PathsOn(NodeSpec node) => [FilePath];
 
-    public override IEnumerable<string> Validate() => ResourcePaths.CheckName(Name, Key);
+    internal override IEnumerable<string> Validate() => ResourcePaths.CheckName(Name, Key);
 
-    public override string FactFragment(NodeSpec node) =>
+    internal override string FactFragment(NodeSpec node) =>
         $"if [ -d /sys/module/{ShellQuote.Quote(Name)} ]; then rec loaded 1; else rec loaded 0; fi\n" + DesiredFile.Probe(FilePath, sendContent: true);
 
-    protected override KernelModuleState Parse(ResourceRecords records)
+    private protected override KernelModuleState Parse(ResourceRecords records)
     {
         var loaded = records.Next("loaded");
         var state = records.Field(loaded, 1) switch
@@ -42,7 +42,7 @@ public sealed class KernelModuleResource(string name) : Resource<KernelModuleSta
         return new KernelModuleState(state, FileState.Read(records));
     }
 
-    protected override ResourceChange? Diff(KernelModuleState actual, ResourceContext context)
+    private protected override ResourceChange? Diff(KernelModuleState actual, ResourceContext context)
     {
         if (actual.File.LinkProblem(Key, FilePath, context.Node.Name) is { } problem)
         {
@@ -66,6 +66,6 @@ public sealed class KernelModuleResource(string name) : Resource<KernelModuleSta
         return new ResourceChange(Kind, Key, string.Join(", ", description), [], ServiceEffect.None) { Steps = steps };
     }
 
-    public static RemoteCommand Load(string module) =>
+    internal static RemoteCommand Load(string module) =>
         new($"modprobe {module}", "modprobe -- \"$1\"") { Arguments = [module], Timeout = TimeSpan.FromSeconds(60) };
 }

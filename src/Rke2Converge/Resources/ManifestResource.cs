@@ -10,23 +10,28 @@ namespace Rke2Converge.Resources;
 /// </summary>
 public sealed class ManifestResource(string name, string yaml) : FileBackedResource
 {
-    public const string Directory = "/var/lib/rancher/rke2/server/manifests";
+    internal const string Directory = "/var/lib/rancher/rke2/server/manifests";
 
-    public string Name { get; } = name;
+    internal string Name { get; } = name;
 
-    public string Yaml { get; } = yaml;
+    internal string Yaml { get; } = yaml;
 
-    public bool IsAbsent { get; private set; }
+    internal bool IsAbsent { get; private set; }
 
-    public string FileName => Name.EndsWith(".yaml", StringComparison.Ordinal) || Name.EndsWith(".yml", StringComparison.Ordinal) ? Name : Name + ".yaml";
+    internal string FileName => Name.EndsWith(".yaml", StringComparison.Ordinal) || Name.EndsWith(".yml", StringComparison.Ordinal) ? Name : Name + ".yaml";
 
-    public override string Key => $"manifest {FileName}";
+    internal override string Key => $"manifest {FileName}";
 
-    public override string Kind => "manifest";
+    internal override string Kind => "manifest";
 
-    public override bool IsSensitive => false;
+    internal override bool IsSensitive => false;
 
     /// <summary>Remove the file. RKE2's deploy controller then deletes what it created from it.</summary>
+    /// <example>
+    /// <code>
+    /// Manifest("old-addon.yaml").Absent();
+    /// </code>
+    /// </example>
     public ManifestResource Absent()
     {
         IsAbsent = true;
@@ -34,11 +39,11 @@ public sealed class ManifestResource(string name, string yaml) : FileBackedResou
     }
 
     /// <summary>Manifests are read by the server's deploy controller; agents have none.</summary>
-    public override bool AppliesTo(NodeSpec node) => node.Role.IsServer();
+    internal override bool AppliesTo(NodeSpec node) => node.Role.IsServer();
 
-    public override string PathFor(NodeSpec node) => $"{Directory}/{FileName}";
+    internal override string PathFor(NodeSpec node) => $"{Directory}/{FileName}";
 
-    public override IEnumerable<string> Validate()
+    internal override IEnumerable<string> Validate()
     {
         foreach (var problem in ResourcePaths.CheckName(Name, Key)) yield return problem;
         if (IsAbsent) yield break;
@@ -46,10 +51,10 @@ public sealed class ManifestResource(string name, string yaml) : FileBackedResou
         else if (YamlProblem(Yaml) is { } problem) yield return $"{Key}: {problem}";
     }
 
-    protected override DesiredFile Desired(ResourceContext context) =>
+    private protected override DesiredFile Desired(ResourceContext context) =>
         new(PathFor(context.Node.Node), IsAbsent ? null : Yaml.TrimEnd('\n') + "\n", "0600");
 
-    protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.None;
+    private protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.None;
 
     private static string? YamlProblem(string yaml)
     {

@@ -17,23 +17,31 @@ public sealed class PackageResource(string name) : Resource<PackageState>
     private static readonly string[] DnfFamily = ["rhel", "centos", "rocky", "almalinux", "fedora", "ol", "amzn", "eurolinux"];
     private static readonly string[] ZypperFamily = ["sles", "sle-micro", "opensuse-leap", "opensuse-tumbleweed", "opensuse-microos"];
 
-    public string Name { get; } = name;
+    internal string Name { get; } = name;
 
-    public bool IsAbsent { get; private set; }
+    internal bool IsAbsent { get; private set; }
 
-    public override string Key => $"package {Name}";
+    internal override string Key => $"package {Name}";
 
-    public override string Kind => "package";
+    internal override string Kind => "package";
 
+    /// <summary>
+    /// The package must not be installed; an installed one is removed through the package manager.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Package("firewalld").Absent();
+    /// </code>
+    /// </example>
     public PackageResource Absent()
     {
         IsAbsent = true;
         return this;
     }
 
-    public override IEnumerable<string> Validate() => ResourcePaths.CheckName(Name, Key);
+    internal override IEnumerable<string> Validate() => ResourcePaths.CheckName(Name, Key);
 
-    public override string FactFragment(NodeSpec node)
+    internal override string FactFragment(NodeSpec node)
     {
         var name = ShellQuote.Quote(Name);
         return $$"""
@@ -45,7 +53,7 @@ public sealed class PackageResource(string name) : Resource<PackageState>
             """;
     }
 
-    protected override PackageState Parse(ResourceRecords records)
+    private protected override PackageState Parse(ResourceRecords records)
     {
         var record = records.Next("installed");
         return records.Field(record, 1) switch
@@ -56,7 +64,7 @@ public sealed class PackageResource(string name) : Resource<PackageState>
         };
     }
 
-    protected override ResourceChange? Diff(PackageState actual, ResourceContext context)
+    private protected override ResourceChange? Diff(PackageState actual, ResourceContext context)
     {
         if (actual.Installed != IsAbsent) return null;
         var command = Command(context.Facts.OsId, install: !IsAbsent);
@@ -69,7 +77,7 @@ public sealed class PackageResource(string name) : Resource<PackageState>
     }
 
     /// <summary>The install or remove command for the OS, or null when rke2c does not know its package manager.</summary>
-    public RemoteCommand? Command(string osId, bool install)
+    internal RemoteCommand? Command(string osId, bool install)
     {
         string? script = osId switch
         {

@@ -5,10 +5,10 @@ using YamlDotNet.Serialization;
 namespace Rke2Converge.Resources;
 
 /// <summary>One <c>mirrors:</c> entry: where pulls of <see cref="Registry"/> go instead, and optional image-name rewrites.</summary>
-public sealed record RegistryMirror(string Registry, IReadOnlyList<string> Endpoints, IReadOnlyDictionary<string, string> Rewrites);
+internal sealed record RegistryMirror(string Registry, IReadOnlyList<string> Endpoints, IReadOnlyDictionary<string, string> Rewrites);
 
 /// <summary>One <c>configs:</c> entry: credentials (plain text or Secret) and TLS files for a registry host.</summary>
-public sealed record RegistryConfig(
+internal sealed record RegistryConfig(
     string Host, object? Username, object? Password, object? Token, string? CaFile, string? CertFile, string? KeyFile, bool InsecureSkipVerify);
 
 /// <summary>
@@ -19,25 +19,36 @@ public sealed record RegistryConfig(
 /// </summary>
 public sealed class RegistriesResource : FileBackedResource
 {
-    public const string Path = "/etc/rancher/rke2/registries.yaml";
+    /// <summary>Declared by <c>Registries()</c> in a playbook, not constructed.</summary>
+    internal RegistriesResource()
+    {
+    }
+
+    internal const string Path = "/etc/rancher/rke2/registries.yaml";
 
     private readonly List<RegistryMirror> _mirrors = [];
     private readonly List<RegistryConfig> _configs = [];
 
-    public IReadOnlyList<RegistryMirror> Mirrors => _mirrors;
+    internal IReadOnlyList<RegistryMirror> Mirrors => _mirrors;
 
-    public IReadOnlyList<RegistryConfig> Configs => _configs;
+    internal IReadOnlyList<RegistryConfig> Configs => _configs;
 
-    public override string Key => "registries";
+    internal override string Key => "registries";
 
-    public override string Kind => "registries";
+    internal override string Kind => "registries";
 
-    public override bool IsSensitive => Secrets.Any() || _configs.Any(c => c.Password is not null || c.Token is not null);
+    internal override bool IsSensitive => Secrets.Any() || _configs.Any(c => c.Password is not null || c.Token is not null);
 
-    public override IEnumerable<SecretSource> Secrets =>
+    internal override IEnumerable<SecretSource> Secrets =>
         _configs.SelectMany(c => new[] { c.Username, c.Password, c.Token }).OfType<SecretSource>();
 
     /// <summary>Pulls of <paramref name="registry"/> (such as <c>docker.io</c>, or <c>*</c>) go to the endpoints, in order.</summary>
+    /// <example>
+    /// <code>
+    /// Registries().Mirror("docker.io", new[] { "https://mirror.example.com" },
+    ///     rewrite: new Dictionary&lt;string, string&gt; { ["^library/(.*)"] = "mirrored/$1" });
+    /// </code>
+    /// </example>
     public RegistriesResource Mirror(string registry, IEnumerable<string> endpoints, IReadOnlyDictionary<string, string>? rewrite = null)
     {
         _mirrors.RemoveAll(m => m.Registry == registry);
@@ -46,6 +57,11 @@ public sealed class RegistriesResource : FileBackedResource
     }
 
     /// <summary>Credentials and TLS for one registry host (a mirror endpoint's host:port, say).</summary>
+    /// <example>
+    /// <code>
+    /// Registries().Config("mirror.example.com", username: "pull", password: Secret.FromEnv("MIRROR_PASSWORD"));
+    /// </code>
+    /// </example>
     public RegistriesResource Config(
         string host, object? username = null, object? password = null, object? token = null,
         string? caFile = null, string? certFile = null, string? keyFile = null, bool insecureSkipVerify = false)
@@ -55,9 +71,9 @@ public sealed class RegistriesResource : FileBackedResource
         return this;
     }
 
-    public override string PathFor(NodeSpec node) => Path;
+    internal override string PathFor(NodeSpec node) => Path;
 
-    public override IEnumerable<string> Validate()
+    internal override IEnumerable<string> Validate()
     {
         if (_mirrors.Count == 0 && _configs.Count == 0) yield return "registries: declares no mirror and no config";
         foreach (var mirror in _mirrors)
@@ -92,15 +108,15 @@ public sealed class RegistriesResource : FileBackedResource
         }
     }
 
-    protected override bool ContentInFacts => true;
+    private protected override bool ContentInFacts => true;
 
-    protected override DesiredFile Desired(ResourceContext context) =>
+    private protected override DesiredFile Desired(ResourceContext context) =>
         new(Path, Render(context), "0600", Sensitive: IsSensitive) { ContentDiff = Plan.Diff.StructuredFileDiff.Yaml };
 
-    protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
+    private protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.Restart;
 
     /// <summary>The file as RKE2 documents it (docs.rke2.io/install/private_registry).</summary>
-    public string Render(ResourceContext context)
+    internal string Render(ResourceContext context)
     {
         var document = new Dictionary<string, object>(StringComparer.Ordinal);
         if (_mirrors.Count > 0)

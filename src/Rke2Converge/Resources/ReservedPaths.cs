@@ -11,7 +11,7 @@ namespace Rke2Converge.Resources;
 /// <param name="Tree">The directory and everything below it.</param>
 /// <param name="What">What rke2c keeps there and why, for the error.</param>
 /// <param name="OnlyKind">The one resource kind that writes it (<c>registries</c>, <c>env-file</c>), or null for none.</param>
-public sealed record ReservedPath(string Path, bool Tree, string What, string? OnlyKind = null);
+internal sealed record ReservedPath(string Path, bool Tree, string What, string? OnlyKind = null);
 
 /// <summary>
 /// The one list of the paths rke2c manages, gathered from the code that writes them: each built-in resource's
@@ -19,7 +19,7 @@ public sealed record ReservedPath(string Path, bool Tree, string What, string? O
 /// unpacks), rke2c's state directory, and the files the
 /// <c>Registries()</c> and <c>EnvFile()</c> resources own.
 /// </summary>
-public static class ReservedPaths
+internal static class ReservedPaths
 {
     public static IReadOnlyList<ReservedPath> All { get; } =
     [

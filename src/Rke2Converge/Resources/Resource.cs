@@ -4,7 +4,7 @@ namespace Rke2Converge.Resources;
 
 /// <summary>What a change does to the RKE2 service, like an Ansible handler: collected per node, acted on once.</summary>
 [Flags]
-public enum ServiceEffect
+internal enum ServiceEffect
 {
     None = 0,
 
@@ -25,49 +25,49 @@ public enum ServiceEffect
 public abstract class Resource
 {
     /// <summary>The playbook line that declared it, for validation errors.</summary>
-    public SourceLocation? DeclaredAt { get; internal set; }
+    internal SourceLocation? DeclaredAt { get; set; }
 
     /// <summary>Identifies the thing on a node (<c>file /etc/x</c>); a node-scope declaration replaces a cluster-scope one with the same key.</summary>
-    public abstract string Key { get; }
+    internal abstract string Key { get; }
 
     /// <summary>Stable short name for plans and JSON: <c>file</c>, <c>registries</c>, ...</summary>
-    public abstract string Kind { get; }
+    internal abstract string Kind { get; }
 
     /// <summary>Whether the resource belongs on this node at all (manifests only on servers, say).</summary>
-    public virtual bool AppliesTo(NodeSpec node) => true;
+    internal virtual bool AppliesTo(NodeSpec node) => true;
 
     /// <summary>The paths the resource writes or removes on <paramref name="node"/> (checked against <see cref="ReservedPaths"/> and each other).</summary>
-    public virtual IEnumerable<string> PathsOn(NodeSpec node) => [];
+    internal virtual IEnumerable<string> PathsOn(NodeSpec node) => [];
 
     /// <summary>Everything wrong with the declaration, each message naming the resource; reported at <see cref="DeclaredAt"/>.</summary>
-    public virtual IEnumerable<string> Validate() => [];
+    internal virtual IEnumerable<string> Validate() => [];
 
     /// <summary>Secrets the resource will need, resolved before any host is touched.</summary>
-    public virtual IEnumerable<SecretSource> Secrets => [];
+    internal virtual IEnumerable<SecretSource> Secrets => [];
 
     /// <summary>
     /// A read-only POSIX sh fragment for the node's fact script. It prints its records with <c>rec FIELD...</c>
     /// (fields without spaces; <c>b64</c> encodes anything else) and may use the helpers in <see cref="ResourceFactScript.Prelude"/>.
     /// Every value taken from the playbook must be quoted with <see cref="Remote.ShellQuote"/>.
     /// </summary>
-    public abstract string FactFragment(NodeSpec node);
+    internal abstract string FactFragment(NodeSpec node);
 
     /// <summary>Turns the fragment's records into the resource's own state object.</summary>
     /// <exception cref="ResourceRecordException">The records are not what the fragment prints.</exception>
-    public abstract object ParseFacts(ResourceRecords records);
+    internal abstract object ParseFacts(ResourceRecords records);
 
     /// <summary>The change this node needs, or null when it already matches.</summary>
-    public abstract ResourceChange? Diff(object state, ResourceContext context);
+    internal abstract ResourceChange? Diff(object state, ResourceContext context);
 }
 
 /// <summary>A resource whose parsed facts are a <typeparamref name="TState"/>.</summary>
 public abstract class Resource<TState> : Resource where TState : notnull
 {
-    public sealed override object ParseFacts(ResourceRecords records) => Parse(records);
+    internal sealed override object ParseFacts(ResourceRecords records) => Parse(records);
 
-    public sealed override ResourceChange? Diff(object state, ResourceContext context) => Diff((TState)state, context);
+    internal sealed override ResourceChange? Diff(object state, ResourceContext context) => Diff((TState)state, context);
 
-    protected abstract TState Parse(ResourceRecords records);
+    private protected abstract TState Parse(ResourceRecords records);
 
-    protected abstract ResourceChange? Diff(TState actual, ResourceContext context);
+    private protected abstract ResourceChange? Diff(TState actual, ResourceContext context);
 }

@@ -8,7 +8,7 @@ namespace Rke2Converge.Resources;
 /// steps apply runs, in order, and what the service must do afterwards. Steps may carry secret content on stdin;
 /// they are never printed (the plan and JSON show only kind, summary and details; a dry run only step descriptions).
 /// </summary>
-public sealed record ResourceChange(string ResourceKind, string Title, string Description, IReadOnlyList<string> Lines, ServiceEffect Effect) : Change
+internal sealed record ResourceChange(string ResourceKind, string Title, string Description, IReadOnlyList<string> Lines, ServiceEffect Effect) : Change
 {
     public override string Kind => ResourceKind;
 

@@ -5,7 +5,7 @@ using Rke2Converge.Plan.Desired;
 namespace Rke2Converge.Resources;
 
 /// <summary>What a resource may consult while diffing: the node's desired state, its facts and the resolved secrets.</summary>
-public sealed class ResourceContext(NodeDesiredState node, HostFacts facts, Func<SecretSource, string> revealSecret)
+internal sealed class ResourceContext(NodeDesiredState node, HostFacts facts, Func<SecretSource, string> revealSecret)
 {
     private readonly List<string> _problems = [];
 

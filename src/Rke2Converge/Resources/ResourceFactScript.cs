@@ -7,7 +7,7 @@ namespace Rke2Converge.Resources;
 /// Puts every resource's fact fragment into the node's one fact script. Fragment <c>i</c> runs in a subshell with
 /// <c>R=i</c>, so its <c>rec</c> lines come out as <c>res i FIELD...</c> and a fragment cannot disturb the others.
 /// </summary>
-public static class ResourceFactScript
+internal static class ResourceFactScript
 {
     /// <summary>Largest file whose content travels with the facts (for a text diff); larger ones send their hash only.</summary>
     public const int MaxContentBytes = 256 * 1024;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Rke2Converge.Resources;
 
 /// <summary>Checks shared by resources that name paths, modes and owners.</summary>
-public static partial class ResourcePaths
+internal static partial class ResourcePaths
 {
     [GeneratedRegex("^0?[0-7]{3}$|^[0-7]{4}$", RegexOptions.CultureInvariant)]
     private static partial Regex ModePattern();

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Resources;
 
 /// <summary>The records one resource's fact fragment printed, in order, each split into fields.</summary>
-public sealed class ResourceRecords(string resourceKey, IReadOnlyList<string[]> records)
+internal sealed class ResourceRecords(string resourceKey, IReadOnlyList<string[]> records)
 {
     private int _next;
 
@@ -29,4 +29,4 @@ public sealed class ResourceRecords(string resourceKey, IReadOnlyList<string[]> 
 }
 
 /// <summary>A resource's fact records are malformed; the fact parser reports it with the node.</summary>
-public sealed class ResourceRecordException(string message) : Exception(message);
+internal sealed class ResourceRecordException(string message) : Exception(message);

@@ -9,29 +9,37 @@ namespace Rke2Converge.Resources;
 /// </summary>
 public sealed class SystemdDropInResource(string name, string content) : FileBackedResource
 {
-    public string Name { get; } = name;
+    internal string Name { get; } = name;
 
-    public string Content { get; } = content;
+    internal string Content { get; } = content;
 
-    public bool IsAbsent { get; private set; }
+    internal bool IsAbsent { get; private set; }
 
-    public string FileName => Name.EndsWith(".conf", StringComparison.Ordinal) ? Name : Name + ".conf";
+    internal string FileName => Name.EndsWith(".conf", StringComparison.Ordinal) ? Name : Name + ".conf";
 
-    public override string Key => $"systemd-drop-in {FileName}";
+    internal override string Key => $"systemd-drop-in {FileName}";
 
-    public override string Kind => "systemd-drop-in";
+    internal override string Kind => "systemd-drop-in";
 
-    public override bool IsSensitive => false;
+    internal override bool IsSensitive => false;
 
+    /// <summary>
+    /// The drop-in must not exist; an existing one is moved into the backups, and RKE2 reloaded and restarted.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// SystemdDropIn("limits").Absent();
+    /// </code>
+    /// </example>
     public SystemdDropInResource Absent()
     {
         IsAbsent = true;
         return this;
     }
 
-    public override string PathFor(NodeSpec node) => $"/etc/systemd/system/{node.Role.ServiceName()}.service.d/{FileName}";
+    internal override string PathFor(NodeSpec node) => $"/etc/systemd/system/{node.Role.ServiceName()}.service.d/{FileName}";
 
-    public override IEnumerable<string> Validate()
+    internal override IEnumerable<string> Validate()
     {
         foreach (var problem in ResourcePaths.CheckName(Name, Key)) yield return problem;
         if (IsAbsent) yield break;
@@ -39,8 +47,8 @@ public sealed class SystemdDropInResource(string name, string content) : FileBac
         if (firstSection is null || !firstSection.StartsWith('[')) yield return $"{Key}: content must start with a [Section] header, such as [Service]";
     }
 
-    protected override DesiredFile Desired(ResourceContext context) =>
+    private protected override DesiredFile Desired(ResourceContext context) =>
         new(PathFor(context.Node.Node), IsAbsent ? null : Content.TrimEnd('\n') + "\n", "0644");
 
-    protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.DaemonReload | ServiceEffect.Restart;
+    private protected override ServiceEffect EffectOf(ResourceContext context) => ServiceEffect.DaemonReload | ServiceEffect.Restart;
 }

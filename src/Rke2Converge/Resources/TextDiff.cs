@@ -1,7 +1,7 @@
 namespace Rke2Converge.Resources;
 
 /// <summary>A line diff for the plan: <c>- old</c> / <c>+ new</c> lines around the longest common subsequence, unchanged lines left out.</summary>
-public static class TextDiff
+internal static class TextDiff
 {
     /// <summary>Beyond this many lines on either side the plan shows a count instead of a diff.</summary>
     public const int MaxLines = 2000;

@@ -14,7 +14,7 @@ namespace Rke2Converge.Rollout;
 /// first node that installs each architecture fetches the checksum file (one bounded request) and it must list the
 /// tarball. The tarball itself is downloaded and verified on each node during the install, as before.
 /// </summary>
-public static class ArtifactCheck
+internal static class ArtifactCheck
 {
     private static readonly TimeSpan MirrorTimeout = TimeSpan.FromSeconds(20);
 

@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Rollout;
 
 /// <summary>Finds release files in a local artifact directory laid out as DIR/VERSION/FILE.</summary>
-public static class ArtifactFiles
+internal static class ArtifactFiles
 {
     public static string PathOf(ArtifactSource.LocalDirectory source, Rke2Version version, string fileName) =>
         Path.Combine(Path.GetFullPath(source.Path), version.ToString(), fileName);

@@ -6,7 +6,7 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.Rollout;
 
 /// <summary>What taking the cluster lock came to: taken (maybe after breaking others' locks, in <see cref="Warnings"/>) or refused.</summary>
-public sealed record LockAttempt(bool Acquired, IReadOnlyList<string> Warnings, string? Refusal)
+internal sealed record LockAttempt(bool Acquired, IReadOnlyList<string> Warnings, string? Refusal)
 {
     /// <summary>Hosts that did not answer when the lock was taken: they hold no lock, so they must not be changed.</summary>
     public IReadOnlyList<string> Unreachable { get; init; } = [];
@@ -18,7 +18,7 @@ public sealed record LockAttempt(bool Acquired, IReadOnlyList<string> Warnings, 
 /// host, so exactly one goes on. A run that cannot lock every host releases what it took and changes nothing.
 /// A dry run only reads the locks (and reports a held one) and lists the lock commands it would run.
 /// </summary>
-public sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteShell> shellFor, LockHolder holder, string lockFile = Rke2Paths.LockFile)
+internal sealed class ClusterLock(IChangeExecutor executor, Func<string, IRemoteShell> shellFor, LockHolder holder, string lockFile = Rke2Paths.LockFile)
 {
     private readonly HashSet<string> _attempted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _held = new(StringComparer.Ordinal);

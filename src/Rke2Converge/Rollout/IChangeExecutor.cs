@@ -9,7 +9,7 @@ namespace Rke2Converge.Rollout;
 /// The one door every mutation goes through. Phases never run a changing command themselves, so a dry run is just
 /// another executor.
 /// </summary>
-public interface IChangeExecutor
+internal interface IChangeExecutor
 {
     bool IsDryRun { get; }
 
@@ -17,7 +17,7 @@ public interface IChangeExecutor
     Task<RemoteResult> ExecuteAsync(IRemoteShell shell, RemoteCommand command, CancellationToken cancellationToken);
 }
 
-public sealed class LiveExecutor : IChangeExecutor
+internal sealed class LiveExecutor : IChangeExecutor
 {
     public bool IsDryRun => false;
 
@@ -29,7 +29,7 @@ public sealed class LiveExecutor : IChangeExecutor
 /// One command a dry run did not run: the exact command line the node would be given (secrets masked), what it would
 /// read on standard input, and for a file write the unified diff of the file now and after.
 /// </summary>
-public sealed record DryRunStep(string Node, string Description, string CommandLine, string? Input, string? Diff);
+internal sealed record DryRunStep(string Node, string Description, string CommandLine, string? Input, string? Diff);
 
 /// <summary>
 /// Records what would run and reports success, changing nothing. For a file write it reads the file as it is now (a
@@ -38,7 +38,7 @@ public sealed record DryRunStep(string Node, string Description, string CommandL
 /// as it will be written are first searched for secrets (<see cref="Logging.HostSecrets"/>): an old registry password on
 /// the node is masked like this run's.
 /// </summary>
-public sealed class DryRunExecutor(Func<string, string> redact, Action<string>? registerFile = null) : IChangeExecutor
+internal sealed class DryRunExecutor(Func<string, string> redact, Action<string>? registerFile = null) : IChangeExecutor
 {
     private readonly List<DryRunStep> _steps = [];
 

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Rollout;
 
 /// <summary>Hears what the rollout does, for live progress and logs. Calls may come from several agent tasks at once.</summary>
-public interface IRolloutObserver
+internal interface IRolloutObserver
 {
     void NodeStarted(string node);
 

@@ -7,7 +7,7 @@ namespace Rke2Converge.Rollout;
 /// Who holds a host's lock: the run's id, the local user, the machine rke2c runs on, its pid, when it started and
 /// what it runs. Stored as <c>key=value</c> lines; values never contain a newline.
 /// </summary>
-public sealed record LockHolder(string Run, string User, string Machine, int Pid, DateTimeOffset? Since, string Command)
+internal sealed record LockHolder(string Run, string User, string Machine, int Pid, DateTimeOffset? Since, string Command)
 {
     /// <summary>A lock older than this is reported stale even when its holder runs on another machine.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(24);

@@ -10,7 +10,7 @@ namespace Rke2Converge.Rollout;
 /// this context, its executor or its <see cref="Shell"/> must be one the step declared in <see cref="RolloutStep.Sends"/>
 /// (the commands its plan binding covers); any other is refused before it is sent.
 /// </summary>
-public sealed class NodeContext
+internal sealed class NodeContext
 {
     private readonly IRemoteShell _shell;
     private RolloutStep? _step;
@@ -97,7 +97,7 @@ public sealed class NodeContext
 }
 
 /// <summary>What is the same for every node of one rollout.</summary>
-public sealed record RolloutSettings(
+internal sealed record RolloutSettings(
     IChangeExecutor Executor,
     Planner Planner,
     ArtifactSource? Artifacts,

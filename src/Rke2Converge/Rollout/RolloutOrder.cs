@@ -8,7 +8,7 @@ namespace Rke2Converge.Rollout;
 /// The order nodes converge in: servers one at a time in join order, then agents in batches. The startup race of
 /// rancher/rke2#8236/#8269 is a race in each node's own start, so no server order avoids it (see KnownIssues).
 /// </summary>
-public static class RolloutOrder
+internal static class RolloutOrder
 {
     public static IReadOnlyList<IReadOnlyList<HostPlan>> Waves(ClusterPlan plan, AgentBatching batching)
     {

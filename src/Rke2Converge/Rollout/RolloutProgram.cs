@@ -13,7 +13,7 @@ namespace Rke2Converge.Rollout;
 /// The plan as apply runs it: each node's steps, in order, and the waves nodes converge in. Built once from the plan;
 /// the plan shown (and saved) carries exactly these steps, and the runner runs exactly these.
 /// </summary>
-public sealed class RolloutProgram
+internal sealed class RolloutProgram
 {
     /// <summary>Cordon or drain first, then every resource in the order it applies, then the gates.</summary>
     private static readonly INodePhase[] Phases =

@@ -2,7 +2,7 @@ using Rke2Converge.Plan;
 
 namespace Rke2Converge.Rollout;
 
-public enum NodeOutcome
+internal enum NodeOutcome
 {
     Unchanged,
     Converged,
@@ -20,7 +20,7 @@ public enum NodeOutcome
     NotInLimit,
 }
 
-public sealed record NodeReport(string Node, NodeOutcome Outcome, TimeSpan Elapsed, TimeSpan GateTime, string? Error)
+internal sealed record NodeReport(string Node, NodeOutcome Outcome, TimeSpan Elapsed, TimeSpan GateTime, string? Error)
 {
     /// <summary>A node the rollout did not change on purpose: outside the limit, or already matching.</summary>
     public static NodeReport Untouched(HostPlan host) =>
@@ -28,7 +28,7 @@ public sealed record NodeReport(string Node, NodeOutcome Outcome, TimeSpan Elaps
 }
 
 /// <summary>How the rollout went, node by node; when it stopped, which node failed and which were left untouched.</summary>
-public sealed record RolloutResult(IReadOnlyList<NodeReport> Nodes, string? Snapshot)
+internal sealed record RolloutResult(IReadOnlyList<NodeReport> Nodes, string? Snapshot)
 {
     public bool Succeeded => Nodes.All(node => node.Outcome is NodeOutcome.Unchanged or NodeOutcome.Converged or NodeOutcome.WouldChange or NodeOutcome.NotInLimit);
 

@@ -10,7 +10,7 @@ using Rke2Converge.Rollout.Phases;
 namespace Rke2Converge.Rollout;
 
 /// <summary>Converges the plan wave by wave and stops the line at the first node that fails: later nodes stay untouched.</summary>
-public sealed partial class RolloutRunner(RolloutSettings settings, AgentBatching batching, Func<string, IRemoteShell> shellFor)
+internal sealed partial class RolloutRunner(RolloutSettings settings, AgentBatching batching, Func<string, IRemoteShell> shellFor)
 {
     /// <summary>What observers are told for a node outside the run's --limit.</summary>
     public const string NotInLimitReason = "not in --limit";

@@ -12,7 +12,7 @@ namespace Rke2Converge.Rollout;
 /// gate's probe, polled; a read it makes on failure): the plan carries their binding, and a running step is refused
 /// any other command.
 /// </summary>
-public sealed record RolloutStep(string Phase, PlannedStep Planned, Func<NodeContext, CancellationToken, Task> RunAsync)
+internal sealed record RolloutStep(string Phase, PlannedStep Planned, Func<NodeContext, CancellationToken, Task> RunAsync)
 {
     /// <summary>The commands this step sends, in order, built now from the plan (<see cref="StepBinding"/>).</summary>
     public IReadOnlyList<RemoteCommand> Sends { get; init; } = [];
@@ -26,7 +26,7 @@ public sealed record RolloutStep(string Phase, PlannedStep Planned, Func<NodeCon
 }
 
 /// <summary>What the phases need to derive a node's steps from its plan.</summary>
-public sealed record StepContext(
+internal sealed record StepContext(
     HostPlan Host, Planner Planner, ArtifactSource? Artifacts, GateSettings Gates, bool ControlPlaneUp, Func<string, string> Redact)
 {
     /// <summary>The server whose API cordons and drains this node (<see cref="Phases.CordonDrainPhase"/>); null when none runs.</summary>

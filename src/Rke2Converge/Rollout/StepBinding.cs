@@ -13,7 +13,7 @@ namespace Rke2Converge.Rollout;
 /// also line by line as for a file's hash), so a saved plan holds none; the run's timestamp argument is bound by its
 /// shape only. A saved plan compares these, and a running step may send only the commands its binding names.
 /// </summary>
-public static class StepBinding
+internal static class StepBinding
 {
     private const string Version = "rke2c-step-binding-1";
 

@@ -6,7 +6,7 @@ namespace Rke2Converge.Rollout;
 /// Turns whatever a step throws into the cause line of the stop-the-line report, naming the node and the step.
 /// Only the user's interrupt escapes the rollout; every other exception stops the line with a report.
 /// </summary>
-public static class StepFailure
+internal static class StepFailure
 {
     /// <summary>True for every exception except the cancellation the user asked for (Ctrl-C).</summary>
     public static bool StopsTheLine(Exception error, CancellationToken cancellationToken) =>

@@ -4,13 +4,13 @@ using YamlDotNet.Core.Events;
 namespace Rke2Converge.Templates;
 
 /// <summary>One top-level key of a YAML mapping and the line it is on (1-based).</summary>
-public sealed record YamlKeyAt(string Key, int Line);
+internal sealed record YamlKeyAt(string Key, int Line);
 
 /// <summary>
 /// The top-level keys of config.yaml in document order, duplicates included: a mapping with a key twice reads as
 /// one entry in a dictionary, but RKE2's parser (k3s configfilearg, a yaml.MapSlice) sees both, the last winning.
 /// </summary>
-public static class ConfigYamlKeys
+internal static class ConfigYamlKeys
 {
     /// <exception cref="InvalidDataException">Not YAML, or not a mapping at the top level; the message names <paramref name="origin"/>.</exception>
     public static IReadOnlyList<YamlKeyAt> Read(string yaml, string origin)

@@ -5,7 +5,7 @@ using YamlDotNet.Serialization;
 namespace Rke2Converge.Templates;
 
 /// <summary>Parses config.yaml as found on a node into a <see cref="ConfigMap"/> whose scalars are strings.</summary>
-public static class ConfigYamlReader
+internal static class ConfigYamlReader
 {
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().Build();
 

@@ -6,7 +6,7 @@ using YamlDotNet.Serialization.EventEmitters;
 namespace Rke2Converge.Templates;
 
 /// <summary>Serialises a node's config map to YAML, revealing secrets: the result is written to the node only.</summary>
-public static class ConfigYamlWriter
+internal static class ConfigYamlWriter
 {
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithQuotingNecessaryStrings(quoteYaml1_1Strings: true)

@@ -6,7 +6,7 @@ namespace Rke2Converge.Templates;
 /// RKE2 reads config.yaml with go-yaml v2 (YAML 1.1 resolution): written plain, these strings would come back as a
 /// boolean, null, integer or float (<c>yes</c>, <c>off</c>, <c>~</c>, <c>0x10</c>, <c>1e3</c>), so they must be quoted.
 /// </summary>
-public static partial class GoYamlPlainScalar
+internal static partial class GoYamlPlainScalar
 {
     public static bool ReadsAsNonString(string text) => NonString().IsMatch(text);
 

@@ -12,7 +12,7 @@ namespace Rke2Converge.Templates;
 /// cannot leave its line (<see cref="SingleLineContext"/>); <c>{{ value | yaml }}</c> writes a YAML scalar.
 /// Unknown variables are errors, not empty text.
 /// </summary>
-public sealed class ScribanTemplate
+internal sealed class ScribanTemplate
 {
     private const int LoopLimit = 100_000;
     private readonly Template _template;

@@ -8,7 +8,7 @@ namespace Rke2Converge.Templates;
 /// U+0085, U+2028, U+2029) and other control characters are written as visible escapes such as <c>\n</c>.
 /// Text without them is returned unchanged.
 /// </summary>
-public static class SingleLine
+internal static class SingleLine
 {
     public static string Escape(string text)
     {

@@ -5,7 +5,7 @@ namespace Rke2Converge.Templates;
 /// replaced file by file: a file of the same name in <c>$RKE2C_TEMPLATES</c> wins, then one in <c>templates/</c> next to
 /// the playbook. All are parsed when loaded, so a template error is reported before any host is touched.
 /// </summary>
-public sealed class TemplateRenderer
+internal sealed class TemplateRenderer
 {
     public const string ConfigYaml = "config.yaml.scriban";
     public const string SysctlConf = "sysctl.conf.scriban";

@@ -4,7 +4,7 @@ namespace Rke2Converge.Templates;
 /// Text rke2c produced itself in the target file's syntax (such as config.yaml's body from the YAML serializer), which
 /// a template writes as is. Every other value a template outputs is held to one line (<see cref="SingleLine"/>).
 /// </summary>
-public sealed record VerbatimText(string Text)
+internal sealed record VerbatimText(string Text)
 {
     public override string ToString() => Text;
 }

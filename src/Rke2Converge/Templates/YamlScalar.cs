@@ -12,7 +12,7 @@ namespace Rke2Converge.Templates;
 /// double-quoted with escapes otherwise,
 /// so a value can never end its line or start a key.
 /// </summary>
-public static class YamlScalar
+internal static class YamlScalar
 {
     private static readonly ISerializer Serializer = new SerializerBuilder().WithQuotingNecessaryStrings(quoteYaml1_1Strings: true).Build();
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().Build();

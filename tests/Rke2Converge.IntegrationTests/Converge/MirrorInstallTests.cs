@@ -7,12 +7,15 @@ namespace Rke2Converge.IntegrationTests.Converge;
 [Collection(Clusters.Name)]
 public sealed class MirrorInstallTests
 {
-    private static readonly string MirrorAddress = LabEnvironment.Address(98, 1);
+    private const int Net = 57;
+
+    /// <summary>The hosts live in their own network namespaces: the mirror listens on the machine's end of their link.</summary>
+    private static readonly string MirrorAddress = LabEnvironment.MachineAddress(Net);
 
     [Fact]
     public async Task Nodes_download_the_release_from_an_http_mirror_and_verify_it_before_unpacking()
     {
-        await using var lab = await LabEnvironment.UpAsync("it-mirror", 1, new LabOptions { Net = 57 });
+        await using var lab = await LabEnvironment.UpAsync("it-mirror", 1, new LabOptions { Net = Net });
         using var mirror = new ArtifactMirror($"http://{MirrorAddress}:8098/releases/download/", Rke2cDriver.Artifacts);
         var rke2c = new Rke2cDriver(lab.Name);
         var header = Header(lab).Replace($"Artifacts.FromDirectory(\"{Rke2cDriver.Artifacts}\");",
@@ -35,7 +38,7 @@ public sealed class MirrorInstallTests
         Assert.StartsWith("rke2 version v1.32.5+rke2r1", await lab.ExecOkAsync(1, "/usr/local/bin/rke2 --version"), StringComparison.Ordinal);
     }
 
-    /// <summary>A release mirror on loopback laid out like GitHub's downloads: PREFIX/VERSION/FILE, '+' escaped.</summary>
+    /// <summary>A release mirror on the machine laid out like GitHub's downloads: PREFIX/VERSION/FILE, '+' escaped.</summary>
     private sealed class ArtifactMirror : IDisposable
     {
         private readonly HttpListener _listener = new();

@@ -63,6 +63,13 @@ public sealed class LabEnvironment : IAsyncDisposable
     /// <summary>The address lab.sh gives host <paramref name="index"/> of a lab on <paramref name="net"/>.</summary>
     public static string Address(int net, int index) => $"127.{Block}.{net}.{index}";
 
+    /// <summary>
+    /// The machine's own address on a lab's network (lab.sh puts .254 on the machine's end of the lab link): the one
+    /// address of the machine that hosts in their own network namespaces reach, so servers a test runs for the hosts
+    /// (a release mirror) listen here, once the lab is up.
+    /// </summary>
+    public static string MachineAddress(int net) => Address(net, 254);
+
     /// <summary>The machine's end of a lab's network (lab.sh names it after block and net; down removes it).</summary>
     public static string MachineInterface(int net) => $"rkl{Block}n{net}";
 

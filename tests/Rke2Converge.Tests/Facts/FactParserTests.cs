@@ -113,11 +113,12 @@ public sealed class FactParserTests
     }
 
     [Theory]
-    [InlineData("pending missing", PendingWork.None)]
-    [InlineData("pending present cmVzdGFydAo=", PendingWork.Restart)]
-    [InlineData("pending present dmVyaWZ5Cg==", PendingWork.Verify)]
-    public void Reads_what_an_earlier_rollout_left_pending(string record, PendingWork expected)
+    [InlineData("pending missing", nameof(PendingWork.None))]
+    [InlineData("pending present cmVzdGFydAo=", nameof(PendingWork.Restart))]
+    [InlineData("pending present dmVyaWZ5Cg==", nameof(PendingWork.Verify))]
+    public void Reads_what_an_earlier_rollout_left_pending(string record, string expectedName)
     {
+        var expected = Enum.Parse<PendingWork>(expectedName);
         var facts = FactParser.Parse("n1", Output().Replace("pending missing", record, StringComparison.Ordinal));
 
         Assert.Equal(expected, facts.Pending);

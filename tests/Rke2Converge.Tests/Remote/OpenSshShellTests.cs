@@ -6,7 +6,7 @@ namespace Rke2Converge.Tests.Remote;
 [Collection(SshdCollection.Name)]
 public sealed class OpenSshShellTests(SshdLab lab) : RemoteShellContract(lab)
 {
-    protected override IRemoteShellFactory NewFactory(string name, TimeSpan? localGrace = null) => Lab.NewFactory(name, localGrace);
+    private protected override IRemoteShellFactory NewFactory(string name, TimeSpan? localGrace = null) => Lab.NewFactory(name, localGrace);
 
     [Fact]
     public async Task Master_connection_outlives_the_shell_until_closed()

@@ -16,7 +16,7 @@ public abstract class RemoteShellContract(SshdLab lab)
     protected SshdLab Lab => lab;
 
     /// <summary>A fresh factory of the transport under test; <paramref name="name"/> keeps its state apart.</summary>
-    protected abstract IRemoteShellFactory NewFactory(string name, TimeSpan? localGrace = null);
+    private protected abstract IRemoteShellFactory NewFactory(string name, TimeSpan? localGrace = null);
 
     private IRemoteShell Open(string node = "node-a", string factoryName = "cm") =>
         NewFactory(factoryName).Open(SshdLab.Node(node), lab.Ssh, lab.KnownHostsFile);

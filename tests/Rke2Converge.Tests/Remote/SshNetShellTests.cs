@@ -9,7 +9,7 @@ namespace Rke2Converge.Tests.Remote;
 public sealed class SshNetShellTests(SshdLab lab) : RemoteShellContract(lab)
 {
     // The lab's directory stands in for ~/.ssh, so the user's own keys and known_hosts never leak into a test.
-    protected override IRemoteShellFactory NewFactory(string name, TimeSpan? localGrace = null) =>
+    private protected override IRemoteShellFactory NewFactory(string name, TimeSpan? localGrace = null) =>
         new SshNetShellFactory(new SshNetOptions
         {
             SshDirectory = Path.Combine(Lab.Directory, name),

@@ -44,7 +44,7 @@ public sealed class SshdLab : IAsyncLifetime
 
     public string LogFile => Path.Combine(Directory, "sshd.log");
 
-    public SshSettings Ssh => new("root", Port, ClientKey);
+    internal SshSettings Ssh => new("root", Port, ClientKey);
 
     public async Task InitializeAsync()
     {
@@ -83,7 +83,7 @@ public sealed class SshdLab : IAsyncLifetime
     }
 
     /// <summary>A factory whose masters live in their own control directory, closed when the lab stops.</summary>
-    public OpenSshShellFactory NewFactory(string name, TimeSpan? localGrace = null)
+    internal OpenSshShellFactory NewFactory(string name, TimeSpan? localGrace = null)
     {
         var options = new OpenSshOptions { ControlDirectory = Path.Combine(Directory, name) };
         if (localGrace is { } grace) options = options with { LocalGrace = grace };
@@ -92,10 +92,10 @@ public sealed class SshdLab : IAsyncLifetime
         return factory;
     }
 
-    public static NodeSpec Node(string name, string? address = null) =>
+    internal static NodeSpec Node(string name, string? address = null) =>
         new(name, address ?? Address, NodeRole.Server, new SshSettings(), new Dictionary<string, string>(), new ConfigMap(), null);
 
-    public IRemoteShell Open(string node = "node-a", string factoryName = "cm") =>
+    internal IRemoteShell Open(string node = "node-a", string factoryName = "cm") =>
         NewFactory(factoryName).Open(Node(node), Ssh, KnownHostsFile);
 
     public static string PublicKey(string keyFile) =>

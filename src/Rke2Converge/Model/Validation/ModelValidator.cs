@@ -4,7 +4,7 @@ namespace Rke2Converge.Model.Validation;
 /// Checks a declared <see cref="ClusterModel"/> before anything touches a host. Errors block the rollout;
 /// warnings (such as sysctls the kubelet will object to, which the engine then corrects) do not.
 /// </summary>
-public sealed class ModelValidator
+internal sealed class ModelValidator
 {
     public IReadOnlyList<ValidationProblem> Validate(ClusterModel model)
     {

@@ -9,7 +9,7 @@ namespace Rke2Converge.Model.Validation;
 /// lines, move the cursor, set the terminal's title or make text read other than it is. C0 and C1 controls come
 /// out as <c>\x1b</c>, others as <c>\u202e</c>; a backslash is left alone, so escaping twice changes nothing.
 /// </summary>
-public static class Printable
+internal static class Printable
 {
     /// <summary>The text in single quotes, escaped: a trailing space stays visible.</summary>
     public static string Quote(string? text) => $"'{Escape(text ?? "")}'";

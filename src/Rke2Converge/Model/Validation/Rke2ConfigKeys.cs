@@ -2,7 +2,7 @@ namespace Rke2Converge.Model.Validation;
 
 /// <summary>Which command of RKE2 reads a config.yaml key.</summary>
 [Flags]
-public enum Rke2Command
+internal enum Rke2Command
 {
     None = 0,
     Server = 1,
@@ -14,7 +14,7 @@ public enum Rke2Command
 /// <c>tools/rke2-config-keys.py</c> derives from rancher/rke2's source; the file names the releases it read.
 /// RKE2 ignores unknown keys silently, so a typo is only caught here.
 /// </summary>
-public static class Rke2ConfigKeys
+internal static class Rke2ConfigKeys
 {
     private const string ResourceName = "Rke2Converge.rke2-config-keys.txt";
 

@@ -6,7 +6,7 @@ namespace Rke2Converge.Model.Validation;
 /// </summary>
 internal static class SshRules
 {
-    /// <param name="whose">Words for messages, such as <c>default ssh</c> or <c>node cp-1 ssh</c>.</param>
+    /// <summary>Checks one set of SSH settings; <paramref name="whose"/> is words for messages, such as <c>default ssh</c> or <c>node cp-1 ssh</c>.</summary>
     public static void Check(SshSettings ssh, string whose, SourceLocation? at, List<ValidationProblem> problems)
     {
         if (ssh.User is { } user && !Grammar.IsSshUser(user))

@@ -1,6 +1,6 @@
 namespace Rke2Converge.Model.Validation;
 
-public enum Severity
+internal enum Severity
 {
     /// <summary>Blocks the rollout.</summary>
     Error,
@@ -11,9 +11,9 @@ public enum Severity
 
 /// <summary>
 /// One thing wrong with a playbook's model; prints as <c>site.csx:12: error: ...</c>, on one line: a name or path the
-/// message quotes raw (a file path with a line break, say) is escaped there (<see cref="Printable.Escape"/>).
+/// message quotes raw (a file path with a line break, say) is escaped there (<see cref="Printable.Escape(string)"/>).
 /// </summary>
-public sealed record ValidationProblem(Severity Severity, string Message, SourceLocation? At)
+internal sealed record ValidationProblem(Severity Severity, string Message, SourceLocation? At)
 {
     public static ValidationProblem Error(string message, SourceLocation? at = null) => new(Severity.Error, message, at);
 
@@ -27,7 +27,7 @@ public sealed record ValidationProblem(Severity Severity, string Message, Source
     }
 }
 
-public static class ValidationProblemExtensions
+internal static class ValidationProblemExtensions
 {
     public static bool HasErrors(this IEnumerable<ValidationProblem> problems) => problems.Any(p => p.Severity == Severity.Error);
 }

@@ -6,7 +6,7 @@ namespace Rke2Converge.Plan.Changes;
 /// One difference between desired and actual state on a node, as the plan shows it. A change carries no secret
 /// values; the rollout turns each change into remote commands (an unchanged item produces no change, so no command).
 /// </summary>
-public abstract record Change
+internal abstract record Change
 {
     /// <summary>Short stable name of the kind of change, used in JSON output.</summary>
     public abstract string Kind { get; }
@@ -25,7 +25,7 @@ public abstract record Change
 }
 
 /// <summary>A sysctl's runtime value differs.</summary>
-public sealed record SysctlChange(string Key, string? Before, string After, bool RequiredByKubelet) : Change
+internal sealed record SysctlChange(string Key, string? Before, string After, bool RequiredByKubelet) : Change
 {
     public override string Kind => "sysctl";
 
@@ -34,7 +34,7 @@ public sealed record SysctlChange(string Key, string? Before, string After, bool
 }
 
 /// <summary>The persisted sysctl file differs: written so the values survive a reboot.</summary>
-public sealed record SysctlFileChange(string Path, string? Before, string After) : Change
+internal sealed record SysctlFileChange(string Path, string? Before, string After) : Change
 {
     public override string Kind => "sysctl-file";
 
@@ -42,7 +42,7 @@ public sealed record SysctlFileChange(string Path, string? Before, string After)
 }
 
 /// <summary>config.yaml differs key by key; the new file is rendered at apply time, when secrets are resolved.</summary>
-public sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Diff.ConfigEntryChange> Entries) : Change
+internal sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Diff.ConfigEntryChange> Entries) : Change
 {
     public override string Kind => "config";
 
@@ -64,7 +64,7 @@ public sealed record ConfigFileChange(string Path, bool Exists, IReadOnlyList<Di
 /// A drop-in in config.yaml.d that fights the playbook is removed (<c>ConfigDropIns.Remove()</c>); the previous file
 /// is kept as a backup. <see cref="Reason"/> names keys, never values.
 /// </summary>
-public sealed record ConfigDropInRemoval(string Path, string Reason) : Change
+internal sealed record ConfigDropInRemoval(string Path, string Reason) : Change
 {
     public override string Kind => "config-drop-in";
 
@@ -76,7 +76,7 @@ public sealed record ConfigDropInRemoval(string Path, string Reason) : Change
 }
 
 /// <summary>RKE2 is missing or at another version.</summary>
-public sealed record InstallChange(string? From, Model.Rke2Version To, string Arch) : Change
+internal sealed record InstallChange(string? From, Model.Rke2Version To, string Arch) : Change
 {
     public override string Kind => From is null ? "install" : "upgrade";
 
@@ -87,7 +87,7 @@ public sealed record InstallChange(string? From, Model.Rke2Version To, string Ar
     public override string RestartReason => "version changes";
 }
 
-public enum ServiceAction
+internal enum ServiceAction
 {
     None,
     Start,
@@ -98,7 +98,7 @@ public enum ServiceAction
 }
 
 /// <summary>The rke2 unit must be enabled, started or restarted; restarts and starts are followed by the readiness gates.</summary>
-public sealed record ServiceChange(string Unit, ServiceAction Action, bool Enable, string Reason) : Change
+internal sealed record ServiceChange(string Unit, ServiceAction Action, bool Enable, string Reason) : Change
 {
     public override string Kind => "service";
 

@@ -6,7 +6,7 @@ namespace Rke2Converge.Plan.Desired;
 /// Turns a validated model into each node's desired state. The engine adds what RKE2 needs per role
 /// (see <see cref="RoleConfig"/>) and the kernel flags the kubelet checks under protect-kernel-defaults.
 /// </summary>
-public static class DesiredStateBuilder
+internal static class DesiredStateBuilder
 {
     public static IReadOnlyList<NodeDesiredState> Build(ClusterModel model)
     {

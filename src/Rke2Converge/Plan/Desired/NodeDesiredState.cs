@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Plan.Desired;
 
 /// <summary>Everything one node should end up with: the playbook's values merged, plus what the engine derives.</summary>
-public sealed record NodeDesiredState(
+internal sealed record NodeDesiredState(
     NodeSpec Node,
     Rke2Version Version,
     IReadOnlyDictionary<string, string> Sysctls,

@@ -6,14 +6,14 @@ namespace Rke2Converge.Plan.Desired;
 /// The config.yaml keys a node needs because of its role and place in the join order. Playbook values are merged
 /// on top, except that validation forbids the playbook from setting the keys owned here.
 /// </summary>
-public static class RoleConfig
+internal static class RoleConfig
 {
     public const int SupervisorPort = 9345;
 
     /// <summary>A server's own supervisor URL, where joining nodes register unless a registration address is declared.</summary>
     public static string SupervisorUrl(NodeSpec server) => $"https://{UrlHost.Of(server.Address)}:{SupervisorPort}";
 
-    /// <param name="joinUrl">Where the node registers; null for the first server, which bootstraps alone.</param>
+    /// <summary>The node's config.yaml keys; <paramref name="joinUrl"/> is where it registers, null for the first server, which bootstraps alone.</summary>
     public static ConfigMap For(NodeSpec node, string? joinUrl, SecretSource token)
     {
         var config = new ConfigMap();

@@ -7,7 +7,7 @@ namespace Rke2Converge.Plan.Diff;
 /// Compares config.yaml as YAML structure: key by key, nested maps by path, lists item by item. Scalars compare by
 /// their YAML text, so <c>10</c>, <c>"10"</c> and <c>10</c> as a number are the same value.
 /// </summary>
-public sealed class ConfigDiff(Func<SecretSource, string> revealSecret)
+internal sealed class ConfigDiff(Func<SecretSource, string> revealSecret)
 {
     /// <summary>Keys whose values are secret even when the playbook gives them as plain text.</summary>
     private static readonly HashSet<string> SensitiveKeys = new(StringComparer.Ordinal)

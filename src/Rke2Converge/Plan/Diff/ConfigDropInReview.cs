@@ -6,7 +6,7 @@ using YamlDotNet.Core;
 
 namespace Rke2Converge.Plan.Diff;
 
-public enum DropInEffect
+internal enum DropInEffect
 {
     /// <summary><c>key:</c> for a key the playbook manages: the drop-in's value wins over config.yaml's.</summary>
     Overrides,
@@ -19,7 +19,7 @@ public enum DropInEffect
 }
 
 /// <summary>One key of a drop-in that fights the playbook. Only the key: values may be secret.</summary>
-public sealed record DropInKey(string Key, DropInEffect Effect)
+internal sealed record DropInKey(string Key, DropInEffect Effect)
 {
     public override string ToString() => Effect switch
     {
@@ -30,7 +30,7 @@ public sealed record DropInKey(string Key, DropInEffect Effect)
 }
 
 /// <summary>A drop-in that fights the playbook: the keys that do, or why RKE2 cannot read it at all.</summary>
-public sealed record DropInFinding(ConfigDropIn DropIn, IReadOnlyList<DropInKey> Keys, string? Unreadable)
+internal sealed record DropInFinding(ConfigDropIn DropIn, IReadOnlyList<DropInKey> Keys, string? Unreadable)
 {
     public string Path => DropIn.Path;
 
@@ -45,7 +45,7 @@ public sealed record DropInFinding(ConfigDropIn DropIn, IReadOnlyList<DropInKey>
 /// or appends to a key the playbook manages, or sets one of <see cref="BehaviourChangingKeys"/>. Drop-ins with
 /// other keys (kubelet-arg, node-label, ... the playbook does not manage) are left alone.
 /// </summary>
-public static class ConfigDropInReview
+internal static class ConfigDropInReview
 {
     /// <summary>
     /// Keys that change how a node runs or whether it can start, even though the playbook does not set them:

@@ -1,6 +1,6 @@
 namespace Rke2Converge.Plan.Diff;
 
-public enum ConfigEntryChangeKind
+internal enum ConfigEntryChangeKind
 {
     Added,
     Removed,
@@ -11,7 +11,7 @@ public enum ConfigEntryChangeKind
 /// One difference between desired and actual config.yaml. <see cref="Path"/> is dotted for nested maps and ends in
 /// <c>[]</c> for a list item added or removed. Sensitive entries carry the mask instead of their values.
 /// </summary>
-public sealed record ConfigEntryChange(string Path, ConfigEntryChangeKind Kind, string? Before, string? After, bool Sensitive)
+internal sealed record ConfigEntryChange(string Path, ConfigEntryChangeKind Kind, string? Before, string? After, bool Sensitive)
 {
     public override string ToString()
     {

@@ -6,7 +6,7 @@ namespace Rke2Converge.Plan.Diff;
 /// (for a server, a second etcd member, named NAME-&lt;hex&gt;) and leaves the old one NotReady beside it. So rke2c
 /// refuses and says how: remove the old node, then add the new one.
 /// </summary>
-public static class NodeRename
+internal static class NodeRename
 {
     public static string Refusal(string running, string wanted, string address) =>
         $"renaming a node: this host runs RKE2 as node '{running}', the playbook names it '{wanted}'. RKE2 does not rename nodes: "

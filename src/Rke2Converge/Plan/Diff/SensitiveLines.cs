@@ -11,7 +11,7 @@ namespace Rke2Converge.Plan.Diff;
 /// password, username, auth or identity_token), whatever the value, even one the playbook no longer knows (an old token
 /// or password on the node), and every secret the redactor knows wherever it appears.
 /// </summary>
-public static partial class SensitiveLines
+internal static partial class SensitiveLines
 {
     /// <summary>The text with every secret masked.</summary>
     public static string Mask(string text, Func<string, string> redact) => MaskLines(text, redact, _ => SecretValue.Mask);

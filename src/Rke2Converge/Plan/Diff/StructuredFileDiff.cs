@@ -11,7 +11,7 @@ namespace Rke2Converge.Plan.Diff;
 /// settings (a mirror endpoint, a proxy URL) while a credential shows only that it changed:
 /// <c>~ configs."reg:5000".auth.password: (sensitive) changed</c>. Lines read like <see cref="ConfigEntryChange"/>.
 /// </summary>
-public static partial class StructuredFileDiff
+internal static partial class StructuredFileDiff
 {
     /// <summary>
     /// registries.yaml (or any YAML) path by path: maps by key, lists of plain values as one value, lists of maps by

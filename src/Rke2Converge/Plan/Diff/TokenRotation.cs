@@ -5,7 +5,7 @@ namespace Rke2Converge.Plan.Diff;
 /// token in config.yaml fails with "bootstrap data already found and encrypted with different token"
 /// (rancher/rke2#6250). Changing it takes <c>rke2 token rotate</c> first: <c>rke2c token rotate</c>.
 /// </summary>
-public static class TokenRotation
+internal static class TokenRotation
 {
     private const string FullTokenPrefix = "K10";
 

@@ -7,7 +7,7 @@ namespace Rke2Converge.Plan.Diff;
 /// A line diff in the unified format of <c>diff -u</c> (three lines of context), for showing what a file write would
 /// change. Files rke2c writes are small, so a plain longest-common-subsequence table is enough.
 /// </summary>
-public static class UnifiedDiff
+internal static class UnifiedDiff
 {
     private const int Context = 3;
 

@@ -8,7 +8,7 @@ namespace Rke2Converge.Plan.Limit;
 /// order, version and readiness checks read them) but lose their changes, so no step is derived for them. A limit
 /// that would break the rollout order is a plan problem, so apply refuses before any host is touched.
 /// </summary>
-public static class LimitedPlan
+internal static class LimitedPlan
 {
     public static ClusterPlan Apply(ClusterPlan plan, NodeLimit limit)
     {

@@ -9,7 +9,7 @@ namespace Rke2Converge.Plan.Limit;
 /// over node names (<c>*</c>, <c>?</c>, <c>[abc]</c>); a pattern starting with <c>!</c> takes nodes out again.
 /// Patterns are separated by commas or colons.
 /// </summary>
-public sealed partial class NodeLimit
+internal sealed partial class NodeLimit
 {
     private readonly IReadOnlyList<Pattern> _include;
     private readonly IReadOnlyList<Pattern> _exclude;

@@ -7,7 +7,7 @@ using Rke2Converge.Plan.Steps;
 namespace Rke2Converge.Plan.Rendering;
 
 /// <summary>The same plan as JSON for scripts. Only explicit, secret-free fields are written.</summary>
-public static class PlanJsonWriter
+internal static class PlanJsonWriter
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -1,7 +1,7 @@
 namespace Rke2Converge.Plan.Rendering;
 
 /// <summary>The plan's one-line summary, the same in the text and the JSON output.</summary>
-public static class PlanSummary
+internal static class PlanSummary
 {
     public static string Text(ClusterPlan plan)
     {

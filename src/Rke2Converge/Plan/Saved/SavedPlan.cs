@@ -9,10 +9,10 @@ using Rke2Converge.Templates;
 
 namespace Rke2Converge.Plan.Saved;
 
-public sealed record SavedSource(string Path, string Sha256);
+internal sealed record SavedSource(string Path, string Sha256);
 
 /// <summary>One host as planned: the fingerprint of the facts the plan was made from, and the steps apply runs.</summary>
-public sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedStep> Steps)
+internal sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedStep> Steps)
 {
     /// <summary>
     /// SHA-256 of what the playbook adds to the host's read-only fact script (its resources' checks, a command's
@@ -28,7 +28,7 @@ public sealed record SavedHost(string Node, string Facts, IReadOnlyList<PlannedS
 /// would send other bytes (a command taken from an environment variable, say) is refused too.
 /// Secret-free: rendered files and commands appear only as hashes, secrets masked.
 /// </summary>
-public sealed record SavedPlan(string Format, int Version, string Playbook, IReadOnlyList<SavedSource> Sources, IReadOnlyList<SavedHost> Hosts)
+internal sealed record SavedPlan(string Format, int Version, string Playbook, IReadOnlyList<SavedSource> Sources, IReadOnlyList<SavedHost> Hosts)
 {
     /// <summary>The <c>--limit</c> the plan was made under (null: none); apply plans again under the same limit.</summary>
     public string? Limit { get; init; }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 
 namespace Rke2Converge.Plan.Steps;
 
-public enum StepKind
+internal enum StepKind
 {
     EtcdSnapshot,
     MarkPending,
@@ -31,7 +31,7 @@ public enum StepKind
 /// a unit, a gate), for a file it writes the SHA-256 of the content with secrets masked, and the SHA-256 of every
 /// command it sends (<see cref="CommandsSha256"/>). Apply runs exactly the steps the plan lists, in this order.
 /// </summary>
-public sealed record PlannedStep(StepKind Kind, string Description, string Target, string? Sha256 = null)
+internal sealed record PlannedStep(StepKind Kind, string Description, string Target, string? Sha256 = null)
 {
     /// <summary>
     /// The SHA-256 of the scripts, arguments and standard input of every command the step sends, secrets masked

@@ -6,7 +6,7 @@ using Rke2Converge.Playbooks.Inventories;
 namespace Rke2Converge.Playbooks.Import;
 
 /// <summary>A playbook written from an Ansible setup, the role it was read as, and the variables left as TODOs.</summary>
-public sealed record AnsibleImportResult(string Playbook, AnsibleRole Role, IReadOnlyList<string> Todos);
+internal sealed record AnsibleImportResult(string Playbook, AnsibleRole Role, IReadOnlyList<string> Todos);
 
 /// <summary>
 /// <c>rke2c import ansible INVENTORY</c>: a site.csx that reads the same inventory on every run (hosts, groups and SSH
@@ -14,7 +14,7 @@ public sealed record AnsibleImportResult(string Playbook, AnsibleRole Role, IRea
 /// reference (never its value), config.yaml keys at the narrowest scope their values agree on (cluster, role, node),
 /// registries, env files and files. Every variable it cannot map is a <c>// TODO</c> naming the variable, never its value.
 /// </summary>
-public static class AnsibleImport
+internal static class AnsibleImport
 {
     private const string TokenVariable = "RKE2_TOKEN";
 

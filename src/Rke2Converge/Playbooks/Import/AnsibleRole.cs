@@ -1,7 +1,7 @@
 namespace Rke2Converge.Playbooks.Import;
 
 /// <summary>The Ansible roles for RKE2 whose inventories <c>rke2c import ansible</c> reads.</summary>
-public enum AnsibleRole
+internal enum AnsibleRole
 {
     /// <summary>lablabs/ansible-role-rke2: groups <c>masters</c> and <c>workers</c> (renamable), <c>rke2_*</c> variables.</summary>
     Lablabs,

@@ -11,6 +11,9 @@ public sealed class InventoryGroup
         Children = children;
     }
 
+    /// <summary>
+    /// The group's name as the inventory writes it.
+    /// </summary>
     public string Name { get; }
 
     /// <summary>Every host in the group, children's included, each once, in the order the inventory lists them.</summary>
@@ -25,5 +28,8 @@ public sealed class InventoryGroup
     /// <summary>The names of its direct child groups.</summary>
     public IReadOnlyList<string> Children { get; }
 
+    /// <summary>
+    /// The group's name.
+    /// </summary>
     public override string ToString() => Name;
 }

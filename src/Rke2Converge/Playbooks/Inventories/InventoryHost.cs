@@ -49,7 +49,7 @@ public sealed class InventoryHost
     public IReadOnlyDictionary<string, object?> Vars { get; }
 
     /// <summary>The inventory file and line where the host first appears, for errors about it.</summary>
-    public SourceLocation DeclaredAt { get; }
+    internal SourceLocation DeclaredAt { get; }
 
     /// <summary>The variables set for this host itself (on its inventory line or in host_vars/), not through a group.</summary>
     internal IReadOnlySet<string> OwnVariables { get; }
@@ -60,6 +60,9 @@ public sealed class InventoryHost
     /// <summary>A variable as text (a scalar as written), or null when it is unset or not a scalar.</summary>
     public string? Text(string name) => Vars.TryGetValue(name, out var value) && value is string text ? text : null;
 
+    /// <summary>
+    /// The host's name.
+    /// </summary>
     public override string ToString() => Name;
 
     private static string Printable(string text) => Model.Validation.Printable.Quote(text);

@@ -20,6 +20,13 @@ public sealed class PlaybookInventory
     /// <c>ansible_port</c> and <c>ansible_ssh_private_key_file</c> become the node's address and SSH settings when it
     /// is declared with <c>Server(host)</c>, <c>Agent(host)</c>, ...
     /// </summary>
+    /// <example>
+    /// <code>
+    /// var inventory = Inventory.FromAnsible("inventory/hosts.yml", varsDirectory: "inventory");
+    /// foreach (var host in inventory.Group("rke2_servers").Hosts) Server(host);
+    /// foreach (var host in inventory.Group("rke2_agents").Hosts) Agent(host);
+    /// </code>
+    /// </example>
     public Inventory FromAnsible(string path, string? varsDirectory = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         var at = _context.At(file, line);
@@ -40,10 +47,20 @@ public sealed class PlaybookInventory
     }
 
     /// <summary>A YAML list of hosts: <c>- name: s1</c>, <c>address</c>, <c>role</c> (or <c>group</c>), <c>user</c>, <c>port</c>, <c>key</c>, and any variables.</summary>
+    /// <example>
+    /// <code>
+    /// foreach (var host in Inventory.FromYaml("hosts.yml").Group("agent").Hosts) Agent(host);
+    /// </code>
+    /// </example>
     public Inventory FromYaml(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         FromList(path, HostListParser.ParseYaml, file, line);
 
     /// <summary>A CSV list of hosts whose first line names the columns: <c>name,address,role,user,port,key</c> (only <c>name</c> is required; other columns become variables).</summary>
+    /// <example>
+    /// <code>
+    /// foreach (var host in Inventory.FromCsv("hosts.csv").Group("server").Hosts) Server(host);
+    /// </code>
+    /// </example>
     public Inventory FromCsv(string path, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         FromList(path, HostListParser.ParseCsv, file, line);
 

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace Rke2Converge.Remote.SshNet;
 
 /// <summary>What known_hosts says of the key a host presented, as OpenSSH's <c>StrictHostKeyChecking=yes</c> reads it.</summary>
-public enum HostKeyVerdict
+internal enum HostKeyVerdict
 {
     Trusted,
     Unknown,
@@ -19,7 +19,7 @@ public enum HostKeyVerdict
 /// for the in-process transport, which has no OpenSSH client to ask. <c>@cert-authority</c> lines are not supported
 /// and never trust a key.
 /// </summary>
-public sealed class KnownHosts
+internal sealed class KnownHosts
 {
     private readonly IReadOnlyList<Entry> _entries;
 

@@ -4,7 +4,7 @@ namespace Rke2Converge.Remote.SshNet;
 /// An ssh_config(5) algorithm list such as <c>KexAlgorithms</c>, applied to the algorithms a client offers by default:
 /// a plain list replaces them, <c>+list</c> appends, <c>-list</c> removes (patterns allowed), <c>^list</c> puts first.
 /// </summary>
-public static class SshAlgorithmList
+internal static class SshAlgorithmList
 {
     /// <summary>
     /// The algorithms to offer, in preference order. A named algorithm <paramref name="supported"/> does not hold is

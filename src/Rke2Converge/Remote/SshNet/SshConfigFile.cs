@@ -4,7 +4,7 @@ using System.Text;
 namespace Rke2Converge.Remote.SshNet;
 
 /// <summary>What ssh_config says of one host, before the playbook's own settings are laid over it.</summary>
-public sealed record SshHostConfig(string? HostName, string? User, int? Port, IReadOnlyList<string> IdentityFiles, string? ProxyJump)
+internal sealed record SshHostConfig(string? HostName, string? User, int? Port, IReadOnlyList<string> IdentityFiles, string? ProxyJump)
 {
     /// <summary>The KexAlgorithms list as written (see <see cref="SshAlgorithmList"/>); null to offer SSH.NET's defaults.</summary>
     public string? KexAlgorithms { get; init; }
@@ -18,7 +18,7 @@ public sealed record SshHostConfig(string? HostName, string? User, int? Port, IR
 /// ProxyJump and KexAlgorithms. As in ssh, the first value found for a key wins, except IdentityFile, whose values add up.
 /// <c>Match</c> sections are skipped whole; <c>Include</c> and all other keys are ignored.
 /// </summary>
-public sealed class SshConfigFile
+internal sealed class SshConfigFile
 {
     private readonly IReadOnlyList<Section> _sections;
 

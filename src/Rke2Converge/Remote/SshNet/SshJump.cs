@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Rke2Converge.Remote.SshNet;
 
 /// <summary>One ProxyJump hop, <c>[user@]host[:port]</c> or <c>ssh://[user@]host[:port]</c>.</summary>
-public sealed record SshJump(string? User, string Host, int? Port)
+internal sealed record SshJump(string? User, string Host, int? Port)
 {
     /// <summary>Null for <c>none</c>; a list of hops is refused, as this transport jumps once only.</summary>
     public static SshJump? Parse(string value)

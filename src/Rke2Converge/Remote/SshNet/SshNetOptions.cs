@@ -1,7 +1,7 @@
 namespace Rke2Converge.Remote.SshNet;
 
 /// <summary>How the in-process SSH.NET transport connects; the defaults match <see cref="OpenSshOptions"/>.</summary>
-public sealed record SshNetOptions
+internal sealed record SshNetOptions
 {
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -12,7 +12,7 @@ namespace Rke2Converge.Remote.SshNet;
 /// keys are checked against the same known_hosts. The user's ssh_config supplies HostName, User, Port, IdentityFile,
 /// KexAlgorithms and one ProxyJump hop (see <see cref="SshConfigFile"/>); there is no agent.
 /// </summary>
-public sealed class SshNetShell : IRemoteShell
+internal sealed class SshNetShell : IRemoteShell
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly SshTarget _target;

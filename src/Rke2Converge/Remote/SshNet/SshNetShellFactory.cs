@@ -3,7 +3,7 @@ using Rke2Converge.Model;
 namespace Rke2Converge.Remote.SshNet;
 
 /// <summary>Opens <see cref="SshNetShell"/>s: one in-process SSH connection per node, opened on first use.</summary>
-public sealed class SshNetShellFactory : IRemoteShellFactory
+internal sealed class SshNetShellFactory : IRemoteShellFactory
 {
     private readonly Lazy<SshConfigFile> _config;
 

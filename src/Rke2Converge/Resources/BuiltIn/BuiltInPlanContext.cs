@@ -6,7 +6,7 @@ using Rke2Converge.Plan.Desired;
 namespace Rke2Converge.Resources.BuiltIn;
 
 /// <summary>What a built-in resource's diff may consult and report for one node.</summary>
-public sealed class BuiltInPlanContext(NodeDesiredState node, HostFacts facts, Planner planner, IReadOnlyList<Change> earlier)
+internal sealed class BuiltInPlanContext(NodeDesiredState node, HostFacts facts, Planner planner, IReadOnlyList<Change> earlier)
 {
     private readonly List<string> _problems = [];
     private readonly List<string> _notes = [];

@@ -14,7 +14,7 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// gates, ordering and day-2 commands read them too. Adding one is a subclass in this folder and its place in
 /// <see cref="BuiltInResources.All"/>.
 /// </summary>
-public abstract class BuiltInResource : INodePhase
+internal abstract class BuiltInResource : INodePhase
 {
     /// <summary>The phase name in progress output and logs.</summary>
     public abstract string Title { get; }
@@ -29,7 +29,7 @@ public abstract class BuiltInResource : INodePhase
     /// (a) A read-only POSIX sh fragment of the fact script. It may use <c>b64 TEXT</c>, <c>file_record TAG PATH</c> (<c>managed_record TAG PATH</c> for a file rke2c writes) and
     /// <c>$@</c> (the sysctl keys); every value from the playbook travels as an argument or is quoted with <see cref="Remote.ShellQuote"/>.
     /// </summary>
-    public abstract string FactFragment { get; }
+    internal abstract string FactFragment { get; }
 
     /// <summary>The record tags the fragment prints, and how often each may appear.</summary>
     public abstract IReadOnlyList<FactTag> Records { get; }
@@ -41,13 +41,13 @@ public abstract class BuiltInResource : INodePhase
     public virtual IEnumerable<string> Lacking(IReadOnlyList<FactRecord> records, ExpectedFacts request) => [];
 
     /// <summary>(c, e) This node's changes, in the order they apply.</summary>
-    public abstract IEnumerable<Change> Diff(BuiltInPlanContext context);
+    internal abstract IEnumerable<Change> Diff(BuiltInPlanContext context);
 
     /// <summary>(d) The steps apply runs for this resource's changes on the node.</summary>
     public abstract IEnumerable<RolloutStep> Steps(StepContext context);
 }
 
-public enum FactOccurrence
+internal enum FactOccurrence
 {
     /// <summary>Exactly one record.</summary>
     Once,
@@ -60,7 +60,7 @@ public enum FactOccurrence
 }
 
 /// <summary>A record tag a built-in resource prints, and how often.</summary>
-public sealed record FactTag(string Name, FactOccurrence Occurs = FactOccurrence.Once);
+internal sealed record FactTag(string Name, FactOccurrence Occurs = FactOccurrence.Once);
 
 /// <summary>What the fact script was asked for, so a parse can tell a record that is missing.</summary>
-public sealed record ExpectedFacts(IReadOnlyCollection<string> Sysctls);
+internal sealed record ExpectedFacts(IReadOnlyCollection<string> Sysctls);

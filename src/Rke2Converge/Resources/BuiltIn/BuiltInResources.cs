@@ -1,7 +1,7 @@
 namespace Rke2Converge.Resources.BuiltIn;
 
 /// <summary>The built-in resources every node has, in the order they apply (the playbook's own resources run after those marked to go before them).</summary>
-public static class BuiltInResources
+internal static class BuiltInResources
 {
     public static readonly IReadOnlyList<BuiltInResource> All =
     [

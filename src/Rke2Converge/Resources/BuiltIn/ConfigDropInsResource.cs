@@ -16,13 +16,13 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// <see cref="ConfigDropInPolicy"/> says; under <c>ConfigDropIns.Remove()</c> each is moved into the backup
 /// directory before the service step, so the node's one restart picks up config.yaml without them.
 /// </summary>
-public sealed class ConfigDropInsResource : BuiltInResource
+internal sealed class ConfigDropInsResource : BuiltInResource
 {
     public override string Title => "remove config.yaml.d drop-ins";
 
     // C locale for byte-wise globs: rke2 reads every *.yaml and *.yml (any case, hidden ones too) in byte order of
     // their names; Read restores that order.
-    public override string FactFragment => $$"""
+    internal override string FactFragment => $$"""
         for f in {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/.* {{ShellQuote.Quote(Rke2Paths.ConfigDropInDirectory)}}/*; do
           case "$f" in *.[yY][aA][mM][lL]|*.[yY][mM][lL]) ;; *) continue ;; esac
           [ -f "$f" ] || continue
@@ -45,7 +45,7 @@ public sealed class ConfigDropInsResource : BuiltInResource
         return facts with { ConfigDropIns = [.. dropIns.OrderBy(dropIn => Encoding.UTF8.GetBytes(dropIn.FileName), ByteOrder.Instance)] };
     }
 
-    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    internal override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var node = context.Node;
         var removals = new List<Change>();

@@ -15,19 +15,19 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// it at startup, so a change restarts the service. The plan carries the hash of the file with secrets masked; the
 /// step writes the file rendered when the plan was made, the one its binding covers (secrets masked).
 /// </summary>
-public sealed class ConfigYamlResource : BuiltInResource
+internal sealed class ConfigYamlResource : BuiltInResource
 {
     public override string Title => "config.yaml";
 
     public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.ConfigFile, Tree: false, "config.yaml, which rke2c renders from the playbook")];
 
-    public override string FactFragment => $"managed_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
+    internal override string FactFragment => $"managed_record config {ShellQuote.Quote(Rke2Paths.ConfigFile)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("config")];
 
     public override HostFacts Read(HostFacts facts, IReadOnlyList<FactRecord> records) => facts with { ConfigYaml = records.Single().Optional() };
 
-    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    internal override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var (node, facts) = (context.Node, context.Facts);
         ConfigMap actual;

@@ -13,7 +13,7 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// changes, so a run cut off between the change and the restart (Ctrl-C, a lost connection) restarts the node next
 /// time instead of finding nothing to do; the service diff reads it, the readiness gates clear it.
 /// </summary>
-public sealed class PendingMarkerResource : BuiltInResource
+internal sealed class PendingMarkerResource : BuiltInResource
 {
     public override string Title => "mark restart pending";
 
@@ -21,7 +21,7 @@ public sealed class PendingMarkerResource : BuiltInResource
 
     public override IEnumerable<ReservedPath> Writes => [new(Rke2Paths.PendingWorkMarker, Tree: false, "rke2c's marker of unfinished work")];
 
-    public override string FactFragment => $"managed_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
+    internal override string FactFragment => $"managed_record pending {ShellQuote.Quote(Rke2Paths.PendingWorkMarker)}\n";
 
     public override IReadOnlyList<FactTag> Records { get; } = [new("pending")];
 
@@ -41,7 +41,7 @@ public sealed class PendingMarkerResource : BuiltInResource
     }
 
     /// <summary>The marker is never a change of its own: it only turns what it records into the service's action.</summary>
-    public override IEnumerable<Change> Diff(BuiltInPlanContext context) => [];
+    internal override IEnumerable<Change> Diff(BuiltInPlanContext context) => [];
 
     public override IEnumerable<RolloutStep> Steps(StepContext context)
     {

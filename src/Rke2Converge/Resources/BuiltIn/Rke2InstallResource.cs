@@ -13,7 +13,7 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// The RKE2 release on the node: installed or upgraded from the release artifacts (pushed or downloaded, checksum
 /// verified, unpacked), never downgraded and never across a skipped minor version. A new binary needs a restart.
 /// </summary>
-public sealed class Rke2InstallResource : BuiltInResource
+internal sealed class Rke2InstallResource : BuiltInResource
 {
     public override string Title => "install rke2";
 
@@ -21,7 +21,7 @@ public sealed class Rke2InstallResource : BuiltInResource
         ResourcePaths.Normalize($"{Rke2Paths.InstallPrefix}/{relative}"), Tree: relative.EndsWith('/'), "installed from the RKE2 release tarball by rke2c"));
 
     // Leaves $rke2 set (empty when not installed) for the fragments that ask RKE2 itself.
-    public override string FactFragment => $$"""
+    internal override string FactFragment => $$"""
         rke2=
         if [ -x {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then rke2={{ShellQuote.Quote(Rke2Paths.Rke2Binary)}}
         else rke2=$(command -v rke2 2>/dev/null) || rke2=; fi
@@ -38,7 +38,7 @@ public sealed class Rke2InstallResource : BuiltInResource
     public override HostFacts Read(HostFacts facts, IReadOnlyList<FactRecord> records) =>
         facts with { InstalledVersion = records.Single().Optional() is { } output ? FactParser.VersionFromOutput(output) : null };
 
-    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    internal override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var (want, facts) = (context.Node.Version, context.Facts);
         if (facts.InstalledVersion is null) return [new InstallChange(null, want, facts.Arch)];

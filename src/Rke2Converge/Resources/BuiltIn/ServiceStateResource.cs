@@ -14,7 +14,7 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// change with <see cref="ServiceEffect.Restart"/> is named as a reason). Started or restarted without blocking; the
 /// readiness gates do the waiting, and the same command turns the pending marker from restart to verify.
 /// </summary>
-public sealed class ServiceStateResource : BuiltInResource
+internal sealed class ServiceStateResource : BuiltInResource
 {
     public static readonly IReadOnlyList<string> Units = ["rke2-server", "rke2-agent"];
 
@@ -27,7 +27,7 @@ public sealed class ServiceStateResource : BuiltInResource
     // One systemctl call for both units: it answers one block per unit, blank-line separated, read here with shell
     // builtins only. Unit states are systemd's lower-case words; anything else is reported as "invalid". A unit
     // systemd keeps restarting also prints the line it last died with (read only then, so a healthy node pays nothing).
-    public override string FactFragment => $$"""
+    internal override string FactFragment => $$"""
         states=$(systemctl show -p Id,UnitFileState,ActiveState {{string.Join(' ', Units.Select(u => u + ".service"))}} 2>/dev/null)
         crashed=
         for unit in {{string.Join(' ', Units)}}; do
@@ -100,7 +100,7 @@ public sealed class ServiceStateResource : BuiltInResource
         return Units.Where(unit => !reported.Contains(unit)).Select(unit => $"unit {unit}");
     }
 
-    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    internal override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var (node, facts) = (context.Node, context.Facts);
         var (unit, other) = node.Role.IsServer() ? (facts.ServerService, facts.AgentService) : (facts.AgentService, facts.ServerService);

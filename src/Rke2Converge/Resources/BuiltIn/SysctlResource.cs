@@ -12,7 +12,7 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// Kernel parameters, live (/proc/sys) and persisted (rke2c's file in /etc/sysctl.d). They go first, so the kubelet
 /// finds them right when RKE2 starts. Keys travel as script arguments, never in the script text.
 /// </summary>
-public sealed class SysctlResource : BuiltInResource
+internal sealed class SysctlResource : BuiltInResource
 {
     public override string Title => "sysctls";
 
@@ -23,7 +23,7 @@ public sealed class SysctlResource : BuiltInResource
     // One process per key (cat: /proc/sys answers a whole read, not the byte-wise reads of the shell's `read`). Keys
     // are validated (no spaces or control characters), so they print as they are; dots become slashes in a builtin
     // loop. The value's spacing does not matter (it is normalised when read); a value of several lines is joined.
-    public override string FactFragment => $$"""
+    internal override string FactFragment => $$"""
         nl=$(printf '\n_'); nl=${nl%_}
         for key in "$@"; do
           case "$key" in ''|/*|*..*) printf 'sysctl %s missing\n' "$key"; continue ;; esac
@@ -74,7 +74,7 @@ public sealed class SysctlResource : BuiltInResource
         return request.Sysctls.Where(key => !reported.Contains(key)).Select(key => $"sysctl {key}");
     }
 
-    public override IEnumerable<Change> Diff(BuiltInPlanContext context)
+    internal override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var (node, facts) = (context.Node, context.Facts);
         // A key the kernel does not have fails `sysctl -w` after the file is written: refuse before anything is.

@@ -1,6 +1,6 @@
 namespace Rke2Converge.Rollout.Observers;
 
-public sealed class CompositeObserver(params IRolloutObserver[] observers) : IRolloutObserver
+internal sealed class CompositeObserver(params IRolloutObserver[] observers) : IRolloutObserver
 {
     public void NodeStarted(string node) => Each(o => o.NodeStarted(node));
 

@@ -3,7 +3,7 @@ using Serilog;
 namespace Rke2Converge.Rollout.Observers;
 
 /// <summary>Writes rollout events to the structured log; other observers (progress displays) wrap it.</summary>
-public sealed class LoggingObserver(ILogger log, bool dryRun = false) : IRolloutObserver
+internal sealed class LoggingObserver(ILogger log, bool dryRun = false) : IRolloutObserver
 {
     public void NodeStarted(string node) => log.Information("{Node}: converging", node);
 

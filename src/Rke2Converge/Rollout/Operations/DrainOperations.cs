@@ -10,7 +10,7 @@ namespace Rke2Converge.Rollout.Operations;
 /// (agents have no credentials that may evict pods). Drain always passes <c>--ignore-daemonsets</c>: DaemonSet pods
 /// would come straight back, and kubectl refuses to drain without it when there are any.
 /// </summary>
-public static partial class DrainOperations
+internal static partial class DrainOperations
 {
     // cordon and uncordon are idempotent, so a moment without an API server (a kube-apiserver restarting right after
     // its node's start, as RKE2's does) is waited out: six tries, 5 s apart.

@@ -2,7 +2,7 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.Rollout.Operations;
 
-public static class EtcdSnapshotOperations
+internal static class EtcdSnapshotOperations
 {
     public static RemoteCommand Save(string name) =>
         new($"etcd snapshot {name}", "\"$1\" etcd-snapshot save --name \"$2\" 2>&1")

@@ -5,7 +5,7 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.Rollout.Operations;
 
-public static class FileOperations
+internal static class FileOperations
 {
     /// <summary>How many backups of one path are kept when the playbook does not say (<c>KeepBackups(n)</c>).</summary>
     public const int DefaultBackupsKept = 5;
@@ -54,7 +54,7 @@ public static class FileOperations
         """;
 
     /// <summary>Writes a file through a temp file in the same directory and a rename, keeping the previous version under the backup directory.</summary>
-    /// <param name="backupsKept">Backups of this path kept, the one this write makes included; older ones are deleted.</param>
+    /// <remarks><paramref name="backupsKept"/>: backups of this path kept, the one this write makes included; older ones are deleted.</remarks>
     public static RemoteCommand WriteAtomically(string path, string content, string mode, string? owner = null, int backupsKept = DefaultBackupsKept)
     {
         var bytes = Encoding.UTF8.GetBytes(content);

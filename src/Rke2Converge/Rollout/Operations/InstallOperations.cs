@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Rollout.Operations;
 
 /// <summary>Installs RKE2 the way the official script does with the tarball method: verify, unpack under /usr/local, reload units.</summary>
-public static class InstallOperations
+internal static class InstallOperations
 {
     public const string StagingDirectory = Rke2Paths.StateDirectory + "/artifacts";
 

@@ -8,7 +8,7 @@ namespace Rke2Converge.Rollout.Operations;
 /// code: <c>acquired</c>, or <c>held AGE_SECONDS</c> followed by the holder's lines; <c>broken</c> before that when a
 /// lock named for breaking was removed. The age is measured on the host's own clock, so clock skew cannot fake it.
 /// </summary>
-public static class LockOperations
+internal static class LockOperations
 {
     private const string ReportHolderFunction = """
         report_holder() {
@@ -82,7 +82,7 @@ public static class LockOperations
 }
 
 /// <summary>What a lock script answered: taken (<see cref="Acquired"/>), or held by someone else (<see cref="HolderText"/>, its age), or free.</summary>
-public sealed record LockAnswer(bool Acquired, bool Broken, string? HolderText, TimeSpan Age)
+internal sealed record LockAnswer(bool Acquired, bool Broken, string? HolderText, TimeSpan Age)
 {
     public static LockAnswer Parse(string stdout)
     {

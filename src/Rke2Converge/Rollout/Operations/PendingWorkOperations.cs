@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Rollout.Operations;
 
 /// <summary>Writes and clears the marker that lets a re-run finish what an interrupted or failed rollout started.</summary>
-public static class PendingWorkOperations
+internal static class PendingWorkOperations
 {
     /// <summary>
     /// Shell function <c>mark_pending MARKER STAGE</c>, for scripts that record a stage as part of their own work.

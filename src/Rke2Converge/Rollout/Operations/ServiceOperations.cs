@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.Rollout.Operations;
 
-public static class ServiceOperations
+internal static class ServiceOperations
 {
     // --no-block: RKE2 units are Type=notify with TimeoutStartSec=0, so a blocking start can wait forever;
     // the readiness gates do the waiting, with timeouts and a report of what they saw.

@@ -8,7 +8,7 @@ namespace Rke2Converge.Rollout.Operations;
 /// only that account, or root, could have made it: <c>/var/run → /run</c>, say); any other is refused. chmod has no
 /// way not to follow a link on Linux, hence refusing rather than <c>chmod -h</c>.
 /// </summary>
-public static class SymlinkGuard
+internal static class SymlinkGuard
 {
     /// <summary>The exit status of a script that refused a path.</summary>
     public const int RefusedExitCode = 3;

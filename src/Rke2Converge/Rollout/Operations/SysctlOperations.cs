@@ -2,7 +2,7 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.Rollout.Operations;
 
-public static class SysctlOperations
+internal static class SysctlOperations
 {
     private const string SetRuntimeScript = """
         set -eu

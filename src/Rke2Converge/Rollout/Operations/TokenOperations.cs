@@ -4,7 +4,7 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.Rollout.Operations;
 
-public static class TokenOperations
+internal static class TokenOperations
 {
     /// <summary>
     /// <c>rke2 token rotate</c> on a running server, to the token arriving on stdin (never on a command line rke2c

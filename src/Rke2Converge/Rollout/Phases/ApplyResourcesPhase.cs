@@ -11,7 +11,7 @@ namespace Rke2Converge.Rollout.Phases;
 /// Restarts are not done here: a change that needs one made the plan's service change a restart, which the service
 /// phase performs once, after everything is in place. A written file's hash is taken with secrets masked.
 /// </summary>
-public sealed class ApplyResourcesPhase : INodePhase
+internal sealed class ApplyResourcesPhase : INodePhase
 {
     public string Title => "resources";
 

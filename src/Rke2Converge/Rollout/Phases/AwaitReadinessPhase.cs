@@ -10,7 +10,7 @@ namespace Rke2Converge.Rollout.Phases;
 /// marker is cleared. An etcd-only node joined before any control plane is up proves node Ready later, as a deferred
 /// step, and clears the marker only then. A dry run lists the gates without waiting on them.
 /// </summary>
-public sealed class AwaitReadinessPhase : INodePhase
+internal sealed class AwaitReadinessPhase : INodePhase
 {
     public string Title => "readiness gates";
 

@@ -13,7 +13,7 @@ namespace Rke2Converge.Rollout.Phases;
 /// cordoned and the next apply resumes there. The matching uncordon runs after the readiness gates
 /// (<see cref="Uncordon"/>).
 /// </summary>
-public sealed class CordonDrainPhase : INodePhase
+internal sealed class CordonDrainPhase : INodePhase
 {
     public string Title => "cordon and drain";
 

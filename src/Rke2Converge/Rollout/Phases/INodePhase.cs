@@ -1,7 +1,7 @@
 namespace Rke2Converge.Rollout.Phases;
 
 /// <summary>One stage of converging a node: the steps it contributes to the node's plan (none when it has nothing to do).</summary>
-public interface INodePhase
+internal interface INodePhase
 {
     string Title { get; }
 
