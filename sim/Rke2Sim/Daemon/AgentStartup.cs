@@ -30,7 +30,7 @@ public static class AgentStartup
         var now = DateTimeOffset.UtcNow;
         daemon.ServingCertificate = daemon.Ca.IssueServing(daemon.NodeName, [daemon.Host.Loopback, "127.0.0.1", "localhost"], now);
         NodeFiles.WriteKubeconfigs(daemon.Ca, daemon.Host.Loopback, daemon.Roles, daemon.NodeName, now);
-        NodeFiles.WriteRuntimeFiles();
+        NodeFiles.WriteRuntimeFiles(release, daemon.Host.SimHome);
         NodeFiles.WriteManifests(daemon.Roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, SecretsEncryption.Start);
         var endpoints = new Endpoints(daemon);
         await endpoints.LoadBalancer.StartAsync();
