@@ -32,7 +32,15 @@ public static partial class KubeApi
 
     public static KubeResponse Write(ClusterState state, KubeRequest request, DateTimeOffset now, TimeSpan grace)
     {
-        var body = string.IsNullOrEmpty(request.Body) ? null : JsonNode.Parse(request.Body);
+        JsonNode? body;
+        try
+        {
+            body = string.IsNullOrEmpty(request.Body) ? null : JsonNode.Parse(request.Body);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Status(400, "BadRequest", $"the object provided is unrecognized: {e.Message}");
+        }
         var response = request.Method switch
         {
             "PATCH" when NodePath().Match(request.Path) is { Success: true } m => PatchNode(state, m.Groups["name"].Value, body, now, grace),

@@ -164,8 +164,12 @@ public static class ApiServerEndpoints
     private static async Task<IResult> WriteAsync(NodeDaemon daemon, bool loadBalancerOnly, HttpContext http)
     {
         if (await HealthFailureAsync(daemon, loadBalancerOnly) is { } failure) return Json(KubeReads.Status(500, "InternalError", failure), 500);
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync();
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer);
+        var body = KubeProtobuf.IsProtobuf(http.Request.ContentType)
+            ? KubeProtobuf.ToJson(buffer.ToArray())?.ToJsonString()
+            : System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        if (body is null) return Json(KubeReads.Status(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"), 415);
         var path = http.Request.Path.Value ?? "";
         if (http.Request.Method == "POST" && path == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
         {

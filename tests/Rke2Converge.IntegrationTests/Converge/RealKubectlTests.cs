@@ -23,7 +23,7 @@ public sealed class RealKubectlTests
         var rke2c = new Rke2cDriver(lab.Name);
         var playbook = rke2c.WritePlaybook("site.csx", Header(lab, "v1.32.5+rke2r1")
             + Node(lab, "Server", "server-1", 1) + Node(lab, "Server", "server-2", 2) + Node(lab, "Server", "server-3", 3)
-            + Node(lab, "Agent", "agent-1", 4));
+            + Node(lab, "Agent", "agent-1", 4) + JoinOrder("server-1", "server-2", "server-3"));
         var apply = await rke2c.RunAsync("apply", "--yes", playbook);
         Assert.True(apply.Exit == 0, apply.ToString());
 
@@ -34,7 +34,7 @@ public sealed class RealKubectlTests
             .RootElement.GetProperty("clientVersion").GetProperty("gitVersion").GetString(), StringComparison.Ordinal);
 
         // Without the admin kubeconfig's client certificate: 401; an unknown path: 404 (a Status object each).
-        var anonymous = await lab.ExecOkAsync(1, "curl -sk -w ' %{http_code}' https://127.0.0.1:6443/api/v1/nodes");
+        var anonymous = await lab.ExecOkAsync(1, $"curl -sk -w ' %{{http_code}}' https://{Address(lab, 1)}:6443/api/v1/nodes");
         Assert.EndsWith(" 401", anonymous, StringComparison.Ordinal);
         Assert.Contains("\"reason\":\"Unauthorized\"", anonymous, StringComparison.Ordinal);
         var unknown = await lab.ExecAsync(1, $"{Kubectl} get --raw /apis/no.such.group/v1/things");
