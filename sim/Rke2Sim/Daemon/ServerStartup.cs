@@ -35,7 +35,7 @@ public static class ServerStartup
         daemon.ServingCertificate = LeafCertificates.Serving(ca, daemon.NodeName, sans, now);
         NodeFiles.WriteServerSecrets(ca, daemon.TokenSecret!);
         NodeFiles.WriteKubeconfigs(ca, daemon.Host.Loopback, roles, daemon.NodeName, now);
-        NodeFiles.WriteRuntimeFiles();
+        NodeFiles.WriteRuntimeFiles(release, daemon.Host.SimHome);
         var stage = (await daemon.TryReadStateAsync())?.Encryption.Stage ?? SecretsEncryption.Start;
         var replaced = NodeFiles.WriteManifests(roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, stage);
         var race = StartupRace.Outcome(release.HasStartupRace, roles, StartupRace.ReplacesOwnStaticPods(replaced),

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rke2Sim.Cluster;
-using Rke2Sim.Cli.Kubectl;
 using Rke2Sim.Hosting;
 using Rke2Sim.Logging;
 
