@@ -52,7 +52,7 @@ internal sealed class RemovalRunner(IChangeExecutor executor, Func<string, IRemo
                 try
                 {
                     var members = RemovalOperations.MemberNames(result.Stdout);
-                    if (!members.Any(m => m.StartsWith(node + "-", StringComparison.Ordinal))) return;
+                    if (!members.Any(m => EtcdMemberName.IsOf(m, node))) return;
                     last = $"members: {string.Join(", ", members)}";
                 }
                 catch (System.Text.Json.JsonException error)
