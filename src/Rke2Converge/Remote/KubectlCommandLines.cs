@@ -23,7 +23,7 @@ internal static class KubectlCommandLines
     {
         ["Rke2Converge/Gates/KubectlGates.cs"] = 2,
         ["Rke2Converge/Rollout/Operations/DrainOperations.cs"] = 3,
-        ["Rke2Converge/Removal/RemovalOperations.cs"] = 2,
+        ["Rke2Converge/Removal/RemovalOperations.cs"] = 3,
         ["Rke2Converge/KeyRotation/EncryptionStatusProbe.cs"] = 1,
         ["Rke2Converge/Facts/FactScript.cs"] = 2,
         ["Rke2Converge/Remote/KubectlCommandLines.cs"] = 2,
@@ -49,6 +49,7 @@ internal static class KubectlCommandLines
             new("drain (defaults)", DrainOperations.Drain(agent, DrainPolicy.DefaultFor(NodeRole.Agent) with { Timeout = drainTimeout })),
             new("uncordon", DrainOperations.Uncordon(agent)),
             new("remove: delete node", RemovalOperations.DeleteNode(agent)),
+            new("remove: what holds a deleted node", RemovalOperations.NodeDeletionHold(agent)),
         ];
     }
 }
