@@ -24,6 +24,28 @@ public static class NodeFiles
         SimPaths.WriteAtomically(SimPaths.NodeTokenFile, full, OwnerOnly);
     }
 
+    /// <summary>etcd's certificates under <c>server/tls/etcd/</c>, where an etcd node's static pod and etcdctl read them.</summary>
+    public const string EtcdTlsDir = SimPaths.TlsDir + "/etcd";
+
+    /// <summary>
+    /// The certificates k3s generates for etcd (pkg/daemons/control/deps/deps.go genETCDCerts): the server and peer
+    /// CAs, <c>server-client</c> (etcd's own serving and client certificate), <c>client</c> (the apiserver's) and
+    /// <c>peer-server-client</c>. Simplification: the cluster CA stands in for etcd's server and peer CAs, so
+    /// <c>server-ca.crt</c> and <c>peer-ca.crt</c> are the cluster CA.
+    /// </summary>
+    public static void WriteEtcdCertificates(ClusterCa ca, DateTimeOffset now)
+    {
+        SimPaths.WriteAtomically(EtcdTlsDir + "/server-ca.crt", ca.CertPem);
+        SimPaths.WriteAtomically(EtcdTlsDir + "/peer-ca.crt", ca.CertPem);
+        foreach (var (name, commonName) in new[] { ("server-client", "etcd-server"), ("client", "etcd-client"), ("peer-server-client", "etcd-peer") })
+        {
+            if (SimPaths.ReadIfExists($"{EtcdTlsDir}/{name}.crt") is not null && SimPaths.ReadIfExists($"{EtcdTlsDir}/{name}.key") is not null) continue;
+            var (cert, key) = ca.IssueClient(commonName, "etcd", now);
+            SimPaths.WriteAtomically($"{EtcdTlsDir}/{name}.key", key, OwnerOnly);
+            SimPaths.WriteAtomically($"{EtcdTlsDir}/{name}.crt", cert);
+        }
+    }
+
     public static void WriteKubeconfigs(ClusterCa ca, string loopback, NodeRoles roles, string node, DateTimeOffset now)
     {
         var server = $"https://{loopback}:6443";

@@ -34,6 +34,7 @@ public static class ServerStartup
         sans.AddRange(config.GetList("tls-san"));
         daemon.ServingCertificate = LeafCertificates.Serving(ca, daemon.NodeName, sans, now);
         NodeFiles.WriteServerSecrets(ca, daemon.TokenSecret!);
+        if (roles.Etcd) NodeFiles.WriteEtcdCertificates(ca, now);
         NodeFiles.WriteKubeconfigs(ca, daemon.Host.Loopback, roles, daemon.NodeName, now);
         NodeFiles.WriteRuntimeFiles(release, daemon.Host.SimHome);
         var stage = (await daemon.TryReadStateAsync())?.Encryption.Stage ?? SecretsEncryption.Start;
