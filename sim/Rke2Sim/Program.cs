@@ -1,7 +1,6 @@
 using Rke2Sim.Artifacts;
 using Rke2Sim.Cli;
 using Rke2Sim.Cli.Crictl;
-using Rke2Sim.Cli.Kubectl;
 using Rke2Sim.Cli.Rke2;
 using Rke2Sim.Versions;
 
@@ -9,7 +8,6 @@ return args.FirstOrDefault() switch
 {
     "make-artifacts" => MakeArtifacts(args[1..]),
     "rke2" => await Rke2Command.RunAsync(args[1..]),
-    "kubectl" => await KubectlCommand.RunAsync(args[1..]),
     "crictl" => CrictlCommand.Run(args[1..]),
     "killall" => KillAllCommand.Run(),
     "--version" or "-v" => ProcessVersion.Print(),
@@ -45,6 +43,6 @@ static int MakeArtifacts(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: rke2sim make-artifacts --out DIR [--versions v1,v2] | rke2 --sim-version V ... | kubectl ... | crictl ... | killall");
+    Console.Error.WriteLine("usage: rke2sim make-artifacts --out DIR [--versions v1,v2] | rke2 --sim-version V ... | crictl ... | killall");
     return 2;
 }

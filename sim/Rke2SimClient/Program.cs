@@ -1,13 +1,11 @@
-using Rke2Sim.Cli.Kubectl;
 using Rke2Sim.Cli.Rke2;
 using Rke2Sim;
 using Rke2Sim.Versions;
 
-// The same code paths as rke2sim's kubectl and rke2 secrets-encrypt (the launchers send only those here).
+// The same code paths as rke2sim's rke2 secrets-encrypt (the launcher sends only that here).
 SystemTrustStore.Skip();
 return args switch
 {
-    ["kubectl", .. var rest] => await KubectlCommand.RunAsync(rest),
     ["rke2", "--sim-version", var version, "secrets-encrypt", .. var rest] => await SecretsEncryptAsync(version, rest),
     _ => Usage(),
 };
@@ -28,6 +26,6 @@ static async Task<int> SecretsEncryptAsync(string version, string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: rke2sim-client kubectl ... | rke2 --sim-version V secrets-encrypt ...");
+    Console.Error.WriteLine("usage: rke2sim-client rke2 --sim-version V secrets-encrypt ...");
     return 2;
 }

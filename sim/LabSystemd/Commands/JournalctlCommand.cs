@@ -23,6 +23,11 @@ public sealed class JournalctlCommand(HostPaths paths, TextWriter stdout, TextWr
                 string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"option '{arg}' requires an argument");
                 switch (arg)
                 {
+                    case "-h" or "--help":
+                        stdout.WriteLine("journalctl [OPTIONS...] [MATCHES...]");
+                        stdout.WriteLine();
+                        stdout.WriteLine("Query the journal.");
+                        return 0;
                     case "-u" or "--unit": units.Add(UnitNames.Normalize(Next())); break;
                     case "-n" or "--lines": lines = ParseLines(Next()); break;
                     case "-o" or "--output": output = Next(); break;

@@ -10,6 +10,7 @@ public sealed class SystemctlArguments
     public bool Now { get; private set; }
     public bool ValueOnly { get; private set; }
     public bool Version { get; private set; }
+    public bool Help { get; private set; }
     public List<string> Properties { get; } = [];
     public int Lines { get; private set; } = 10;
 
@@ -31,6 +32,7 @@ public sealed class SystemctlArguments
                 case "--now": parsed.Now = true; break;
                 case "--value": parsed.ValueOnly = true; break;
                 case "--version": parsed.Version = true; break;
+                case "-h" or "--help": parsed.Help = true; break;
                 case "-p" or "--property":
                     if (i + 1 >= args.Count) throw new ArgumentException($"option '{arg}' requires an argument");
                     parsed.AddProperties(args[++i]);

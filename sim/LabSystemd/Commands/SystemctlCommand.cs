@@ -30,6 +30,14 @@ public sealed class SystemctlCommand(UnitCatalog catalog, StateStore store, Text
         try { a = SystemctlArguments.Parse(args); }
         catch (ArgumentException e) { stderr.WriteLine($"systemctl: {e.Message}"); return 1; }
         catch (FormatException e) { stderr.WriteLine($"systemctl: {e.Message}"); return 1; }
+        if (a.Help)
+        {
+            // systemctl --help prints its usage and does nothing else, whatever verb is given.
+            stdout.WriteLine("systemctl [OPTIONS...] COMMAND ...");
+            stdout.WriteLine();
+            stdout.WriteLine("Query or send control commands to the system manager.");
+            return 0;
+        }
         if (a.Version)
         {
             stdout.WriteLine("systemd 252 (252-lab)");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Rke2Sim.Hosting;
 
@@ -85,8 +86,20 @@ public sealed class ClusterAuthority
                     return AuthorityResult<JoinResponse>.Fail(409, "critical configuration value mismatch between servers: " + string.Join(", ", mismatched));
                 }
             }
-            return AuthorityResult<JoinResponse>.Ok(new JoinResponse(_state.CaCertPem, request.IsServer ? _state.CaKeyPem : null, _state.Token));
+            if (request.IsServer) return AuthorityResult<JoinResponse>.Ok(new JoinResponse(_state.CaCertPem, _state.CaKeyPem, _state.Token));
+            return AuthorityResult<JoinResponse>.Ok(new JoinResponse(_state.CaCertPem, null, _state.Token, IssueAgentCertificates(request)));
         }
+    }
+
+    /// <summary>The kubelet's client certificate (the Node authorizer's <c>system:node:NAME</c> in <c>system:nodes</c>) and the serving certificate of its load balancer.</summary>
+    private AgentCertificates IssueAgentCertificates(JoinRequest request)
+    {
+        var ca = new Rke2Sim.Tls.ClusterCa(_state.CaCertPem, _state.CaKeyPem);
+        var now = _clock();
+        var (clientCert, clientKey) = ca.IssueClient("system:node:" + request.Node, "system:nodes", now);
+        using var serving = ca.IssueServing(request.Node, request.ServingNames ?? ["127.0.0.1", "localhost"], now);
+        using var servingKey = serving.GetECDsaPrivateKey()!;
+        return new AgentCertificates(clientCert, clientKey, serving.ExportCertificatePem() + "\n", servingKey.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     public AddMemberResponse AddMember(AddMemberRequest request) => Mutate(state =>

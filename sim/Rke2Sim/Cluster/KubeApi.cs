@@ -24,15 +24,23 @@ public static partial class KubeApi
     [GeneratedRegex("^/apis/apps/v1/namespaces/(?<ns>[^/]+)/deployments$")]
     private static partial Regex DeploymentsPath();
 
+    [GeneratedRegex("^/apis/apps/v1/namespaces/(?<ns>[^/]+)/deployments/(?<name>[^/]+)$")]
+    private static partial Regex DeploymentPath();
+
     [GeneratedRegex("^/apis/policy/v1/namespaces/(?<ns>[^/]+)/poddisruptionbudgets(/(?<name>[^/]+))?$")]
     private static partial Regex BudgetsPath();
 
-    [GeneratedRegex("^/apis/policy/v1/poddisruptionbudgets$")]
-    private static partial Regex AllBudgetsPath();
-
     public static KubeResponse Write(ClusterState state, KubeRequest request, DateTimeOffset now, TimeSpan grace)
     {
-        var body = string.IsNullOrEmpty(request.Body) ? null : JsonNode.Parse(request.Body);
+        JsonNode? body;
+        try
+        {
+            body = string.IsNullOrEmpty(request.Body) ? null : JsonNode.Parse(request.Body);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Status(400, "BadRequest", $"the object provided is unrecognized: {e.Message}");
+        }
         var response = request.Method switch
         {
             "PATCH" when NodePath().Match(request.Path) is { Success: true } m => PatchNode(state, m.Groups["name"].Value, body, now, grace),
@@ -40,24 +48,15 @@ public static partial class KubeApi
             "POST" when EvictionPath().Match(request.Path) is { Success: true } m => Evict(state, m.Groups["ns"].Value, m.Groups["name"].Value, now, grace),
             "DELETE" when PodPath().Match(request.Path) is { Success: true } m => DeletePod(state, m.Groups["ns"].Value, m.Groups["name"].Value),
             "POST" when DeploymentsPath().Match(request.Path) is { Success: true } m => CreateDeployment(state, m.Groups["ns"].Value, body, now),
-            "POST" when BudgetsPath().Match(request.Path) is { Success: true } m && !m.Groups["name"].Success => CreateBudget(state, m.Groups["ns"].Value, body),
-            "PATCH" when BudgetsPath().Match(request.Path) is { Success: true } m && m.Groups["name"].Success => PatchBudget(state, m.Groups["ns"].Value, m.Groups["name"].Value, body),
+            "DELETE" when DeploymentPath().Match(request.Path) is { Success: true } m => DeleteDeployment(state, m.Groups["ns"].Value, m.Groups["name"].Value),
+            "POST" when BudgetsPath().Match(request.Path) is { Success: true } m && !m.Groups["name"].Success => CreateBudget(state, m.Groups["ns"].Value, body, now, grace),
+            "PATCH" when BudgetsPath().Match(request.Path) is { Success: true } m && m.Groups["name"].Success => PatchBudget(state, m.Groups["ns"].Value, m.Groups["name"].Value, body, now, grace),
             "DELETE" when BudgetsPath().Match(request.Path) is { Success: true } m && m.Groups["name"].Success => DeleteBudget(state, m.Groups["ns"].Value, m.Groups["name"].Value),
+            "PUT" => Status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
             _ => Status(404, "NotFound", "the server could not find the requested resource"),
         };
         Reconcile(state, now, grace);
         return response;
-    }
-
-    /// <summary>GETs of the objects this file adds (PodDisruptionBudgets); null when the path is not one of them.</summary>
-    public static KubeResponse? Read(ClusterState state, string path, DateTimeOffset now, TimeSpan grace)
-    {
-        if (AllBudgetsPath().IsMatch(path)) return Ok(List("PodDisruptionBudgetList", state.Budgets.Select(b => Budget(state, b, now, grace))));
-        if (BudgetsPath().Match(path) is not { Success: true } m) return null;
-        var ns = m.Groups["ns"].Value;
-        if (!m.Groups["name"].Success) return Ok(List("PodDisruptionBudgetList", state.Budgets.Where(b => b.Namespace == ns).Select(b => Budget(state, b, now, grace))));
-        var budget = state.Budgets.FirstOrDefault(b => b.Namespace == ns && b.Name == m.Groups["name"].Value);
-        return budget is null ? NotFound("poddisruptionbudgets.policy", m.Groups["name"].Value) : Ok(Budget(state, budget, now, grace));
     }
 
     /// <summary>
@@ -141,6 +140,9 @@ public static partial class KubeApi
         if (!Registered(state, name, out var node)) return NotFound("nodes", name);
         node.DeletionRequestedAt ??= now;
         FinishNodeDeletion(state, node, now, grace);
+        // Held by the finalizer: the apiserver answers with the object, its deletionTimestamp set (apiserver
+        // pkg/registry/generic/registry/store.go Delete: not deleted immediately → the updated object).
+        if (state.Nodes.TryGetValue(name, out var held)) return Ok(KubeReads.WithVersion(KubeObjects.Node(held, now, grace)));
         return Ok(new JsonObject
         {
             ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Success",
@@ -204,29 +206,43 @@ public static partial class KubeApi
             Namespace = ns,
             Replicas = (int?)body?["spec"]?["replicas"] ?? 1,
             Image = (string?)body?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"] ?? "",
+            CreatedAt = now,
         };
         state.Deployments.Add(deployment);
-        return new KubeResponse(201, new JsonObject { ["kind"] = "Deployment", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns } }.ToJsonString());
+        return new KubeResponse(201, KubeReads.WithVersion(KubeObjects.Deployment(state, deployment)).ToJsonString());
     }
 
-    private static KubeResponse CreateBudget(ClusterState state, string ns, JsonNode? body)
+    private static KubeResponse DeleteDeployment(ClusterState state, string ns, string name)
+    {
+        if (state.Deployments.RemoveAll(d => d.Namespace == ns && d.Name == name) == 0) return NotFound("deployments.apps", name);
+        state.Pods.RemoveAll(p => p.Namespace == ns && p.Deployment == name);
+        return Ok(new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Success", ["details"] = new JsonObject { ["name"] = name, ["group"] = "apps", ["kind"] = "deployments" } });
+    }
+
+    private static KubeResponse CreateBudget(ClusterState state, string ns, JsonNode? body, DateTimeOffset now, TimeSpan grace)
     {
         var name = (string?)body?["metadata"]?["name"] ?? "";
         if (state.Budgets.Any(b => b.Namespace == ns && b.Name == name)) return Status(409, "AlreadyExists", $"poddisruptionbudgets.policy \"{name}\" already exists");
-        var budget = new DisruptionBudget { Name = name, Namespace = ns };
+        var budget = new DisruptionBudget { Name = name, Namespace = ns, CreatedAt = now };
         if (body?["spec"]?["selector"]?["matchLabels"] is JsonObject labels)
             foreach (var (key, value) in labels) budget.Selector[key] = (string?)value ?? "";
         var error = ApplyBudgetSpec(budget, body?["spec"]);
         if (error is not null) return error;
         state.Budgets.Add(budget);
-        return new KubeResponse(201, new JsonObject { ["kind"] = "PodDisruptionBudget", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns } }.ToJsonString());
+        return new KubeResponse(201, KubeReads.WithVersion(Budget(state, budget, now, grace)).ToJsonString());
     }
 
-    private static KubeResponse PatchBudget(ClusterState state, string ns, string name, JsonNode? body)
+    private static KubeResponse PatchBudget(ClusterState state, string ns, string name, JsonNode? body, DateTimeOffset now, TimeSpan grace)
     {
         var budget = state.Budgets.FirstOrDefault(b => b.Namespace == ns && b.Name == name);
         if (budget is null) return NotFound("poddisruptionbudgets.policy", name);
-        return ApplyBudgetSpec(budget, body?["spec"]) ?? Ok(new JsonObject { ["kind"] = "PodDisruptionBudget", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns } });
+        var (min, max) = (budget.MinAvailable, budget.MaxUnavailable);
+        if (ApplyBudgetSpec(budget, body?["spec"]) is { } invalid)
+        {
+            (budget.MinAvailable, budget.MaxUnavailable) = (min, max);
+            return invalid;
+        }
+        return Ok(KubeReads.WithVersion(Budget(state, budget, now, grace)));
     }
 
     /// <summary>A merge patch of minAvailable/maxUnavailable (null removes); both set is invalid, as in policy/v1 validation.</summary>
@@ -257,21 +273,18 @@ public static partial class KubeApi
         {
             ["apiVersion"] = "policy/v1",
             ["kind"] = "PodDisruptionBudget",
-            ["metadata"] = new JsonObject { ["name"] = budget.Name, ["namespace"] = budget.Namespace },
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = budget.Name, ["namespace"] = budget.Namespace, ["uid"] = KubeObjects.Uid($"pdb/{budget.Namespace}/{budget.Name}"),
+                ["generation"] = 1, ["creationTimestamp"] = KubeObjects.Time(budget.CreatedAt),
+            },
             ["spec"] = spec,
-            ["status"] = new JsonObject { ["currentHealthy"] = healthy, ["desiredHealthy"] = desired, ["disruptionsAllowed"] = allowed, ["expectedPods"] = expected },
+            ["status"] = new JsonObject { ["currentHealthy"] = healthy, ["desiredHealthy"] = desired, ["disruptionsAllowed"] = allowed, ["expectedPods"] = expected, ["observedGeneration"] = 1 },
         };
     }
 
     private static bool Registered(ClusterState state, string name, out NodeRecord node) =>
         state.Nodes.TryGetValue(name, out node!) && node.RegisteredAt is not null;
-
-    private static JsonObject List(string kind, IEnumerable<JsonObject> items)
-    {
-        var array = new JsonArray();
-        foreach (var item in items) array.Add(item);
-        return new JsonObject { ["apiVersion"] = "policy/v1", ["kind"] = kind, ["metadata"] = new JsonObject { ["resourceVersion"] = "" }, ["items"] = array };
-    }
 
     private static KubeResponse Ok(JsonObject body) => new(200, body.ToJsonString());
 

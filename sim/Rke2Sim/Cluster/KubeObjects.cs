@@ -91,6 +91,47 @@ public static class KubeObjects
             .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)
             .Select(Workload)));
 
+    /// <summary>A Deployment as the apps/v1 API returns it, its status counted from its pods (bound ones are ready).</summary>
+    public static JsonObject Deployment(ClusterState state, DeploymentRecord deployment)
+    {
+        var pods = state.Pods.Where(p => p.Deployment == deployment.Name && p.Namespace == deployment.Namespace).ToList();
+        var ready = pods.Count(p => p.NodeName.Length > 0);
+        var hash = KubeApi.ReplicaSetHash(deployment);
+        return new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = deployment.Name,
+                ["namespace"] = deployment.Namespace,
+                ["uid"] = Uid($"deployment/{deployment.Namespace}/{deployment.Name}"),
+                ["creationTimestamp"] = Time(deployment.CreatedAt),
+                ["generation"] = 1,
+                ["labels"] = new JsonObject { ["app"] = deployment.Name },
+            },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = deployment.Replicas,
+                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = deployment.Name } },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = deployment.Name } },
+                    ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = ContainerName(deployment.Image), ["image"] = deployment.Image }) },
+                },
+            },
+            ["status"] = new JsonObject
+            {
+                ["observedGeneration"] = 1,
+                ["replicas"] = pods.Count,
+                ["updatedReplicas"] = pods.Count(p => p.Labels.GetValueOrDefault("pod-template-hash") == hash),
+                ["readyReplicas"] = ready,
+                ["availableReplicas"] = ready,
+                ["unavailableReplicas"] = Math.Max(0, deployment.Replicas - ready),
+            },
+        };
+    }
+
     /// <summary>kubectl create deployment names the container after the image: its last path segment without the tag.</summary>
     public static string ContainerName(string image) => image.Split('/')[^1].Split(':', '@')[0];
 

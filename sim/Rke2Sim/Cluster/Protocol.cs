@@ -19,9 +19,21 @@ public static class Protocol
 #pragma warning restore IL3050
 }
 
-public sealed record JoinRequest(string Node, string Address, bool IsServer, Dictionary<string, string> Critical);
+/// <summary>
+/// A node asking to join. An agent names the addresses its client load balancer serves on (<see cref="ServingNames"/>),
+/// as k3s agents send their node IPs in the <c>Rke2-Node-Ip</c> header when they fetch their node certificates.
+/// </summary>
+public sealed record JoinRequest(string Node, string Address, bool IsServer, Dictionary<string, string> Critical, IReadOnlyList<string>? ServingNames = null);
 
-public sealed record JoinResponse(string CaCertPem, string? CaKeyPem, string Token);
+/// <summary>Servers receive the CA's key (they share the bootstrap data); agents never do, and get their certificates signed.</summary>
+public sealed record JoinResponse(string CaCertPem, string? CaKeyPem, string Token, AgentCertificates? Agent = null);
+
+/// <summary>
+/// An agent's certificates, signed by the cluster CA on the server: k3s agents fetch <c>client-kubelet.crt</c> and
+/// <c>serving-kubelet.crt</c> from <c>/v1-rke2/...</c> on the supervisor (k3s pkg/agent/config/config.go
+/// getNodeNamedCrt, served by pkg/server/router.go), since only servers hold the CA keys.
+/// </summary>
+public sealed record AgentCertificates(string KubeletClientCertPem, string KubeletClientKeyPem, string ServingCertPem, string ServingKeyPem);
 
 public sealed record AddMemberRequest(string Node, string PeerUrl, bool NeedsApiServerAddress);
 

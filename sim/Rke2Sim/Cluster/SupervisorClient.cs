@@ -29,6 +29,8 @@ public sealed class SupervisorClient(string baseUrl, string? token)
     private static readonly HttpClient Http = new(new SocketsHttpHandler
     {
         SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        Proxy = GoProxy.FromEnvironment(),
+        UseProxy = true,
         ConnectTimeout = TimeSpan.FromSeconds(3),
         PooledConnectionLifetime = TimeSpan.FromSeconds(30),
     })

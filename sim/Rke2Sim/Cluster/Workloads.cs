@@ -8,6 +8,7 @@ public sealed class DeploymentRecord
     public string Image { get; set; } = "";
     public int Replicas { get; set; } = 1;
     public long PodsCreated { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>A workload pod (not a static pod): owned by a Deployment's ReplicaSet, or bare (no controller).</summary>
@@ -36,4 +37,5 @@ public sealed class DisruptionBudget
     public Dictionary<string, string> Selector { get; set; } = [];
     public int? MinAvailable { get; set; }
     public int? MaxUnavailable { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 }

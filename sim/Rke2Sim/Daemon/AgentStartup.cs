@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Rke2Sim.Cluster;
 using Rke2Sim.Hosting;
 using Rke2Sim.Tls;
@@ -28,9 +29,11 @@ public static class AgentStartup
         daemon.Ca = new ClusterCa(joined.CaCertPem, null);
         daemon.TokenSecret = token.Secret;
         var now = DateTimeOffset.UtcNow;
-        daemon.ServingCertificate = daemon.Ca.IssueServing(daemon.NodeName, [daemon.Host.Loopback, "127.0.0.1", "localhost"], now);
-        NodeFiles.WriteKubeconfigs(daemon.Ca, daemon.Host.Loopback, daemon.Roles, daemon.NodeName, now);
-        NodeFiles.WriteRuntimeFiles();
+        var signed = joined.Agent ?? throw new FatalException($"{server} did not sign this agent's certificates");
+        daemon.ServingCertificate = X509CertificateLoader.LoadPkcs12(
+            X509Certificate2.CreateFromPem(signed.ServingCertPem, signed.ServingKeyPem).Export(X509ContentType.Pkcs12), null);
+        NodeFiles.WriteKubeletKubeconfig(daemon.Ca, daemon.Host.Loopback, signed.KubeletClientCertPem, signed.KubeletClientKeyPem);
+        NodeFiles.WriteRuntimeFiles(release, daemon.Host.SimHome);
         NodeFiles.WriteManifests(daemon.Roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, SecretsEncryption.Start);
         var endpoints = new Endpoints(daemon);
         await endpoints.LoadBalancer.StartAsync();
@@ -56,6 +59,8 @@ public static class AgentStartup
         await Task.Delay(Timeout.Infinite, daemon.Stopping);
     }
 
+    private static IReadOnlyList<string> ServingNames(NodeDaemon daemon) => [daemon.Host.Loopback, "127.0.0.1", "localhost"];
+
     private static async Task<JoinResponse> ConnectAsync(NodeDaemon daemon, string server, ParsedToken token, SupervisorClient client, RemoteClusterLink link)
     {
         while (true)
@@ -66,7 +71,7 @@ public static class AgentStartup
                 var caHash = new ClusterCa(caPem, null).TokenHash;
                 if (token.CaHash is not null && token.CaHash != caHash)
                     throw new FatalException($"Failed to validate connection to cluster at {server}: token CA hash does not match the Cluster CA certificate hash: {token.CaHash[3..]} != {caHash[3..]}");
-                return await link.JoinAsync(new JoinRequest(daemon.NodeName, daemon.Host.NodeAddress, false, []), daemon.Stopping);
+                return await link.JoinAsync(new JoinRequest(daemon.NodeName, daemon.Host.NodeAddress, false, [], ServingNames(daemon)), daemon.Stopping);
             }
             catch (SupervisorRefusedException e) when (e.Status == 401)
             {

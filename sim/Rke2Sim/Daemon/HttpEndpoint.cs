@@ -4,7 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace Rke2Sim.Daemon;
 
 /// <summary>One listening service (supervisor, apiserver, etcd health) that can be started and stopped as its component comes and goes.</summary>
-public sealed class HttpEndpoint(string name, IReadOnlyList<string> addresses, int port, X509Certificate2? certificate, Action<WebApplication> map)
+/// <param name="requestClientCertificate">Ask TLS clients for a certificate (the handler judges it), as kube-apiserver does for x509 client authentication.</param>
+public sealed class HttpEndpoint(string name, IReadOnlyList<string> addresses, int port, X509Certificate2? certificate, Action<WebApplication> map, bool requestClientCertificate = false)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;
@@ -28,7 +29,18 @@ public sealed class HttpEndpoint(string name, IReadOnlyList<string> addresses, i
                 {
                     kestrel.Listen(IPAddress.Parse(address), port, listen =>
                     {
-                        if (certificate is not null) listen.UseHttps(certificate);
+                        if (certificate is null) return;
+                        if (!requestClientCertificate)
+                        {
+                            listen.UseHttps(certificate);
+                            return;
+                        }
+                        listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                        {
+                            ServerCertificate = certificate,
+                            ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate,
+                            ClientCertificateValidation = (_, _, _) => true,
+                        });
                     });
                 }
             });

@@ -24,6 +24,28 @@ public static class NodeFiles
         SimPaths.WriteAtomically(SimPaths.NodeTokenFile, full, OwnerOnly);
     }
 
+    /// <summary>etcd's certificates under <c>server/tls/etcd/</c>, where an etcd node's static pod and etcdctl read them.</summary>
+    public const string EtcdTlsDir = SimPaths.TlsDir + "/etcd";
+
+    /// <summary>
+    /// The certificates k3s generates for etcd (pkg/daemons/control/deps/deps.go genETCDCerts): the server and peer
+    /// CAs, <c>server-client</c> (etcd's own serving and client certificate), <c>client</c> (the apiserver's) and
+    /// <c>peer-server-client</c>. Simplification: the cluster CA stands in for etcd's server and peer CAs, so
+    /// <c>server-ca.crt</c> and <c>peer-ca.crt</c> are the cluster CA.
+    /// </summary>
+    public static void WriteEtcdCertificates(ClusterCa ca, DateTimeOffset now)
+    {
+        SimPaths.WriteAtomically(EtcdTlsDir + "/server-ca.crt", ca.CertPem);
+        SimPaths.WriteAtomically(EtcdTlsDir + "/peer-ca.crt", ca.CertPem);
+        foreach (var (name, commonName) in new[] { ("server-client", "etcd-server"), ("client", "etcd-client"), ("peer-server-client", "etcd-peer") })
+        {
+            if (SimPaths.ReadIfExists($"{EtcdTlsDir}/{name}.crt") is not null && SimPaths.ReadIfExists($"{EtcdTlsDir}/{name}.key") is not null) continue;
+            var (cert, key) = ca.IssueClient(commonName, "etcd", now);
+            SimPaths.WriteAtomically($"{EtcdTlsDir}/{name}.key", key, OwnerOnly);
+            SimPaths.WriteAtomically($"{EtcdTlsDir}/{name}.crt", cert);
+        }
+    }
+
     public static void WriteKubeconfigs(ClusterCa ca, string loopback, NodeRoles roles, string node, DateTimeOffset now)
     {
         var server = $"https://{loopback}:6443";
@@ -33,30 +55,44 @@ public static class NodeFiles
             SimPaths.WriteAtomically(SimPaths.AdminKubeconfig, Kubeconfig(server, ca.CertPem, cert, key), OwnerOnly);
         }
         var (kubeletCert, kubeletKey) = ca.IssueClient("system:node:" + node, "system:nodes", now);
-        SimPaths.WriteAtomically(SimPaths.KubeletKubeconfig, Kubeconfig(server, ca.CertPem, kubeletCert, kubeletKey), OwnerOnly);
+        WriteKubeletKubeconfig(ca, loopback, kubeletCert, kubeletKey);
     }
 
-    public static void WriteRuntimeFiles()
+    /// <summary>The kubelet's kubeconfig, with a client certificate the cluster CA signed (on an agent, the server signed it).</summary>
+    public static void WriteKubeletKubeconfig(ClusterCa ca, string loopback, string certPem, string keyPem) =>
+        SimPaths.WriteAtomically(SimPaths.KubeletKubeconfig, Kubeconfig($"https://{loopback}:6443", ca.CertPem, certPem, keyPem), OwnerOnly);
+
+    public static void WriteRuntimeFiles(ReleaseInfo release, string simHome)
     {
         SimPaths.WriteAtomically(SimPaths.CrictlConfig, $"runtime-endpoint: unix://{SimPaths.ContainerdSocket}\n");
-        foreach (var (tool, client) in new[] { ("kubectl", true), ("crictl", false) })
-        {
-            // kubectl runs in every plan and gate: rke2sim-client is the same code compiled ahead of time (starts like
-            // the real Go binary), used when the lab built it.
-            var program = client
-                ? "[ -x \"$RKE2_SIM_HOME/rke2sim-client\" ] && exec \"$RKE2_SIM_HOME/rke2sim-client\" kubectl \"$@\"\n"
-                : "";
-            var script = $"""
-                #!/bin/sh
-                set -a
-                . /run/rke2-sim/host.env
-                set +a
-                {program}exec "$RKE2_SIM_HOME/rke2sim" {tool} "$@"
+        const string crictl = """
+            #!/bin/sh
+            set -a
+            . /run/rke2-sim/host.env
+            set +a
+            exec "$RKE2_SIM_HOME/rke2sim" crictl "$@"
 
-                """;
-            SimPaths.WriteAtomically(Path.Join(SimPaths.BinDir, tool), script, Executable);
-        }
+            """;
+        SimPaths.WriteAtomically(Path.Join(SimPaths.BinDir, "crictl"), crictl, Executable);
+        InstallKubectl(release, simHome);
         Directory.CreateDirectory(Path.GetDirectoryName(SimPaths.Resolve(SimPaths.KubeletLog))!);
+    }
+
+    /// <summary>
+    /// The genuine kubectl of the release's Kubernetes minor (or the nearest one the lab has), linked into
+    /// /var/lib/rancher/rke2/bin as RKE2 stages its runtime image's binaries there (rancher/rke2
+    /// pkg/bootstrap/bootstrap.go: bin is a symlink to data/&lt;image digest&gt;/bin, which holds kubectl).
+    /// </summary>
+    public static void InstallKubectl(ReleaseInfo release, string simHome)
+    {
+        var binary = KubectlBinaries.For(release, simHome)
+            ?? throw new InvalidOperationException($"no kubectl under {Path.Join(simHome, KubectlBinaries.Directory)} (lab/lab.sh setup and build fetch them)");
+        var link = SimPaths.Resolve(Path.Join(SimPaths.BinDir, "kubectl"));
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        var temporary = link + ".tmp";
+        File.Delete(temporary);
+        File.CreateSymbolicLink(temporary, binary);
+        File.Move(temporary, link, overwrite: true);
     }
 
     /// <summary>Writes the manifests of the components this node runs and removes those it no longer runs.</summary>

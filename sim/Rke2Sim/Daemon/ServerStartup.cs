@@ -34,8 +34,9 @@ public static class ServerStartup
         sans.AddRange(config.GetList("tls-san"));
         daemon.ServingCertificate = LeafCertificates.Serving(ca, daemon.NodeName, sans, now);
         NodeFiles.WriteServerSecrets(ca, daemon.TokenSecret!);
+        if (roles.Etcd) NodeFiles.WriteEtcdCertificates(ca, now);
         NodeFiles.WriteKubeconfigs(ca, daemon.Host.Loopback, roles, daemon.NodeName, now);
-        NodeFiles.WriteRuntimeFiles();
+        NodeFiles.WriteRuntimeFiles(release, daemon.Host.SimHome);
         var stage = (await daemon.TryReadStateAsync())?.Encryption.Stage ?? SecretsEncryption.Start;
         var replaced = NodeFiles.WriteManifests(roles, config, release, daemon.NodeName, daemon.Host.NodeAddress, stage);
         var race = StartupRace.Outcome(release.HasStartupRace, roles, StartupRace.ReplacesOwnStaticPods(replaced),

@@ -43,8 +43,7 @@ internal sealed class EtcdMemberVotingGate : ReadinessGate
         {
             return new(false, $"etcdctl output is not member-list JSON: {error.Message}");
         }
-        // RKE2 names each member after its node plus a suffix: <node-name>-<hex>.
-        var own = members.Where(m => m.Name.StartsWith(context.Node.Name + "-", StringComparison.Ordinal)).ToList();
+        var own = members.Where(m => EtcdMemberName.IsOf(m.Name, context.Node.Name)).ToList();
         var learners = members.Where(m => m.Learner).Select(m => m.Name).ToList();
         var summary = $"{members.Count - learners.Count} voting, {learners.Count} learner(s){(learners.Count > 0 ? ": " + string.Join(", ", learners) : "")}";
         if (own.Count == 0) return new(false, $"no member for {context.Node.Name} yet ({summary})");

@@ -10,7 +10,9 @@ internal sealed class ApiServerReadyGate : ReadinessGate
 
     public override GateTiming Timing(GateSettings settings) => settings.ApiServerReady;
 
-    public override RemoteCommand Probe(GateContext context) =>
+    public override RemoteCommand Probe(GateContext context) => ProbeCommand();
+
+    public static RemoteCommand ProbeCommand() =>
         new("kubectl get --raw /readyz", "\"$1\" --kubeconfig \"$2\" --request-timeout=5s get --raw /readyz")
         {
             Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig],
@@ -30,11 +32,13 @@ internal sealed class NodeReadyGate : ReadinessGate
 
     public override GateTiming Timing(GateSettings settings) => settings.NodeReady;
 
-    public override RemoteCommand Probe(GateContext context) =>
-        new($"kubectl get node {context.Node.Name}",
+    public override RemoteCommand Probe(GateContext context) => ProbeCommand(context.Node.Name, context.Node.Role.CarriesControlPlane());
+
+    public static RemoteCommand ProbeCommand(string node, bool controlPlane) =>
+        new($"kubectl get node {node}",
             "\"$1\" --kubeconfig \"$2\" --request-timeout=5s get node \"$3\" -o 'jsonpath={.status.conditions[?(@.type==\"Ready\")].status}'")
         {
-            Arguments = [Rke2Paths.Kubectl, context.Node.Role.CarriesControlPlane() ? Rke2Paths.AdminKubeconfig : KubeletKubeconfig, context.Node.Name],
+            Arguments = [Rke2Paths.Kubectl, controlPlane ? Rke2Paths.AdminKubeconfig : KubeletKubeconfig, node],
             Timeout = ProbeTimeout,
         };
 

@@ -12,11 +12,24 @@ internal static class RemovalOperations
             Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig],
         };
 
+    /// <summary>
+    /// Deletes the node object without kubectl's wait for it to go: an etcd node's object stays (Terminating) until
+    /// RKE2's finalizer has removed its member, which the removal then waits for itself and, if held, reports by
+    /// <see cref="NodeDeletionHold"/> rather than by kubectl's timeout.
+    /// </summary>
     public static RemoteCommand DeleteNode(string node) =>
-        new($"kubectl delete node {node}", "\"$1\" --kubeconfig \"$2\" --request-timeout=60s delete node \"$3\" 2>&1")
+        new($"kubectl delete node {node}", "\"$1\" --kubeconfig \"$2\" --request-timeout=60s delete node \"$3\" --wait=false 2>&1")
         {
             Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node],
             Timeout = TimeSpan.FromSeconds(90),
+        };
+
+    /// <summary>A deleted node's deletion timestamp and the finalizers holding it (empty once it is gone).</summary>
+    public static RemoteCommand NodeDeletionHold(string node) =>
+        new($"kubectl get node {node} (finalizers)",
+            "\"$1\" --kubeconfig \"$2\" --request-timeout=30s get node \"$3\" --ignore-not-found -o 'jsonpath={.metadata.deletionTimestamp} {.metadata.finalizers}'")
+        {
+            Arguments = [Rke2Paths.Kubectl, Rke2Paths.AdminKubeconfig, node],
         };
 
     /// <summary>

@@ -52,7 +52,7 @@ internal sealed class RemovalRunner(IChangeExecutor executor, Func<string, IRemo
                 try
                 {
                     var members = RemovalOperations.MemberNames(result.Stdout);
-                    if (!members.Any(m => m.StartsWith(node + "-", StringComparison.Ordinal))) return;
+                    if (!members.Any(m => EtcdMemberName.IsOf(m, node))) return;
                     last = $"members: {string.Join(", ", members)}";
                 }
                 catch (System.Text.Json.JsonException error)
@@ -66,7 +66,19 @@ internal sealed class RemovalRunner(IChangeExecutor executor, Func<string, IRemo
             }
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
+        var hold = await shellFor(host).RunAsync(RemovalOperations.NodeDeletionHold(node), cancellationToken).ConfigureAwait(false);
         throw new TimeoutException($"etcd still lists a member for {node} after {MemberRemovalTimeout.TotalSeconds:0}s ({last}); "
-            + $"RKE2 removes it when the node object is deleted, and a finalizer keeps `kubectl get node {node}` Terminating while etcd refuses");
+            + HoldDescription(node, hold));
+    }
+
+    /// <summary>What keeps a deleted node: its object Terminating under RKE2's finalizer, as kubectl shows it.</summary>
+    internal static string HoldDescription(string node, RemoteResult hold)
+    {
+        var fields = hold.Succeeded ? hold.Stdout.Trim().Split(' ', 2, StringSplitOptions.RemoveEmptyEntries) : [];
+        if (fields.Length == 2)
+            return $"node {node} is Terminating since {fields[0]}, held by finalizers {fields[1]}: RKE2's etcd controller removes the member before it releases its finalizer, and etcd refuses while that would cost quorum or the member is unhealthy";
+        return fields.Length == 0 && hold.Succeeded
+            ? $"the node object {node} is gone, but its member stayed: remove it with `etcdctl member remove` on a healthy server"
+            : $"RKE2 removes the member when the node object is deleted (`kubectl get node {node}` could not be read: {(hold.Stderr.Trim().Length > 0 ? hold.Stderr.Trim() : hold.Stdout.Trim())})";
     }
 }

@@ -11,7 +11,8 @@ public sealed class RemovalTests
     private const string Kubectl = "/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml";
 
     private const string MemberList = "export CRI_CONFIG_FILE=/var/lib/rancher/rke2/agent/etc/crictl.yaml; c=/var/lib/rancher/rke2/bin/crictl; "
-        + "$c exec $($c ps --name '^etcd$' --state running -q | head -n 1) etcdctl member list";
+        + "t=/var/lib/rancher/rke2/server/tls/etcd; $c exec $($c ps --name '^etcd$' --state running -q | head -n 1) "
+        + "etcdctl --cacert $t/server-ca.crt --cert $t/server-client.crt --key $t/server-client.key --endpoints https://127.0.0.1:2379 member list";
 
     /// <summary>What a dry run must leave alone: the config, the binary, and rke2c's directory (a lock taken and released changes its mtime).</summary>
     private const string Fingerprint =
@@ -79,6 +80,9 @@ public sealed class RemovalTests
         var members = await lab.ExecOkAsync(1, MemberList);
         Assert.Equal(2, members.Split('\n').Length);
         Assert.DoesNotContain("server-3-", members, StringComparison.Ordinal);
+        // RKE2's etcd requires a client certificate: etcdctl without one is refused, as on a real node.
+        var bare = await lab.ExecAsync(1, MemberList[..MemberList.IndexOf("--cacert", StringComparison.Ordinal)] + "--endpoints https://127.0.0.1:2379 member list");
+        Assert.True(bare.Exit == 1 && bare.Stderr.Contains("tls: certificate required", StringComparison.Ordinal), bare.ToString());
         Assert.Equal("gone", await lab.ExecOkAsync(3, "test -e /usr/local/bin/rke2 && echo present || echo gone"));
         Assert.Equal("gone", await lab.ExecOkAsync(3, LeftByRke2c));
         var plan = await rke2c.RunAsync("plan", playbook);

@@ -126,6 +126,22 @@ public sealed class GateEvaluationTests
     }
 
     [Fact]
+    public void Etcd_member_gate_does_not_take_a_voter_of_a_node_whose_name_extends_this_ones()
+    {
+        var gate = new EtcdMemberVotingGate();
+        const string members = """
+            {"members":[{"ID":1,"name":"n1-a-aaaa1111"},{"ID":2,"name":"n1-bbbb2222","isLearner":true},{"ID":3,"name":"n10-cccc3333"}]}
+            """;
+
+        var learning = gate.Evaluate(Context(NodeRole.EtcdOnly), Ok(members));
+        var withoutOwn = gate.Evaluate(Context(NodeRole.EtcdOnly), Ok("""{"members":[{"ID":1,"name":"n1-a-aaaa1111"},{"ID":3,"name":"n1-CCCC3333"}]}"""));
+
+        Assert.Equal((false, "n1 is still a learner (2 voting, 1 learner(s): n1-bbbb2222)"), (learning.Passed, learning.Observed));
+        Assert.False(withoutOwn.Passed);
+        Assert.StartsWith("no member for n1", withoutOwn.Observed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Gate_sets_follow_the_role()
     {
         static string[] Names(NodeRole role) => [.. GateSet.For(role).Select(g => g.Name)];

@@ -127,7 +127,7 @@ public sealed class StopTheLineTests
             _ when description.StartsWith("check ", StringComparison.Ordinal) => "ActiveState=active\nSubState=running\nMainPID=4242\nNRestarts=0\n",
             _ when description.EndsWith(":9345/ping", StringComparison.Ordinal) => "pong",
             _ when description.Contains(":2381/health", StringComparison.Ordinal) => "{\"health\":\"true\"}",
-            "etcdctl member list" => $"{{\"members\":[{{\"name\":\"{nodeName}-0a1b\",\"isLearner\":false}}]}}",
+            "etcdctl member list" => $"{{\"members\":[{{\"name\":\"{nodeName}-0a1b2c3d\",\"isLearner\":false}}]}}",
             "kubectl get --raw /readyz" => "ok",
             _ when description.StartsWith("kubectl get node ", StringComparison.Ordinal) => "True",
             "crictl ps" => $"{Now * 1_000_000_000}\n{{\"containers\":[" +

@@ -1,9 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Rke2Sim.Artifacts;
-using Rke2Sim.Cli.Kubectl;
+using Rke2Sim.Cli;
 using Rke2Sim.Hosting;
 using Rke2Sim.Tls;
 using Rke2Sim.Versions;
@@ -91,27 +90,6 @@ public sealed class ArtifactTests
 
 public sealed class CliPieceTests
 {
-    private static readonly JsonNode Node = JsonNode.Parse("""
-        {"metadata":{"name":"h1"},"status":{"conditions":[{"type":"MemoryPressure","status":"False"},{"type":"Ready","status":"True"}],
-         "nodeInfo":{"kubeletVersion":"v1.32.5+rke2r1"}}}
-        """)!;
-
-    [Fact]
-    public void JsonPathFiltersConditions() =>
-        Assert.Equal("True", JsonPath.Evaluate("{.status.conditions[?(@.type==\"Ready\")].status}", Node));
-
-    [Fact]
-    public void JsonPathReadsNestedFields() =>
-        Assert.Equal("v1.32.5+rke2r1", JsonPath.Evaluate("{.status.nodeInfo.kubeletVersion}", Node));
-
-    [Fact]
-    public void JsonPathRangesOverItems()
-    {
-        var list = JsonNode.Parse("""{"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]}""");
-        Assert.Equal("a\nb\n", JsonPath.Evaluate("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", list));
-        Assert.Equal("a b", JsonPath.Evaluate("{.items[*].metadata.name}", list));
-    }
-
     [Fact]
     public void AgeUsesKubectlUnits()
     {

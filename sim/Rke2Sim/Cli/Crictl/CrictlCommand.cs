@@ -1,27 +1,90 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Rke2Sim.Cli.Rke2;
 using Rke2Sim.Cluster;
-using Rke2Sim.Cli.Kubectl;
 using Rke2Sim.Hosting;
 using Rke2Sim.Logging;
 
 namespace Rke2Sim.Cli.Crictl;
 
-/// <summary><c>crictl ps</c> against this node's (simulated) containerd, found through CRI_CONFIG_FILE like the real tool.</summary>
+/// <summary>
+/// <c>crictl ps</c> and <c>crictl exec</c> against this node's (simulated) containerd, found through
+/// <c>--runtime-endpoint</c>, <c>--config</c> or CRI_CONFIG_FILE like the real tool. crictl is a urfave/cli app
+/// (kubernetes-sigs/cri-tools cmd/crictl/main.go, container.go): its flags parse as <see cref="UrfaveArguments"/>
+/// does, an unknown flag is refused and an unknown command has no help topic.
+/// </summary>
 public static class CrictlCommand
 {
+    private static readonly (string[] Names, bool TakesValue)[] GlobalFlags =
+    [
+        (["config", "c"], true), (["runtime-endpoint", "r"], true), (["image-endpoint", "i"], true), (["timeout", "t"], true),
+        (["debug", "D"], false), (["version", "v"], false),
+    ];
+
+    private static readonly (string[] Names, bool TakesValue)[] PsFlags =
+    [
+        (["all", "a"], false), (["id"], true), (["name"], true), (["pod", "p"], true), (["state", "s"], true), (["label"], true),
+        (["last", "n"], true), (["latest", "l"], false), (["no-trunc"], false), (["quiet", "q"], false), (["output", "o"], true),
+        (["image"], true), (["verbose", "v"], false), (["resolve-image-path"], false), (["namespace"], true),
+    ];
+
+    private static readonly (string[] Names, bool TakesValue)[] ExecFlags =
+    [
+        (["sync", "s"], false), (["timeout"], true), (["tty", "t"], false), (["interactive", "i"], false),
+    ];
+
+    // crictl's other commands: real, but not modelled here.
+    private static readonly HashSet<string> Unmodelled = new(StringComparer.Ordinal)
+    {
+        "attach", "create", "version", "images", "image", "img", "imagefsinfo", "inspect", "inspecti", "inspectp", "logs",
+        "port-forward", "pull", "run", "runp", "rm", "rmi", "rmp", "pods", "start", "info", "stop", "stopp", "update",
+        "config", "stats", "statsp", "checkpoint", "completion", "events", "update-runtime-config", "metricsp",
+    };
+
+    private const string Help = """
+        NAME:
+           crictl - client for CRI
+
+        USAGE:
+           crictl [global options] command [command options]
+
+        COMMANDS:
+           exec  Run a command in a running container
+           ps    List containers
+
+        """;
+
     public static int Run(string[] args)
     {
-        var command = args.FirstOrDefault(a => !a.StartsWith('-'));
-        if (command == "exec") return Exec(args);
+        var top = UrfaveArguments.Parse(args, GlobalFlags);
+        if (top.Error is not null) return UrfaveArguments.Refuse(top.Error, Help);
+        if (top.HelpRequested || top.Positional.Count == 0 || top.Positional[0] is "help" or "h")
+        {
+            Console.Out.Write(Help);
+            return 0;
+        }
+        var command = top.Positional[0];
+        var rest = top.Positional.Skip(1).ToArray();
+        if (command == "exec") return Exec(top, rest);
         if (command != "ps")
         {
-            Console.Error.WriteLine($"simulated crictl supports only \"ps\" and \"exec\" (got \"{string.Join(' ', args)}\")");
-            return 1;
+            if (Unmodelled.Contains(command))
+            {
+                LogrusLog.Fatal($"crictl {command} is not modelled by the simulator");
+                return 1;
+            }
+            Console.Error.WriteLine($"No help topic for '{command}'");
+            return 3;
         }
-        var options = args.SkipWhile(a => a != "ps").Skip(1).ToArray();
-        var endpoint = RuntimeEndpoint();
+        var options = UrfaveArguments.Parse(CombinedShortSwitches(rest, PsFlags), PsFlags);
+        if (options.Error is not null) return UrfaveArguments.Refuse(options.Error, "NAME:\n   crictl ps - List containers\n");
+        if (options.HelpRequested)
+        {
+            Console.Out.Write("NAME:\n   crictl ps - List containers\n");
+            return 0;
+        }
+        var endpoint = RuntimeEndpoint(top);
         var socket = endpoint.StartsWith("unix://", StringComparison.Ordinal) ? endpoint[7..] : endpoint;
         var stateFile = SimPaths.Resolve(SimPaths.ContainerStateFor(socket));
         if (!File.Exists(stateFile))
@@ -30,11 +93,11 @@ public static class CrictlCommand
             return 1;
         }
         var containers = Rke2Sim.Daemon.NodeRuntime.Load(SimPaths.ContainerStateFor(socket));
-        var all = options.Contains("-a") || options.Contains("--all");
-        var state = Option(options, "--state") ?? Option(options, "-s");
-        var name = Option(options, "--name");
-        var output = Option(options, "-o") ?? Option(options, "--output") ?? "table";
-        var quiet = options.Contains("-q") || options.Contains("--quiet");
+        var all = options.Has("all");
+        var state = options.Value("state");
+        var name = options.Value("name");
+        var output = options.Value("output") ?? "table";
+        var quiet = options.Has("quiet");
         var selected = containers
             .Where(c => state is null ? all || c.Running : StateName(c).Contains(state.ToUpperInvariant(), StringComparison.Ordinal))
             .Where(c => name is null || Regex.IsMatch(c.Name, name))
@@ -63,16 +126,26 @@ public static class CrictlCommand
         return 0;
     }
 
-    /// <summary><c>crictl exec [-i] [-t] CONTAINER COMMAND...</c>: only the etcd container's etcdctl is simulated.</summary>
-    private static int Exec(string[] args)
+    /// <summary>
+    /// <c>crictl exec [-i] [-t] CONTAINER COMMAND...</c>: only the etcd container's etcdctl is simulated. Go's flag
+    /// parsing stops at the container ID, so the command's own flags pass through.
+    /// </summary>
+    private static int Exec(UrfaveArguments top, string[] args)
     {
-        var rest = args.SkipWhile(a => a != "exec").Skip(1).SkipWhile(a => a.StartsWith('-')).ToList();
+        var options = UrfaveArguments.Parse(CombinedShortSwitches(args, ExecFlags), ExecFlags);
+        if (options.Error is not null) return UrfaveArguments.Refuse(options.Error, "NAME:\n   crictl exec - Run a command in a running container\n");
+        var rest = options.Positional;
+        if (options.HelpRequested)
+        {
+            Console.Out.Write("NAME:\n   crictl exec - Run a command in a running container\n");
+            return 0;
+        }
         if (rest.Count < 2)
         {
-            Console.Error.WriteLine("crictl exec: a container ID and a command are required");
+            LogrusLog.Fatal("execing command in container: container ID and command cannot be empty");
             return 1;
         }
-        var endpoint = RuntimeEndpoint();
+        var endpoint = RuntimeEndpoint(top);
         var socket = endpoint.StartsWith("unix://", StringComparison.Ordinal) ? endpoint[7..] : endpoint;
         var container = File.Exists(SimPaths.Resolve(SimPaths.ContainerStateFor(socket)))
             ? Rke2Sim.Daemon.NodeRuntime.Load(SimPaths.ContainerStateFor(socket)).FirstOrDefault(c => c.Id.StartsWith(rest[0], StringComparison.Ordinal))
@@ -117,22 +190,39 @@ public static class CrictlCommand
 
     private static string ImageId(ContainerRecord c) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(c.Image)));
 
-    private static string RuntimeEndpoint()
+    /// <summary>
+    /// crictl's commands enable urfave/cli's short option handling (<c>ps -aq</c>, <c>exec -it</c>): a single-dash run
+    /// of one-letter switches before the first positional argument is those switches.
+    /// </summary>
+    private static string[] CombinedShortSwitches(string[] args, (string[] Names, bool TakesValue)[] flags)
     {
-        var config = Environment.GetEnvironmentVariable("CRI_CONFIG_FILE") ?? "/etc/crictl.yaml";
+        var switches = flags.Where(f => !f.TakesValue).SelectMany(f => f.Names).Where(n => n.Length == 1).ToHashSet(StringComparer.Ordinal);
+        var expanded = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg.Length < 2 || arg[0] != '-' || arg == "--")
+            {
+                expanded.AddRange(args[i..]);
+                break;
+            }
+            var takesValue = flags.Any(f => f.TakesValue && f.Names.Contains(arg.TrimStart('-').Split('=')[0], StringComparer.Ordinal));
+            if (arg.Length > 2 && arg[1] != '-' && arg[1..].All(c => switches.Contains(c.ToString())))
+                expanded.AddRange(arg[1..].Select(c => "-" + c));
+            else
+                expanded.Add(arg);
+            if (takesValue && !arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length) expanded.Add(args[++i]);
+        }
+        return [.. expanded];
+    }
+
+    private static string RuntimeEndpoint(UrfaveArguments top)
+    {
+        if (top.Value("runtime-endpoint") is { } given) return given;
+        var config = top.Value("config") ?? Environment.GetEnvironmentVariable("CRI_CONFIG_FILE") ?? "/etc/crictl.yaml";
         var text = SimPaths.ReadIfExists(config);
         var line = text?.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("runtime-endpoint:", StringComparison.Ordinal));
         return line is null ? "unix:///run/containerd/containerd.sock" : line[(line.IndexOf(':') + 1)..].Trim().Trim('"', '\'');
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == name && i + 1 < args.Length) return args[i + 1];
-            if (args[i].StartsWith(name + "=", StringComparison.Ordinal)) return args[i][(name.Length + 1)..];
-        }
-        return null;
     }
 
     private static string Ago(TimeSpan age) => age.TotalSeconds < 60

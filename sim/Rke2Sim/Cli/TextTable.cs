@@ -1,8 +1,8 @@
 using System.Text;
 
-namespace Rke2Sim.Cli.Kubectl;
+namespace Rke2Sim.Cli;
 
-/// <summary>kubectl's tab-aligned tables (tabwriter with 3 spaces of padding).</summary>
+/// <summary>crictl's (and kubectl's) tab-aligned tables (tabwriter with 3 spaces of padding).</summary>
 public static class TextTable
 {
     public static string Render(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
