@@ -22,8 +22,11 @@ internal static class KernelFlags
         var protect = mergedConfig["protect-kernel-defaults"];
         if (protect is true) return true;
         if (protect is string text && text.Trim().Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
-        return mergedConfig["profile"] is string profile && IsCisProfile(profile);
+        return IsCisProfile(mergedConfig);
     }
+
+    /// <summary>Whether the merged config runs RKE2 under a CIS profile.</summary>
+    public static bool IsCisProfile(ConfigMap mergedConfig) => mergedConfig["profile"] is string profile && IsCisProfile(profile);
 
     // Older releases spelled the profile with a benchmark suffix (cis-1.23); all of them imply protection.
     private static bool IsCisProfile(string profile)

@@ -1,10 +1,11 @@
 using Rke2Converge.Model;
+using Rke2Converge.Resources;
 
 namespace Rke2Converge.Plan.Desired;
 
 /// <summary>
 /// Turns a validated model into each node's desired state. The engine adds what RKE2 needs per role
-/// (see <see cref="RoleConfig"/>) and the kernel flags the kubelet checks under protect-kernel-defaults.
+/// (see <see cref="RoleConfig"/>) the kernel flags the kubelet checks under protect-kernel-defaults, and the etcd user a CIS profile requires on servers.
 /// </summary>
 internal static class DesiredStateBuilder
 {
@@ -21,7 +22,10 @@ internal static class DesiredStateBuilder
         var config = RoleConfig.For(node, joinUrl, model.Token!).MergedWith(model.ConfigFor(node));
         var sysctls = new SortedDictionary<string, string>(model.SysctlsFor(node).ToDictionary(), StringComparer.Ordinal);
         var added = new List<string>();
-        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config) { Resources = model.ResourcesFor(node), ConfigDropIns = model.ConfigDropIns, BackupsKept = model.BackupsKept, Drain = model.Upgrade.For(node.Role) };
+        var declared = model.ResourcesFor(node);
+        // Created before anything the playbook declares, so a declared command may already rely on it.
+        IReadOnlyList<Resources.Resource> resources = EtcdUserResource.RequiredOn(node, config) ? [new EtcdUserResource(), .. declared] : declared;
+        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config) { Resources = resources, ConfigDropIns = model.ConfigDropIns, BackupsKept = model.BackupsKept, Drain = model.Upgrade.For(node.Role) };
         if (draft.ProtectsKernelDefaults)
         {
             foreach (var (key, value) in KernelFlags.RequiredByProtectKernelDefaults)
