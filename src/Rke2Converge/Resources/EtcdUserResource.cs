@@ -1,4 +1,5 @@
 using Rke2Converge.Model;
+using Rke2Converge.Model.Validation;
 using Rke2Converge.Remote;
 
 namespace Rke2Converge.Resources;
@@ -8,7 +9,7 @@ internal sealed record EtcdUserState(bool UserExists, bool GroupExists);
 
 /// <summary>
 /// The <c>etcd</c> system user and group that RKE2 requires on every server under <c>profile: cis</c> (and
-/// <c>cis-1.23</c>): it looks both up before starting and exits with <c>missing required: user: unknown user etcd</c>
+/// <c>cis-1.23</c>; <c>etcd</c> from v1.34): it looks both up before starting and exits with <c>missing required: user: unknown user etcd</c>
 /// (rancher/rke2 pkg/cli/cmds/profile_linux.go, validateCISReqs/validateETCDReqs), then runs etcd's static pod as
 /// that user (pkg/executor/staticpod/staticpod.go). The engine adds it by itself, as the hardening guide's
 /// <c>useradd -r -c "etcd user" -s /sbin/nologin -M etcd -U</c> does by hand; it never removes either.
@@ -26,7 +27,7 @@ internal sealed class EtcdUserResource : Resource<EtcdUserState>
 
     /// <summary>Whether RKE2 will require the user on <paramref name="node"/> with this merged config.</summary>
     internal static bool RequiredOn(NodeSpec node, ConfigMap mergedConfig) =>
-        node.Role != NodeRole.Agent && KernelFlags.IsCisProfile(mergedConfig);
+        node.Role != NodeRole.Agent && (KernelFlags.IsCisProfile(mergedConfig) || mergedConfig["profile"] is "etcd");
 
     internal override string FactFragment(NodeSpec node) =>
         "if getent passwd etcd >/dev/null 2>&1; then rec user 1; else rec user 0; fi\n" +
@@ -61,6 +62,6 @@ internal sealed class EtcdUserResource : Resource<EtcdUserState>
             });
             description.Add("create user");
         }
-        return new ResourceChange(Kind, Key, $"{string.Join(", ", description)} (profile: cis requires it on servers)", [], ServiceEffect.None) { Steps = steps };
+        return new ResourceChange(Kind, Key, $"{string.Join(", ", description)} (profile: {Printable.Escape(context.Text(context.Node.Config["profile"] ?? ""))} requires it on servers)", [], ServiceEffect.None) { Steps = steps };
     }
 }

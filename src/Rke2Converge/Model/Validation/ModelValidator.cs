@@ -17,6 +17,7 @@ internal sealed class ModelValidator
         RoleScopeRules.Check(model, problems);
         SysctlRules.Check(model, problems);
         ConfigRules.Check(model, problems);
+        ProfileRules.Check(model, problems);
         KernelFlagRules.Check(model, problems);
         ResourceRules.Check(model, problems);
         RemovalRules.Check(model, problems);
