@@ -46,20 +46,7 @@ internal static class GateRunner
             .Build();
         try
         {
-            var outcome = await pipeline.ExecuteAsync(async token =>
-            {
-                try
-                {
-                    var result = await shell.RunAsync(gate.Probe(context), token).ConfigureAwait(false);
-                    last = gate.Observe(context, result);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    // A transport failure is one more failed look; gates report, they never throw.
-                    last = new GateObservation(false, error is RemoteException ? error.Message : $"{error.GetType().Name}: {error.Message}");
-                }
-                return last;
-            }, cancellationToken).ConfigureAwait(false);
+            var outcome = await pipeline.ExecuteAsync(async token => last = await LookAsync(shell, gate, context, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (!outcome.Passed) throw new GateFailedException(shell.NodeName, gate.Name, clock.Elapsed, outcome.Observed, outcome.Final);
         }
         catch (TimeoutRejectedException)
@@ -67,5 +54,19 @@ internal static class GateRunner
             throw new GateFailedException(shell.NodeName, gate.Name, clock.Elapsed, last?.Observed ?? "no answer yet");
         }
         return clock.Elapsed;
+    }
+
+    /// <summary>One look: the probe run once and judged. A transport failure or a probe timeout is a failed look too; gates report, they never throw.</summary>
+    public static async Task<GateObservation> LookAsync(IRemoteShell shell, ReadinessGate gate, GateContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await shell.RunAsync(gate.Probe(context), cancellationToken).ConfigureAwait(false);
+            return gate.Observe(context, result);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return new GateObservation(false, error is RemoteException ? error.Message : $"{error.GetType().Name}: {error.Message}") { Unreachable = error is RemoteConnectionException };
+        }
     }
 }

@@ -12,6 +12,9 @@ internal sealed record GateObservation(bool Passed, string Observed)
 {
     /// <summary>A failure that waiting will not fix (a unit in a crash loop): the gate fails at once instead of polling on.</summary>
     public bool Final { get; init; }
+
+    /// <summary>The node could not be reached to run the probe at all (the connection failed): nothing was seen of it.</summary>
+    public bool Unreachable { get; init; }
 }
 
 /// <summary>

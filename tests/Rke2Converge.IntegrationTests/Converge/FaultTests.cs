@@ -104,9 +104,9 @@ public sealed class FaultTests
             : (await lab.ExecAsync(1, "cat /var/lib/rancher/rke2c/pending 2>/dev/null")).Stdout.Trim() == "verify" ? "gates" : null,
             TimeSpan.FromMinutes(8), TimeSpan.FromMilliseconds(200));
         Assert.True(reached == "gates", "the rollout never reached server-1's gates:\n" + (apply.IsCompleted ? (await apply).ToString() : ""));
-        await LabSshdAsync(lab, 1, "stop");
+        await lab.SshdAsync(1, "stop");
         var failed = await apply;
-        await LabSshdAsync(lab, 1, "start");
+        await lab.SshdAsync(1, "start");
 
         Assert.True(failed.Exit == 1, failed.ToString());
         Assert.Contains("rollout stopped at server-1", failed.Stderr, StringComparison.Ordinal);
@@ -130,12 +130,5 @@ public sealed class FaultTests
         Assert.Equal(1, await lab.StartsAsync(1));
         var final = await rke2c.RunAsync("plan", patient);
         Assert.True(final.Exit == 0, final.ToString());
-    }
-
-    private static async Task LabSshdAsync(LabEnvironment lab, int host, string action)
-    {
-        var (exit, _, stderr) = await ProcessRunner.RunAsync(LabEnvironment.LabScript,
-            ["sshd", "--name", lab.Name, "--host", host.ToString(System.Globalization.CultureInfo.InvariantCulture), action], TimeSpan.FromMinutes(3));
-        Assert.True(exit == 0, $"lab.sh sshd {action}: {stderr}");
     }
 }

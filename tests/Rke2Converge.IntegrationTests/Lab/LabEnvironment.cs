@@ -132,6 +132,14 @@ public sealed class LabEnvironment : IAsyncDisposable
         if (exit != 0) throw new InvalidOperationException($"lab.sh reboot failed (exit {exit}): {stderr}");
     }
 
+    /// <summary>Stops or starts the host's sshd (<c>lab.sh sshd</c>): the host stays up, only SSH goes away or comes back.</summary>
+    public async Task SshdAsync(int host, string action)
+    {
+        var (exit, _, stderr) = await ProcessRunner.RunAsync(LabScript, ["sshd", "--name", Name, "--host", Invariant(host), action], TimeSpan.FromMinutes(3))
+            .ConfigureAwait(false);
+        if (exit != 0) throw new InvalidOperationException($"lab.sh sshd {action} failed (exit {exit}): {stderr}");
+    }
+
     /// <summary>The mount namespace of each host, as recorded by lab.sh (for checking that nothing is left behind).</summary>
     public IReadOnlyList<string> HostNamespaces() =>
         Hosts.Select(h => File.ReadAllText(Path.Combine(Directory, "hosts", h.Name, "mntns")).Trim()).ToList();
