@@ -132,6 +132,13 @@ internal static class ApplyCommand
             WriteJson(options, plan, null);
             return ExitCodes.Error;
         }
+        if (options.RestartsNodes && RestartCommand.Drift(plan) is { Count: > 0 } drift)
+        {
+            pipeline.Error($"rke2c restart restarts nodes that already match the playbook and changes nothing else, but {string.Join(", ", drift)} "
+                + "differ from it (the plan above): run rke2c apply first (it restarts what the changes need). Nothing was changed.");
+            WriteJson(options, plan, null);
+            return ExitCodes.Error;
+        }
         if (options.RotatesToken)
         {
             if (await TokenRotateCommand.RotateAsync(pipeline, cluster, plan, executor, approval.Yes, cancellationToken).ConfigureAwait(false) is { } exit)

@@ -18,6 +18,7 @@ internal static class Rke2cCommands
         root.Subcommands.Add(SecretsEncryptCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(RestartCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());

@@ -24,6 +24,9 @@ internal sealed class ServiceStateResource : BuiltInResource
 
     public override string Title => "start service";
 
+    /// <summary>The reason of a restart nothing but <c>rke2c restart</c> asks for.</summary>
+    public const string RestartRequestedReason = "rolling restart requested by rke2c restart";
+
     // One systemctl call for both units: it answers one block per unit, blank-line separated, read here with shell
     // builtins only. Unit states are systemd's lower-case words; anything else is reported as "invalid". A unit
     // systemd keeps restarting also prints the line it last died with (read only then, so a healthy node pays nothing).
@@ -114,6 +117,7 @@ internal sealed class ServiceStateResource : BuiltInResource
         var (action, reason) = unit.ActiveState switch
         {
             "active" when restartReason is not null => (ServiceAction.Restart, restartReason),
+            "active" when node.RestartRequested => (ServiceAction.Restart, RestartRequestedReason),
             "active" when facts.Pending == PendingWork.Restart => (ServiceAction.Restart, "an interrupted run changed the node but did not restart it"),
             "active" when facts.Pending == PendingWork.Verify => (ServiceAction.Verify, "its readiness gates have not passed since the last restart"),
             "active" => (ServiceAction.None, "not enabled"),

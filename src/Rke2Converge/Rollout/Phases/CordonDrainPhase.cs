@@ -7,7 +7,7 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.Rollout.Phases;
 
 /// <summary>
-/// Before a node that runs is restarted for an upgrade (or for any restart, when its role's policy says so), its
+/// Before a node that runs is restarted for an upgrade or by <c>rke2c restart</c> (or for any restart, when its role's policy says so), its
 /// workloads move off: cordon, and for a drain policy <c>kubectl drain</c>, run on a server with the API. A drain
 /// that does not finish stops the line before the node changes, naming the pods that blocked it; the node stays
 /// cordoned and the next apply resumes there. The matching uncordon runs after the readiness gates
@@ -25,7 +25,7 @@ internal sealed class CordonDrainPhase : INodePhase
         var policy = context.Host.Desired.Drain;
         if (policy.Mode == DrainMode.None || context.KubectlHost is null) return false;
         if (context.Host.Find<ServiceChange>() is not { Action: ServiceAction.Restart }) return false;
-        return policy.AnyRestart || context.Host.Find<InstallChange>() is { From: not null };
+        return policy.AnyRestart || context.Host.Desired.RestartRequested || context.Host.Find<InstallChange>() is { From: not null };
     }
 
     public IEnumerable<RolloutStep> Steps(StepContext context)

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Changes;
+
+namespace Rke2Converge.Cli.Commands;
+
+/// <summary>
+/// <c>rke2c restart site.csx [--limit ...]</c>: a rolling restart of RKE2 on a cluster that matches the playbook. It is
+/// apply with every running node's service restarted: the same plan, question, lock, <c>--dry-run</c>, <c>-o json</c>
+/// and order (servers one at a time in join order, then agents in batches), each node cordoned and drained per its
+/// <c>Upgrade</c> policy, restarted, and through every gate before the next. Refused, changing nothing, when any host
+/// differs from the playbook: apply converges those.
+/// </summary>
+internal static class RestartCommand
+{
+    public static Command Create()
+    {
+        var options = new CommonOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line the restart would run; exit 2 when a node would restart" };
+        var forceUnlock = new Option<bool>("--force-unlock") { Description = "Remove the lock another rke2c run holds on the hosts (a warning names it), then take it" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Restart without asking; needed when stdin is not a terminal" };
+        var limit = new LimitOption("Restart only these nodes: " + LimitOption.Patterns);
+        var command = new Command("restart", "Rolling restart of RKE2 on every node (or --limit) of a cluster that matches the playbook: one server at a time "
+            + "in join order, then agents, each cordoned and drained per its Upgrade policy and through every readiness gate before the next; "
+            + "refused when a host differs from the playbook (apply first)");
+        options.AddTo(command);
+        limit.AddTo(command);
+        command.Options.Add(dryRun);
+        command.Options.Add(forceUnlock);
+        command.Options.Add(yes);
+        command.SetAction((result, token) =>
+        {
+            var run = options.Read(result) with { Limit = limit.Read(result), RestartsNodes = true };
+            if (run.PlaybookPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"error: rke2c restart takes the playbook (.csx), not a saved plan ({run.PlaybookAsGiven}). Nothing was changed.");
+                return Task.FromResult(Output.ExitCodes.Error);
+            }
+            return ApplyCommand.RunAsync(run, result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes), token, "restart");
+        });
+        return command;
+    }
+
+    /// <summary>The nodes whose plan holds anything but the service change a restart makes (or starts a stopped unit with).</summary>
+    internal static IReadOnlyList<string> Drift(ClusterPlan plan) =>
+        [.. plan.Hosts.Where(host => host.Changes.Any(change => change is not ServiceChange)).Select(host => host.Node)];
+}
