@@ -29,11 +29,7 @@ internal static class CheckCommand
         await using var pipeline = Pipeline.Start("check", options);
         var check = await pipeline.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model || check.Desired is not { } desired) return ExitCodes.Error;
-        if (options.Limit?.Unmatched(model.Nodes) is { Count: > 0 } unmatched)
-        {
-            foreach (var problem in unmatched) pipeline.Error(problem);
-            return ExitCodes.Error;
-        }
+        if (pipeline.RefusesUnmatchedLimit(model)) return ExitCodes.Error;
         var selected = desired.Where(node => options.Limit?.Matches(node.Node) ?? true).ToList();
         pipeline.Log.Information("check of {Nodes}", string.Join(", ", selected.Select(n => n.Name)));
         pipeline.OpenShells(model);

@@ -98,11 +98,7 @@ internal static partial class EtcdSnapshotCommand
         await using var pipeline = Pipeline.Start("etcd-snapshot list", options);
         var check = await pipeline.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model || check.Desired is not { } desired) return ExitCodes.Error;
-        if (options.Limit?.Unmatched(model.Nodes) is { Count: > 0 } unmatched)
-        {
-            foreach (var problem in unmatched) pipeline.Error(problem);
-            return ExitCodes.Error;
-        }
+        if (pipeline.RefusesUnmatchedLimit(model)) return ExitCodes.Error;
         var members = desired.Where(node => node.Role.CarriesEtcd() && (options.Limit?.Matches(node.Node) ?? true)).ToList();
         pipeline.OpenShells(model);
         using var slots = new SemaphoreSlim(options.Parallel);

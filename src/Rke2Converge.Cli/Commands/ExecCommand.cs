@@ -59,11 +59,7 @@ internal static class ExecCommand
         await using var pipeline = Pipeline.Start("exec", options);
         var check = await pipeline.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model) return ExitCodes.Error;
-        if (options.Limit?.Unmatched(model.Nodes) is { Count: > 0 } unmatched)
-        {
-            foreach (var problem in unmatched) pipeline.Error(problem);
-            return ExitCodes.Error;
-        }
+        if (pipeline.RefusesUnmatchedLimit(model)) return ExitCodes.Error;
         var selected = model.Nodes.Where(node => options.Limit?.Matches(node) ?? true).ToList();
         pipeline.Log.Information("exec of a {Length}-character command (sha256 {Hash}) on {Nodes}, {Mode}", adHoc.CommandLine.Length, adHoc.ShortHash,
             string.Join(", ", selected.Select(n => n.Name)), runner.Serial ? "serial" : $"{runner.Parallel} at once");

@@ -106,17 +106,21 @@ internal sealed class Pipeline : IAsyncDisposable
         return inner;
     }
 
+    /// <summary>True, each pattern named as an error, when --limit has a pattern that selects none of the playbook's nodes.</summary>
+    public bool RefusesUnmatchedLimit(ClusterModel model)
+    {
+        if (Options.Limit?.Unmatched(model.Nodes) is not { Count: > 0 } unmatched) return false;
+        foreach (var problem in unmatched) Error(problem);
+        return true;
+    }
+
     /// <summary>Compiles and validates the playbook, checks the templates and resolves its secrets.</summary>
     public async Task<LoadedCluster?> LoadAsync(CancellationToken cancellationToken)
     {
         var check = await CheckAsync(cancellationToken).ConfigureAwait(false);
         if (check.Model is not { } model || check.Templates is not { } templates || check.Desired is not { } desired) return null;
 
-        if (Options.Limit?.Unmatched(model.Nodes) is { Count: > 0 } unmatched)
-        {
-            foreach (var problem in unmatched) Error(problem);
-            return null;
-        }
+        if (RefusesUnmatchedLimit(model)) return null;
 
         var secrets = new SecretResolver(Redactor.Register);
         var secretProblems = secrets.ResolveAll(model);
