@@ -49,13 +49,11 @@ internal static class CheckCommand
             pipeline.Error("interrupted: nothing was changed");
             return ExitCodes.Interrupted;
         }
-        // Nodes finish in any order; the report and the JSON keep the rollout's.
-        var ordered = selected.Select(node => results.Single(r => r.Node == node.Name)).ToList();
-        pipeline.WriteJson(CheckJson.Document(model.Name, options.Limit?.Text, ordered));
-        var failing = ordered.Where(node => !node.Passed).ToList();
+        pipeline.WriteJson(CheckJson.Document(model.Name, options.Limit?.Text, results));
+        var failing = results.Where(node => !node.Passed).ToList();
         var summary = failing.Count == 0
-            ? $"check of {ordered.Count} node(s): every gate passes"
-            : $"check of {ordered.Count} node(s): {failing.Count} failing ({string.Join(", ", failing.Select(Failure))})";
+            ? $"check of {results.Count} node(s): every gate passes"
+            : $"check of {results.Count} node(s): {failing.Count} failing ({string.Join(", ", failing.Select(Failure))})";
         if (text) pipeline.Human.MarkupLine(failing.Count == 0 ? $"[green]{Terminal.Escape(summary)}[/]" : $"[red]{Terminal.Escape(summary)}[/]");
         else Console.Error.WriteLine(Model.Validation.Printable.Escape(summary));
         return failing.Count == 0 ? ExitCodes.Success : ExitCodes.Error;

@@ -31,6 +31,7 @@ internal static class GateCheck
     public static IReadOnlyList<ReadinessGate> GatesOf(NodeDesiredState node, GateSettings settings) =>
         [.. GateSet.For(node.Role), .. CustomGate.For(settings, node.Role)];
 
+    /// <returns>One check per node, in the order of <paramref name="nodes"/> (<paramref name="checkedNode"/> sees them as they finish).</returns>
     public static async Task<IReadOnlyList<NodeCheck>> RunAsync(
         IReadOnlyList<(NodeDesiredState Node, IRemoteShell Shell)> nodes, GateSettings settings, int parallel, Action<NodeCheck> checkedNode,
         CancellationToken cancellationToken)

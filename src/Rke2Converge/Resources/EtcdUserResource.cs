@@ -22,10 +22,10 @@ internal sealed class EtcdUserResource : Resource<EtcdUserState>
 
     internal override string Kind => "system-user";
 
-    /// <summary>RKE2 checks the user only when it runs as a server, whatever the server's roles.</summary>
-    internal override bool AppliesTo(NodeSpec node) => node.Role != NodeRole.Agent;
-
-    /// <summary>Whether RKE2 will require the user on <paramref name="node"/> with this merged config.</summary>
+    /// <summary>
+    /// Whether RKE2 will require the user on <paramref name="node"/> with this merged config: only when it runs as a
+    /// server, whatever the server's roles. The engine adds the resource itself, so this is the only filter.
+    /// </summary>
     internal static bool RequiredOn(NodeSpec node, ConfigMap mergedConfig) =>
         node.Role != NodeRole.Agent && (KernelFlags.IsCisProfile(mergedConfig) || mergedConfig["profile"] is "etcd");
 
