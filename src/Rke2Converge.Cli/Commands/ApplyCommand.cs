@@ -132,9 +132,10 @@ internal static class ApplyCommand
             WriteJson(options, plan, null);
             return ExitCodes.Error;
         }
-        if (options.RestartsNodes && RestartCommand.Drift(plan) is { Count: > 0 } drift)
+        if (options.RestartsNodes != Plan.Desired.RequestedRestart.None && RestartCommand.Drift(plan) is { Count: > 0 } drift)
         {
-            pipeline.Error($"rke2c restart restarts nodes that already match the playbook and changes nothing else, but {string.Join(", ", drift)} "
+            var verb = options.RestartsNodes == Plan.Desired.RequestedRestart.RotateCertificates ? "certificate rotate" : "restart";
+            pipeline.Error($"rke2c {verb} restarts nodes that already match the playbook and changes nothing else, but {string.Join(", ", drift)} "
                 + "differ from it (the plan above): run rke2c apply first (it restarts what the changes need). Nothing was changed.");
             WriteJson(options, plan, null);
             return ExitCodes.Error;

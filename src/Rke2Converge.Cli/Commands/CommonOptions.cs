@@ -131,8 +131,8 @@ internal sealed record RunOptions(string PlaybookPath, string PlaybookAsGiven, O
     /// <summary><c>rke2c token rotate</c>: the playbook's token replaces the cluster's.</summary>
     public bool RotatesToken { get; init; }
 
-    /// <summary><c>rke2c restart</c>: every running node's service is restarted, one node at a time behind the gates.</summary>
-    public bool RestartsNodes { get; init; }
+    /// <summary><c>rke2c restart</c>, <c>rke2c certificate rotate</c>: every running node's service is restarted (servers' certificates rotated first), one node at a time behind the gates.</summary>
+    public Plan.Desired.RequestedRestart RestartsNodes { get; init; }
 
     /// <summary>--limit: only these nodes may change; null, every node.</summary>
     public Plan.Limit.NodeLimit? Limit { get; init; }

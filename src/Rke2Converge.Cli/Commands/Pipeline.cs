@@ -187,7 +187,7 @@ internal sealed class Pipeline : IAsyncDisposable
             return Failed([unsafeDirectory], warnings);
         }
         var desired = DesiredStateBuilder.Build(model);
-        if (Options.RestartsNodes) desired = [.. desired.Select(node => node with { RestartRequested = true })];
+        if (Options.RestartsNodes != RequestedRestart.None) desired = [.. desired.Select(node => node with { RestartRequested = Options.RestartsNodes })];
         var renderErrors = new Planner(model.Name, templates, _ => SecretValue.Mask, model.RegistrationAddress).CheckTemplates(desired);
         if (renderErrors.Count > 0) return Failed([.. renderErrors.Select(e => e.ToString())], warnings);
         return new PlaybookCheck(model, [], warnings) { Templates = templates, Desired = desired };

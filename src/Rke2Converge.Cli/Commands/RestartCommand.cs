@@ -13,16 +13,23 @@ namespace Rke2Converge.Cli.Commands;
 /// </summary>
 internal static class RestartCommand
 {
-    public static Command Create()
-    {
-        var options = new CommonOptions();
-        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line the restart would run; exit 2 when a node would restart" };
-        var forceUnlock = new Option<bool>("--force-unlock") { Description = "Remove the lock another rke2c run holds on the hosts (a warning names it), then take it" };
-        var yes = new Option<bool>("--yes", "-y") { Description = "Restart without asking; needed when stdin is not a terminal" };
-        var limit = new LimitOption("Restart only these nodes: " + LimitOption.Patterns);
-        var command = new Command("restart", "Rolling restart of RKE2 on every node (or --limit) of a cluster that matches the playbook: one server at a time "
+    public static Command Create() => Rolling(
+        "restart",
+        "Rolling restart of RKE2 on every node (or --limit) of a cluster that matches the playbook: one server at a time "
             + "in join order, then agents, each cordoned and drained per its Upgrade policy and through every readiness gate before the next; "
-            + "refused when a host differs from the playbook (apply first)");
+            + "refused when a host differs from the playbook (apply first)",
+        Plan.Desired.RequestedRestart.Restart);
+
+    /// <summary>A command that runs apply with every running node restarted as <paramref name="restart"/> says; <c>restart</c> and <c>certificate rotate</c>.</summary>
+    internal static Command Rolling(string name, string description, Plan.Desired.RequestedRestart restart)
+    {
+        var verb = restart == Plan.Desired.RequestedRestart.RotateCertificates ? "certificate rotate" : name;
+        var options = new CommonOptions();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Change nothing: show each command line the run would send; exit 2 when a node would restart" };
+        var forceUnlock = new Option<bool>("--force-unlock") { Description = "Remove the lock another rke2c run holds on the hosts (a warning names it), then take it" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Go ahead without asking; needed when stdin is not a terminal" };
+        var limit = new LimitOption("Only these nodes: " + LimitOption.Patterns);
+        var command = new Command(name, description);
         options.AddTo(command);
         limit.AddTo(command);
         command.Options.Add(dryRun);
@@ -30,13 +37,13 @@ internal static class RestartCommand
         command.Options.Add(yes);
         command.SetAction((result, token) =>
         {
-            var run = options.Read(result) with { Limit = limit.Read(result), RestartsNodes = true };
+            var run = options.Read(result) with { Limit = limit.Read(result), RestartsNodes = restart };
             if (run.PlaybookPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
-                Console.Error.WriteLine($"error: rke2c restart takes the playbook (.csx), not a saved plan ({run.PlaybookAsGiven}). Nothing was changed.");
+                Console.Error.WriteLine($"error: rke2c {verb} takes the playbook (.csx), not a saved plan ({run.PlaybookAsGiven}). Nothing was changed.");
                 return Task.FromResult(Output.ExitCodes.Error);
             }
-            return ApplyCommand.RunAsync(run, result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes), token, "restart");
+            return ApplyCommand.RunAsync(run, result.GetValue(dryRun), result.GetValue(forceUnlock), result.GetValue(yes), token, verb);
         });
         return command;
     }

@@ -5,7 +5,8 @@ namespace Rke2Converge.IntegrationTests.Converge;
 
 /// <summary>
 /// A server's certificate expiry in the plan (a note within 30 days, drift within 7) and RKE2's certificate rotation
-/// as upstream documents it (stop, <c>rke2 certificate rotate</c>, start: a new serial; a plain restart keeps it).
+/// as upstream documents it (stop, <c>rke2 certificate rotate</c>, start: a new serial; a plain restart keeps it), by
+/// hand and through <c>rke2c certificate rotate</c>.
 /// </summary>
 [Collection(Clusters.Name)]
 public sealed class CertificateTests
@@ -51,11 +52,43 @@ public sealed class CertificateTests
         Assert.True(after.Exit == 0, after.ToString());
     }
 
+    [Fact]
+    public async Task Certificate_rotate_rotates_each_server_in_join_order_then_restarts_the_agent()
+    {
+        await using var lab = await LabEnvironment.UpAsync("it-certrot", 3, new LabOptions { Net = 196 });
+        var rke2c = new Rke2cDriver(lab.Name);
+        var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1) + Node(lab, "Server", "server-2", 2)
+            + Node(lab, "Agent", "agent-1", 3) + JoinOrder("server-1", "server-2"));
+        var bootstrap = await rke2c.RunAsync("apply", "--yes", playbook);
+        Assert.True(bootstrap.Exit == 0, bootstrap.ToString());
+        var serials = new[] { await SerialAsync(lab, 1), await SerialAsync(lab, 2) };
+
+        var dryRun = await rke2c.RunAsync("certificate", "rotate", "--dry-run", playbook);
+        Assert.True(dryRun.Exit == 2, dryRun.ToString());
+        Assert.Contains("service rke2-server: stop, rke2 certificate rotate, start (certificate rotation requested by rke2c certificate rotate)", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("service rke2-agent: restart (renews its client certificates", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Equal(serials, new[] { await SerialAsync(lab, 1), await SerialAsync(lab, 2) });
+
+        var rotate = await rke2c.RunAsync("certificate", "rotate", "--yes", playbook);
+        Assert.True(rotate.Exit == 0, rotate.ToString());
+        ClusterAssertions.ConvergedOneAtATime(rotate.Stdout, "server-1", "server-2", "agent-1");
+        Assert.NotEqual(serials[0], await SerialAsync(lab, 1));
+        Assert.NotEqual(serials[1], await SerialAsync(lab, 2));
+        foreach (var host in new[] { 1, 2 })
+        {
+            // rke2 certificate rotate keeps the old set in server/tls-UNIXTIME.
+            Assert.Single((await lab.ExecOkAsync(host, "ls -d /var/lib/rancher/rke2/server/tls-*")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.Equal(2, await lab.StartsAsync(3, "rke2-agent"));
+        var after = await rke2c.RunAsync("plan", playbook);
+        Assert.True(after.Exit == 0, after.ToString());
+    }
+
     /// <summary>The serving certificate's serial, once the starting server has written it (bounded: 3 minutes).</summary>
-    private static async Task<string> SerialAsync(LabEnvironment lab)
+    private static async Task<string> SerialAsync(LabEnvironment lab, int host = 1)
     {
         var command = $"for i in $(seq 180); do [ -f {Serving} ] && break; sleep 1; done; openssl x509 -noout -serial -in {Serving}";
-        var (exit, stdout, stderr) = await lab.ExecAsync(1, command, TimeSpan.FromMinutes(4));
+        var (exit, stdout, stderr) = await lab.ExecAsync(host, command, TimeSpan.FromMinutes(4));
         Assert.True(exit == 0, $"`{command}` exited {exit}: {stderr}");
         Assert.StartsWith("serial=", stdout.Trim(), StringComparison.Ordinal);
         return stdout.Trim();

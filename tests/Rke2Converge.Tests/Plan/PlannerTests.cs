@@ -170,4 +170,26 @@ public sealed class PlannerTests
         Assert.DoesNotContain(TestModels.Token, Rke2Converge.Plan.Rendering.PlanJsonWriter.ToJson(plan), StringComparison.Ordinal);
         Assert.DoesNotContain(TestModels.Token, string.Join("\n", plan.Hosts.SelectMany(h => h.Changes).SelectMany(c => c.Details.Append(c.Summary))), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_requested_restart_restarts_every_running_node_and_a_certificate_rotation_rotates_on_servers_only()
+    {
+        ClusterPlan Requested(RequestedRestart restart)
+        {
+            var desired = Desired.Select(node => node with { RestartRequested = restart }).ToList();
+            return _planner.Plan(desired, desired.ToDictionary(n => n.Name, Converged));
+        }
+
+        Assert.All(Requested(RequestedRestart.Restart).Hosts, host =>
+            Assert.Equal((ServiceAction.Restart, "rolling restart requested by rke2c restart"), (host.Find<ServiceChange>()!.Action, host.Find<ServiceChange>()!.Reason)));
+        var rotation = Requested(RequestedRestart.RotateCertificates);
+        Assert.Equal(
+            [ServiceAction.RotateCertificates, ServiceAction.RotateCertificates, ServiceAction.RotateCertificates, ServiceAction.Restart],
+            rotation.Hosts.Select(host => host.Find<ServiceChange>()!.Action));
+        Assert.Equal("service rke2-server: stop, rke2 certificate rotate, start (certificate rotation requested by rke2c certificate rotate)",
+            Assert.Single(rotation.Hosts[0].Changes).Summary);
+        Assert.True(rotation.Hosts[0].StartsService);
+        Assert.Contains("renews its client certificates", rotation.Hosts[3].Find<ServiceChange>()!.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Requested(RequestedRestart.None).Hosts, host => host.HasChanges);
+    }
 }

@@ -93,6 +93,9 @@ internal enum ServiceAction
     Start,
     Restart,
 
+    /// <summary>A server's service stopped, <c>rke2 certificate rotate</c> run, and the service started again (new leaf certificates).</summary>
+    RotateCertificates,
+
     /// <summary>No restart, only the readiness gates: an earlier run restarted the node but its gates did not pass.</summary>
     Verify,
 }
@@ -112,6 +115,7 @@ internal sealed record ServiceChange(string Unit, ServiceAction Action, bool Ena
             {
                 ServiceAction.Start => ["start"],
                 ServiceAction.Restart => ["restart"],
+                ServiceAction.RotateCertificates => ["stop, rke2 certificate rotate, start"],
                 ServiceAction.Verify => ["verify readiness"],
                 _ => [],
             });

@@ -25,8 +25,11 @@ internal sealed record NodeDesiredState(
     /// <summary>How many backups of each file rke2c replaces or removes on this node are kept (<c>KeepBackups(n)</c>).</summary>
     public int BackupsKept { get; init; } = Rollout.Operations.FileOperations.DefaultBackupsKept;
 
-    /// <summary><c>rke2c restart</c>: restart the running service although nothing asks for it, cordoned and drained per <see cref="Drain"/>.</summary>
-    public bool RestartRequested { get; init; }
+    /// <summary>
+    /// What an operator's command asks of the running service although nothing in the playbook does (<c>rke2c restart</c>,
+    /// <c>rke2c certificate rotate</c>), cordoned and drained per <see cref="Drain"/>; <see cref="RequestedRestart.None"/> for apply.
+    /// </summary>
+    public RequestedRestart RestartRequested { get; init; }
 
     /// <summary>What to do with drop-ins in config.yaml.d that fight this config.</summary>
     public ConfigDropInPolicy ConfigDropIns { get; init; } = ConfigDropInPolicy.Fail;

@@ -2,6 +2,7 @@ using Rke2Converge.Facts;
 using Rke2Converge.Model;
 using Rke2Converge.Plan;
 using Rke2Converge.Plan.Changes;
+using Rke2Converge.Plan.Desired;
 using Rke2Converge.Plan.Steps;
 using Rke2Converge.Remote;
 using Rke2Converge.Rollout;
@@ -26,6 +27,12 @@ internal sealed class ServiceStateResource : BuiltInResource
 
     /// <summary>The reason of a restart nothing but <c>rke2c restart</c> asks for.</summary>
     public const string RestartRequestedReason = "rolling restart requested by rke2c restart";
+
+    /// <summary>The reason of a server's certificate rotation.</summary>
+    public const string CertificateRotationReason = "certificate rotation requested by rke2c certificate rotate";
+
+    /// <summary>The reason an agent restarts in a certificate rotation.</summary>
+    public const string AgentRenewalReason = "renews its client certificates after the servers' rotation (rke2c certificate rotate)";
 
     // One systemctl call for both units: it answers one block per unit, blank-line separated, read here with shell
     // builtins only. Unit states are systemd's lower-case words; anything else is reported as "invalid". A unit
@@ -117,10 +124,15 @@ internal sealed class ServiceStateResource : BuiltInResource
         var (action, reason) = unit.ActiveState switch
         {
             "active" when restartReason is not null => (ServiceAction.Restart, restartReason),
-            "active" when node.RestartRequested => (ServiceAction.Restart, RestartRequestedReason),
+            "active" when node.RestartRequested == RequestedRestart.Restart => (ServiceAction.Restart, RestartRequestedReason),
+            "active" when node.RestartRequested == RequestedRestart.RotateCertificates => node.Role.IsServer()
+                ? (ServiceAction.RotateCertificates, CertificateRotationReason)
+                : (ServiceAction.Restart, AgentRenewalReason),
             "active" when facts.Pending == PendingWork.Restart => (ServiceAction.Restart, "an interrupted run changed the node but did not restart it"),
             "active" when facts.Pending == PendingWork.Verify => (ServiceAction.Verify, "its readiness gates have not passed since the last restart"),
             "active" => (ServiceAction.None, "not enabled"),
+            "inactive" when node.RestartRequested == RequestedRestart.RotateCertificates && node.Role.IsServer()
+                => (ServiceAction.RotateCertificates, CertificateRotationReason + "; not running"),
             "inactive" or "unknown" => (ServiceAction.Start, "not running"),
             var state => (ServiceAction.Restart, facts.Crash is { } crash ? CrashReason(node, facts, crash) : $"service is {state}"),
         };

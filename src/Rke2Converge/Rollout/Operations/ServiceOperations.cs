@@ -10,11 +10,21 @@ internal static class ServiceOperations
     // the readiness gates do the waiting, with timeouts and a report of what they saw.
     // Only a restart has an old main process to tell the new one from; a fresh start enables and starts in one call.
     // Once the new process is asked for, what a re-run owes the node is no longer a restart but proof of readiness.
+    // A certificate rotation follows docs.rke2.io ("Certificate Rotation"): stop the service, rotate on disk, start;
+    // when the rotation fails the service is started again on its old certificates, so the node is not left down.
     private const string ApplyScript = "set -eu\n" + PendingWorkOperations.MarkFunction + """
-        unit=$1 action=$2 enable=$3 marker=$4
+        unit=$1 action=$2 enable=$3 marker=$4 rke2=$5
         old=0
-        if [ "$action" = restart ]; then old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0); fi
-        if [ "$enable" = yes ] && [ "$action" = start ]; then
+        if [ "$action" = restart ] || [ "$action" = rotate-certificates ]; then old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0); fi
+        if [ "$action" = rotate-certificates ]; then
+          systemctl stop "$unit"
+          if ! "$rke2" certificate rotate 2>&1; then
+            systemctl start --no-block "$unit"
+            echo "rke2 certificate rotate failed; $unit was started again on its old certificates" >&2
+            exit 1
+          fi
+          systemctl start --no-block "$unit"
+        elif [ "$enable" = yes ] && [ "$action" = start ]; then
           systemctl enable --now --no-block "$unit" 2>&1
         else
           if [ "$enable" = yes ]; then systemctl enable "$unit" 2>&1; fi
@@ -31,9 +41,11 @@ internal static class ServiceOperations
             {
                 ServiceAction.Start => "start",
                 ServiceAction.Restart => "restart",
+                ServiceAction.RotateCertificates => "rotate-certificates",
                 _ => "none",
-            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker],
-            Timeout = TimeSpan.FromSeconds(60),
+            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, Rke2Paths.Rke2Binary],
+            // A stop waits for RKE2 to shut down its pods' supervisor; the other actions do not block.
+            Timeout = TimeSpan.FromSeconds(change.Action == ServiceAction.RotateCertificates ? 300 : 60),
         };
 
     /// <summary>Reads back the main PID the service had before the command, or 0.</summary>
