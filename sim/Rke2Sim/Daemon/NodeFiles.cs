@@ -59,8 +59,17 @@ public static class NodeFiles
     }
 
     /// <summary>The kubelet's kubeconfig, with a client certificate the cluster CA signed (on an agent, the server signed it).</summary>
-    public static void WriteKubeletKubeconfig(ClusterCa ca, string loopback, string certPem, string keyPem) =>
+    /// <summary>
+    /// The kubelet's kubeconfig and the CA files every node's agent fetches from its server at start
+    /// (k3s pkg/agent/config/config.go: <c>agent/client-ca.crt</c> and <c>agent/server-ca.crt</c> through
+    /// getHostFile). Simplification as for etcd: the cluster CA stands in for the client CA.
+    /// </summary>
+    public static void WriteKubeletKubeconfig(ClusterCa ca, string loopback, string certPem, string keyPem)
+    {
+        SimPaths.WriteAtomically(SimPaths.AgentDir + "/server-ca.crt", ca.CertPem);
+        SimPaths.WriteAtomically(SimPaths.AgentDir + "/client-ca.crt", ca.CertPem);
         SimPaths.WriteAtomically(SimPaths.KubeletKubeconfig, Kubeconfig($"https://{loopback}:6443", ca.CertPem, certPem, keyPem), OwnerOnly);
+    }
 
     public static void WriteRuntimeFiles(ReleaseInfo release, string simHome)
     {

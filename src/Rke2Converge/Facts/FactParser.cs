@@ -124,6 +124,7 @@ internal static partial class FactParser
         private IReadOnlyDictionary<string, string>? _encryptionHashes;
         private string? _secretsEncryptStatus;
         private HeldLock? _lock;
+        private string? _clusterCa;
         private readonly List<CertificateExpiry> _certificates = [];
         private int _lineNumber;
 
@@ -185,6 +186,11 @@ internal static partial class FactParser
                     (_clusterNodes, _encryptionHashes) = KeyRotation.EncryptionStatusProbe.NodeHashes(record.Expect(1).Text(1));
                     break;
                 case "secrets-encrypt": _secretsEncryptStatus = record.Expect(1).Text(1); break;
+                case "cluster-ca":
+                    record.Expect(1);
+                    if (fields[1].Length != 64 || !fields[1].All(Uri.IsHexDigit)) throw Error($"cluster CA hash '{Truncate(fields[1])}' is not a SHA-256");
+                    _clusterCa = fields[1].ToLowerInvariant();
+                    break;
                 default: throw Error($"unknown record '{Truncate(tag)}'");
             }
         }
@@ -232,6 +238,7 @@ internal static partial class FactParser
                 SecretsEncryptStatus = _secretsEncryptStatus,
                 Lock = _lock,
                 Certificates = _certificates,
+                ClusterCaSha256 = _clusterCa,
                 Resources = states,
             };
             return BuiltInResources.All.Aggregate(facts, (built, resource) => resource.Read(built, RecordsOf(resource)));

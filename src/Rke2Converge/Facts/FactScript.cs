@@ -48,6 +48,10 @@ internal static class FactScript
             printf 'cert-expiry %s %s\n' "$(( end - $(date +%s) ))" "$(b64 "$crt")"
           fi
         done
+        ca={{ShellQuote.Quote(Rke2Paths.AgentServerCa)}}
+        if [ -f "$ca" ] && openssl x509 -in "$ca" -noout 2>/dev/null; then
+          printf 'cluster-ca %s\n' "$(openssl x509 -in "$ca" -outform DER | sha256sum | cut -d ' ' -f 1)"
+        fi
         lock={{ShellQuote.Quote(Rke2Paths.LockFile)}}
         if [ -f "$lock" ] && mtime=$(stat -c %Y "$lock" 2>/dev/null) && holder=$(cat "$lock" 2>/dev/null); then
           printf 'lock %s %s\n' "$(( $(date +%s) - mtime ))" "$(b64 "$holder")"

@@ -57,6 +57,9 @@ internal sealed record HostFacts
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<CertificateExpiry> Certificates { get; init; } = [];
 
+    /// <summary>SHA-256 of the cluster CA certificate (DER) the node's agent holds; null where RKE2 never ran or openssl is missing.</summary>
+    public string? ClusterCaSha256 { get; init; }
+
     /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
     public IReadOnlyList<string>? ClusterNodes { get; init; }
 

@@ -22,6 +22,9 @@ internal static class Rke2Paths
     /// <summary>Where a server keeps its certificates (the CAs and the leaf certificates issued from them).</summary>
     public const string ServerTlsDirectory = "/var/lib/rancher/rke2/server/tls";
 
+    /// <summary>The cluster CA as every node's agent fetched it from its server (k3s pkg/agent/config/config.go), servers included.</summary>
+    public const string AgentServerCa = "/var/lib/rancher/rke2/agent/server-ca.crt";
+
     /// <summary>Marks work an interrupted or failed rollout left on the node; see <c>Facts.PendingWork</c>.</summary>
     public const string PendingWorkMarker = StateDirectory + "/pending";
 

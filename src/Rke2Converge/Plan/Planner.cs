@@ -25,9 +25,9 @@ internal sealed class Planner(
     public ClusterPlan Plan(IReadOnlyList<NodeDesiredState> desired, IReadOnlyDictionary<string, HostFacts> facts,
         IReadOnlyDictionary<string, string>? unreachable = null)
     {
-        var hosts = desired.Select(node => unreachable?.GetValueOrDefault(node.Name) is { } reason && !facts.ContainsKey(node.Name)
+        var hosts = ClusterIdentityReview.Review([.. desired.Select(node => unreachable?.GetValueOrDefault(node.Name) is { } reason && !facts.ContainsKey(node.Name)
             ? Unreachable(node, reason)
-            : PlanHost(node, facts[node.Name])).ToList();
+            : PlanHost(node, facts[node.Name]))]);
         var notes = new List<string>();
         if (hosts.Any(host => host.Unresolved.Count > 0))
         {

@@ -98,6 +98,16 @@ public sealed class FactParserTests
     }
 
     [Fact]
+    public void The_cluster_CA_hash_is_read_as_lower_case_hex_and_anything_else_refused()
+    {
+        Assert.Null(FactParser.Parse("n1", Output()).ClusterCaSha256);
+        Assert.Equal(new string('a', 64), FactParser.Parse("n1", Output($"cluster-ca {new string('A', 64)}")).ClusterCaSha256);
+        Assert.Throws<FactParseException>(() => FactParser.Parse("n1", Output("cluster-ca not-a-hash")));
+        Assert.Throws<FactParseException>(() => FactParser.Parse("n1", Output($"cluster-ca {new string('a', 64)}", $"cluster-ca {new string('a', 64)}")));
+        Assert.Contains("openssl x509 -in \"$ca\" -outform DER | sha256sum", FactScript.Build([]).Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_fact_script_reads_the_servers_certificate_expiry_with_openssl()
     {
         var script = FactScript.Build([]).Script;

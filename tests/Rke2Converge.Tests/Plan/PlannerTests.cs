@@ -192,4 +192,19 @@ public sealed class PlannerTests
         Assert.Contains("renews its client certificates", rotation.Hosts[3].Find<ServiceChange>()!.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(Requested(RequestedRestart.None).Hosts, host => host.HasChanges);
     }
+
+    [Fact]
+    public void A_host_holding_another_cluster_CA_is_a_problem_naming_the_first_server()
+    {
+        var ours = new string('a', 64);
+        var theirs = new string('b', 64);
+        var plan = PlanWith(node => Converged(node) with { ClusterCaSha256 = node.Name == "a4" ? theirs : node.Name == "c3" ? null : ours });
+
+        var problem = Assert.Single(plan.Hosts[3].Problems);
+        Assert.StartsWith($"this host belongs to another cluster: its RKE2 cluster CA (sha256 {theirs[..16]}) is not s1's (sha256 {ours[..16]})", problem, StringComparison.Ordinal);
+        Assert.All(plan.Hosts.Take(3), host => Assert.Empty(host.Problems));
+        Assert.True(plan.HasProblems);
+        // No server has run yet: nothing to compare with.
+        Assert.False(PlanWith(node => Converged(node) with { ClusterCaSha256 = node.Name == "a4" ? theirs : null }).HasProblems);
+    }
 }
