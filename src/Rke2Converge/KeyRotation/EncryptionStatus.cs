@@ -21,9 +21,6 @@ internal sealed record EncryptionStatus(string Server, bool Enabled, string Stag
             ? [.. Hashes.Where(h => h.Value != reference).Select(h => h.Key).Order(StringComparer.Ordinal)]
             : [];
 
-    /// <summary>The stage in a node's annotation.</summary>
-    public static string StageOf(string annotation) => annotation.Split('-', 2)[0];
-
     /// <summary>A short, printable form of an annotation: its stage and the first 12 hex digits of its hash.</summary>
     public static string Short(string annotation)
     {

@@ -6,7 +6,7 @@ namespace Rke2Converge.Model;
 /// </summary>
 internal enum ConfigDropInPolicy
 {
-    /// <summary>The plan shows a problem per such drop-in and apply refuses to run until the playbook decides.</summary>
+    /// <summary>The plan shows each such drop-in as drift awaiting a decision (plan exits 2) and apply refuses to run until the playbook decides.</summary>
     Fail,
 
     /// <summary>Leave them: the plan notes them, they are not drift.</summary>

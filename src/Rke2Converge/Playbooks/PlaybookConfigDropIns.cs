@@ -15,7 +15,7 @@ public sealed class PlaybookConfigDropIns
 
     internal ConfigDropInPolicy Policy { get; private set; } = ConfigDropInPolicy.Fail;
 
-    /// <summary>The plan shows each such drop-in as a problem and apply refuses to run.</summary>
+    /// <summary>The plan shows each such drop-in as drift awaiting the playbook's decision (plan exits 2) and apply refuses to run.</summary>
     /// <example>
     /// <code>
     /// ConfigDropIns.Fail();

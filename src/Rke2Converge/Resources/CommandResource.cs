@@ -7,7 +7,7 @@ namespace Rke2Converge.Resources;
 public sealed record CommandState(bool Done);
 
 /// <summary>
-/// <c>Command(name, cmd).Unless(check)</c> or <c>.Creates(path)</c>: for the rare thing no other resource fits. The guard
+/// <c>Command(cmd, name).Unless(check)</c> or <c>.Creates(path)</c>: for the rare thing no other resource fits. The guard
 /// runs with the facts (so it must only read): the command runs when <c>check</c> exits non-zero, or when
 /// <c>path</c> does not exist. A command without a guard is refused, since it would run on every apply.
 /// </summary>

@@ -29,10 +29,6 @@ public sealed class RegistriesResource : FileBackedResource
     private readonly List<RegistryMirror> _mirrors = [];
     private readonly List<RegistryConfig> _configs = [];
 
-    internal IReadOnlyList<RegistryMirror> Mirrors => _mirrors;
-
-    internal IReadOnlyList<RegistryConfig> Configs => _configs;
-
     internal override string Key => "registries";
 
     internal override string Kind => "registries";

@@ -8,7 +8,10 @@ internal enum ServiceEffect
 {
     None = 0,
 
-    /// <summary>systemd must re-read unit files (<c>systemctl daemon-reload</c>), once, after every step of the node.</summary>
+    /// <summary>
+    /// systemd must re-read unit files (<c>systemctl daemon-reload</c>): once per node, after the playbook's declared
+    /// resources are applied and before the built-ins that follow them (config.yaml, the release, the service).
+    /// </summary>
     DaemonReload = 1,
 
     /// <summary>RKE2 reads the thing only at startup: the node's service is restarted, at most once per run.</summary>
@@ -20,7 +23,9 @@ internal enum ServiceEffect
 /// parse of the records that fragment prints, (c) a diff of that state against what it wants, yielding a
 /// <see cref="ResourceChange"/> (or nothing: no difference, no change) that carries (d) the ordered remote steps apply
 /// runs through the one mutation path, and (e) the change's <see cref="ServiceEffect"/>.
-/// Adding a kind of managed thing is one subclass of <see cref="Resource{TState}"/> in this folder.
+/// Adding a kind of managed thing takes its subclass of <see cref="Resource{TState}"/> in this folder, the method that
+/// declares it in Playbooks/ResourceScope.cs with its editor twin in Playbooks/Editor/PlaybookApi.cs, and its tests
+/// (docs/architecture.md, "Adding a resource").
 /// </summary>
 public abstract class Resource
 {

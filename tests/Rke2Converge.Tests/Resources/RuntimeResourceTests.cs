@@ -116,4 +116,16 @@ public sealed class RuntimeResourceTests : IDisposable
         Assert.True(File.Exists(_node.Local("/etc/rancher/marked")));
         Assert.Empty(await _node.ChangesAsync(command));
     }
+
+    [Fact]
+    public async Task TimeoutAfter_bounds_the_command_on_the_node_and_must_be_positive()
+    {
+        var command = new CommandResource("long", "touch /etc/rancher/long").Creates("/etc/rancher/long").TimeoutAfter(TimeSpan.FromMinutes(20));
+        var change = Assert.IsType<ResourceChange>(Assert.Single(await _node.ChangesAsync(command)));
+        Assert.Equal(TimeSpan.FromMinutes(20), Assert.Single(change.Steps).Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), Assert.IsType<ResourceChange>(Assert.Single(await _node.ChangesAsync(
+            new CommandResource("default", "touch /etc/rancher/default").Creates("/etc/rancher/default")))).Steps[0].Timeout);
+        Assert.Contains("command zero: timeout must be positive",
+            new CommandResource("zero", "true").Creates("/etc/rancher/zero").TimeoutAfter(TimeSpan.Zero).Validate());
+    }
 }

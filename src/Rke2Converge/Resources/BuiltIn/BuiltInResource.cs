@@ -11,8 +11,10 @@ namespace Rke2Converge.Resources.BuiltIn;
 /// fact script, (b) the parse of the records it prints into <see cref="HostFacts"/>, (c) a diff that yields changes
 /// (no difference, no change), (d) the steps apply runs for them, through the one mutation path a dry run shares, and
 /// (e) each change's <see cref="ServiceEffect"/>. Its facts land in typed <see cref="HostFacts"/> properties because
-/// gates, ordering and day-2 commands read them too. Adding one is a subclass in this folder and its place in
-/// <see cref="BuiltInResources.All"/>.
+/// gates, ordering and day-2 commands read them too. Adding one takes a subclass in this folder, its place in
+/// <see cref="BuiltInResources.All"/> (and <see cref="BeforeDeclaredResources"/> if it goes before the playbook's), the
+/// <see cref="HostFacts"/> property its <see cref="Read"/> fills, and, when that fact changes on its own between plan
+/// and apply, its exclusion in <c>SavedPlan.Fingerprint</c>.
 /// </summary>
 internal abstract class BuiltInResource : INodePhase
 {
