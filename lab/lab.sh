@@ -23,6 +23,8 @@ DOWN_ROUNDS=5
 DOWN_DEADLINE_SECONDS=60
 # Generous: on a loaded machine (load average 15 on 2 cores) sshd can take seconds to start listening.
 UP_WAIT_SECONDS=60
+# A lab's reboot watcher ends with the lab, or after this long whatever happens.
+REBOOT_WATCH_SECONDS=$((6 * 3600))
 
 REQUIRED_COMMANDS=(sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client sudo:sudo curl:curl
   unshare:util-linux nsenter:util-linux setsid:util-linux sysctl:procps pgrep:procps ss:iproute2 ip:iproute2 pivot_root:util-linux tar:tar
@@ -311,6 +313,49 @@ write_sysctl_tree() { # $1 = directory standing in for /proc/sys
 
 json_escape() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '%s' "$s"; }
 
+# Every boot of a host has its own /proc/sys/kernel/random/boot_id, as the kernel gives each boot one.
+new_boot_id() { # $1 = directory standing in for /proc/sys
+  mkdir -p "$1/kernel/random"
+  cat /proc/sys/kernel/random/uuid >"$1/kernel/random/boot_id"
+}
+
+# A process inside a host cannot restart its own namespaces, so the lab's `systemctl reboot` (labsystemd) leaves a
+# request beside host.env and this watcher, outside every host, runs `lab.sh reboot` for it. It polls twice a second
+# and ends when the lab's directory goes, when down asks it to (after a reboot it is running), or after
+# REBOOT_WATCH_SECONDS.
+start_reboot_watcher() { # $1 name, $2 lab dir, $3 host count
+  setsid bash -c '
+    script=$1 name=$2 dir=$3 hosts=$4 deadline=$((SECONDS + $5))
+    while [ -d "$dir/hosts" ] && [ ! -e "$dir/reboot-watcher.stop" ] && ((SECONDS < deadline)); do
+      for ((i = 1; i <= hosts; i++)); do
+        request=$dir/hosts/h$i/run/rke2-sim/reboot-requested
+        [ -f "$request" ] || continue
+        rm -f "$request"
+        echo "$(date -u +%FT%TZ) reboot of h$i requested from inside"
+        "$script" reboot --name "$name" --host "$i" || echo "$(date -u +%FT%TZ) reboot of h$i failed"
+      done
+      sleep 0.5
+    done
+    echo "$(date -u +%FT%TZ) reboot watcher ends"' reboot-watcher "$REPO_ROOT/lab/lab.sh" "$1" "$2" "$3" "$REBOOT_WATCH_SECONDS" \
+    </dev/null >>"$2/reboot-watcher.log" 2>&1 8>&- &
+  echo $! >"$2/reboot-watcher.pid"
+}
+
+stop_reboot_watcher() { # $1 lab dir
+  local pid
+  [[ -s $1/reboot-watcher.pid ]] || return 0
+  pid=$(<"$1/reboot-watcher.pid")
+  : >"$1/reboot-watcher.stop"
+  if [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q ' reboot-watcher '; then
+    # A reboot it is running finishes first (bounded: lab.sh reboot gives up within about two minutes); then its
+    # whole session goes (setsid made it the group's leader).
+    local waited
+    for ((waited = 0; waited < 300; waited++)); do [[ -e /proc/$pid ]] || break; sleep 0.5; done
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$1/reboot-watcher.pid"
+}
+
 # ---------------------------------------------------------------------------------------------------- up
 cmd_up() {
   local name="" hosts="" net=10 port=22 time_scale=0.05 seed=1 sudo_user=""
@@ -385,6 +430,7 @@ cmd_up() {
     cut -d' ' -f1,2 "$h/keys/ssh_host_ed25519_key.pub" >>"$dir/known_hosts"
     write_sysctl_tree "$h/proc-sys"
     write_sysctl_tree "$h/sysctl-defaults"
+    new_boot_id "$h/proc-sys"
     for tool in systemctl journalctl; do
       cat >"$h/usr-local/sbin/$tool" <<EOF
 #!/bin/sh
@@ -469,6 +515,7 @@ EOF
     printf '],"key":"%s","knownHosts":"%s","sudoUser":%s}\n' "$(json_escape "$dir/id_ed25519")" \
       "$(json_escape "$dir/known_hosts")" "$([[ -n $sudo_user ]] && printf '"%s"' "$sudo_user" || echo null)"
   } >"$dir/inventory.json"
+  start_reboot_watcher "$name" "$dir" "$hosts"
   cat >"$dir/env" <<EOF
 RKE2C_LAB_DIR=$dir
 RKE2C_LAB_KEY=$dir/id_ed25519
@@ -647,6 +694,7 @@ down_lab() { # $1 name, $2 keep(true|false)
   local name=$1 keep=$2 dir count i ns pid namespaces=()
   dir=$(lab_dir_of "$name")
   [[ -d $dir ]] || { note "down: no lab '$name'"; return 0; }
+  stop_reboot_watcher "$dir"
   count=$(cat "$dir/hosts.count" 2>/dev/null || echo 0)
   for ((i = 1; i <= count; i++)); do
     ns=""
@@ -725,6 +773,7 @@ cmd_reboot() {
   # Reseed in place: the bind mount holds the directory, so replace its content, not the directory.
   find "$h/proc-sys" -mindepth 1 -delete
   cp -a "$h/sysctl-defaults/." "$h/proc-sys/"
+  new_boot_id "$h/proc-sys"
   find "$h/sys-module" -mindepth 1 -delete
   local dotnet_root=${DOTNET_ROOT:-}
   if [[ -z $dotnet_root ]] && command -v dotnet >/dev/null; then dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")"); fi

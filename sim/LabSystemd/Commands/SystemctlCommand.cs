@@ -45,7 +45,7 @@ public sealed class SystemctlCommand(UnitCatalog catalog, StateStore store, Text
             return 0;
         }
         var units = a.Units.Select(UnitNames.Normalize).ToList();
-        if (a.Verb is not ("daemon-reload" or "reset-failed" or "" or "list-units") && units.Count == 0)
+        if (a.Verb is not ("daemon-reload" or "reset-failed" or "" or "list-units" or "reboot") && units.Count == 0)
         {
             stderr.WriteLine($"Too few arguments.");
             return 1;
@@ -65,6 +65,7 @@ public sealed class SystemctlCommand(UnitCatalog catalog, StateStore store, Text
             "reset-failed" => ResetFailed(units),
             "show" => Show(units, a.Properties, a.ValueOnly),
             "status" => Status(units, a.Lines),
+            "reboot" => Reboot(units),
             "" => Usage(),
             _ => Unknown(a.Verb),
         };
@@ -72,7 +73,7 @@ public sealed class SystemctlCommand(UnitCatalog catalog, StateStore store, Text
 
     private int Usage()
     {
-        stderr.WriteLine("systemctl (labsystemd): start|stop|restart|try-restart|enable|disable|is-active|is-enabled|is-failed|daemon-reload|reset-failed|show|status");
+        stderr.WriteLine("systemctl (labsystemd): start|stop|restart|try-restart|enable|disable|is-active|is-enabled|is-failed|daemon-reload|reset-failed|show|status|reboot");
         return 1;
     }
 
@@ -347,6 +348,21 @@ public sealed class SystemctlCommand(UnitCatalog catalog, StateStore store, Text
             any |= state is "enabled" or "static";
         }
         return any && !missing ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>systemctl reboot</c>: the reboot job is queued and the call returns; the host goes down moments later (the
+    /// lab's watcher runs <c>lab.sh reboot</c>, which ends every process on the host, this session's included).
+    /// </summary>
+    private int Reboot(List<string> units)
+    {
+        if (units.Count > 0)
+        {
+            stderr.WriteLine("Too many arguments.");
+            return 1;
+        }
+        AtomicFile.Write(store.Paths.RebootRequestFile, DateTimeOffset.UtcNow.ToString("O") + "\n");
+        return 0;
     }
 
     private int DaemonReload()

@@ -14,6 +14,12 @@ public sealed class HostPaths
     public string JournalDirectory => Path.Combine(StateRoot, "journal");
     public string NotifyDirectory => Path.Combine(StateRoot, "notify");
 
+    /// <summary>
+    /// Where <c>systemctl reboot</c> asks the lab for a reboot: beside host.env, which a reboot keeps, watched from
+    /// outside the host by lab.sh (a process inside cannot restart its own namespace).
+    /// </summary>
+    public string RebootRequestFile => Path.Combine(Path.GetDirectoryName(HostEnvFile) ?? "/run/rke2-sim", "reboot-requested");
+
     public static HostPaths FromEnvironment()
     {
         var root = Environment.GetEnvironmentVariable("LABSYSTEMD_STATE") ?? "/run/rke2-sim/systemd";

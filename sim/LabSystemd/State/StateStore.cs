@@ -8,6 +8,8 @@ namespace LabSystemd.State;
 /// </summary>
 public sealed class StateStore(HostPaths paths)
 {
+    public HostPaths Paths => paths;
+
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(20);
 
     public UnitState Read(string unit)

@@ -230,6 +230,27 @@ public sealed class LabSystemdTests(LabSystemdFixture fixture) : IClassFixture<L
         await Sh("systemctl disable --now boot; rm -f /etc/sysctl.d/90-test.conf");
     }
 
+    [Fact]
+    public async Task Systemctl_reboot_over_ssh_reboots_the_host_with_a_new_boot_id()
+    {
+        await InstallUnitAsync("boot.service", NotifyUnit());
+        Assert.Equal(0, (await Sh("systemctl enable boot && touch /run/before-reboot")).Exit);
+        var bootId = (await Sh("cat /proc/sys/kernel/random/boot_id")).Stdout.Trim();
+        Assert.Matches("^[0-9a-f-]{36}$", bootId);
+        Assert.Equal(bootId, (await Sh("cat /proc/sys/kernel/random/boot_id")).Stdout.Trim());
+
+        var reboot = await Lab.SshAsync(1, "systemctl reboot");
+        Assert.True(reboot.Exit == 0, reboot.Stderr);
+
+        // The session ends with the host; SSH answers again on the new boot, which has a boot id of its own.
+        await WaitUntilAsync(async () => (await Lab.SshAsync(1, "cat /proc/sys/kernel/random/boot_id")) is { Exit: 0 } after
+            && after.Stdout.Trim() is { Length: 36 } id && id != bootId, "a new boot id over ssh");
+        Assert.NotEqual(0, (await Sh("test -e /run/before-reboot")).Exit);
+        await WaitUntilAsync(async () => await Property("boot", "ActiveState") == "active", "boot.service after the reboot");
+        Assert.Equal(1, (await Sh("systemctl reboot extra")).Exit);
+        await Sh("systemctl disable --now boot");
+    }
+
     /// <summary>Upstream's unit text, as the simulator's release tarball ships it.</summary>
     private static string Rke2Unit(string role, string other) => Rke2Sim.Artifacts.BundleFiles.Unit(role, $"rke2-{other}.service");
 }
