@@ -199,6 +199,27 @@ public sealed class AirGapImagesTests : IDisposable
     }
 
     [Fact]
+    public void The_install_and_the_staging_relabel_only_where_SELinux_is_enabled()
+    {
+        var install = Rke2Converge.Rollout.Operations.InstallOperations.VerifyAndUnpack(Rke2Version.Parse(Version), "amd64");
+        var stage = Rke2Converge.Rollout.Operations.ImageOperations.Stage("rke2-images.linux-amd64.tar.zst", WriteAndReturn(), new string('a', 64));
+
+        foreach (var script in new[] { install.Script, stage.Script })
+        {
+            var guard = script.IndexOf("selinuxenabled && command -v restorecon", StringComparison.Ordinal);
+            Assert.True(guard >= 0, script);
+            Assert.True(script.IndexOf("restorecon -", StringComparison.Ordinal) > guard, script);
+        }
+        Assert.Contains("restorecon -R -i \"$prefix\"/bin/rke2* \"$prefix\"/lib/systemd/system/rke2* /etc/systemd/system/rke2*", install.Script, StringComparison.Ordinal);
+    }
+
+    private string WriteAndReturn()
+    {
+        WriteRelease(["rke2-images.linux-amd64.tar.zst"]);
+        return Path.Combine(_artifacts.FullName, Version, "rke2-images.linux-amd64.tar.zst");
+    }
+
+    [Fact]
     public void The_fact_records_are_read_by_file_name()
     {
         var resource = new Rke2Converge.Resources.BuiltIn.AirGapImagesResource();
