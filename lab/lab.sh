@@ -61,7 +61,7 @@ usage() {
   cat >&2 <<'EOF'
 usage: lab/lab.sh setup
        lab/lab.sh build
-       lab/lab.sh up --name NAME --hosts N [--net K] [--port 22] [--time-scale 0.05] [--seed S] [--sudo-user USER]
+       lab/lab.sh up --name NAME --hosts N [--net K] [--port 22] [--time-scale 0.05] [--seed S] [--sudo-user USER] [--no-registry I,J]
        lab/lab.sh down (--name NAME [--keep] | --all)
        lab/lab.sh exec --name NAME --host I -- CMD...
        lab/lab.sh reboot --name NAME --host I
@@ -358,7 +358,7 @@ stop_reboot_watcher() { # $1 lab dir
 
 # ---------------------------------------------------------------------------------------------------- up
 cmd_up() {
-  local name="" hosts="" net=10 port=22 time_scale=0.05 seed=1 sudo_user=""
+  local name="" hosts="" net=10 port=22 time_scale=0.05 seed=1 sudo_user="" no_registry=""
   while (($#)); do
     case $1 in
       --name) name=$2; shift 2 ;;
@@ -368,6 +368,7 @@ cmd_up() {
       --time-scale) time_scale=$2; shift 2 ;;
       --seed) seed=$2; shift 2 ;;
       --sudo-user) sudo_user=$2; shift 2 ;;
+      --no-registry) no_registry=$2; shift 2 ;;
       *) die "up: unknown argument '$1'" ;;
     esac
   done
@@ -376,6 +377,7 @@ cmd_up() {
   [[ $net =~ ^[0-9]+$ ]] && ((net >= 0 && net <= 255)) || die "up: --net must be 0..255"
   [[ $port =~ ^[0-9]+$ ]] && ((port >= 1 && port <= 65535)) || die "up: --port must be 1..65535"
   [[ -z $sudo_user || $sudo_user =~ ^[a-z_][a-z0-9_-]*$ ]] || die "up: bad --sudo-user"
+  [[ -z $no_registry || $no_registry =~ ^[0-9]+(,[0-9]+)*$ ]] || die "up: --no-registry takes host indexes, e.g. 1,3"
 
   [[ -z $(missing_packages) ]] || cmd_setup
   [[ -x $BIN_DIR/labsystemd ]] || cmd_build
@@ -447,6 +449,8 @@ RKE2_SIM_LOOPBACK=127.0.0.1
 RKE2_SIM_TIME_SCALE=$time_scale
 RKE2_SIM_SEED=$seed
 EOF
+    # An air-gapped host: the simulated rke2 pulls no image (it starts only from staged images tarballs).
+    if [[ ",$no_registry," == *",$i,"* ]]; then echo "RKE2_SIM_REGISTRY_ACCESS=none" >>"$h/run/rke2-sim/host.env"; fi
     cat >"$h/sshd_config" <<EOF
 ListenAddress $address
 Port $port

@@ -6,7 +6,9 @@ using System.Text;
 namespace Rke2Sim.Artifacts;
 
 /// <summary>
-/// Builds the air-gap artifacts of a release: <c>rke2.linux-amd64.tar.gz</c> and <c>sha256sum-amd64.txt</c>.
+/// Builds the air-gap artifacts of a release: <c>rke2.linux-amd64.tar.gz</c>, the images tarballs
+/// (<c>rke2-images.linux-amd64.tar.zst</c> and <c>.tar.gz</c>, <c>rke2-images-core</c> and <c>rke2-images-canal</c>
+/// as <c>.tar.zst</c>; see <see cref="ImageArchives"/>) and <c>sha256sum-amd64.txt</c> listing them all, as upstream's does.
 /// Output is byte-for-byte deterministic (fixed mtimes and owners) so checksums are stable per build.
 /// </summary>
 public static class ArtifactBuilder
@@ -27,7 +29,18 @@ public static class ArtifactBuilder
         var tarball = Path.Join(directory, TarballName);
         var bytes = BuildTarball(version);
         File.WriteAllBytes(tarball, bytes);
-        File.WriteAllText(Path.Join(directory, ChecksumName), ChecksumLine(bytes, TarballName));
+        var sums = new System.Text.StringBuilder(ChecksumLine(bytes, TarballName));
+        foreach (var (component, images) in ImageArchives.For(version))
+        {
+            foreach (var extension in component.Length == 0 ? new[] { ".tar.zst", ".tar.gz" } : [".tar.zst"])
+            {
+                var name = ImageArchives.FileName(component, "amd64", extension);
+                var archive = ImageArchives.Build(images, extension);
+                File.WriteAllBytes(Path.Join(directory, name), archive);
+                sums.Append(ChecksumLine(archive, name));
+            }
+        }
+        File.WriteAllText(Path.Join(directory, ChecksumName), sums.ToString());
         return directory;
     }
 

@@ -21,6 +21,8 @@ public static class AgentStartup
         var client = new SupervisorClient(server, token.Secret);
         var link = new RemoteClusterLink(client);
         var joined = await ConnectAsync(daemon, server, token, client, link);
+        // k3s's agent stages the runtime (executor Bootstrap) once it has its configuration from a server.
+        RuntimeImageStage.Run(daemon);
 
         var initialized = File.Exists(SimPaths.Resolve(SimPaths.NodeInitializedMarker));
         var clock = new StartupClock(daemon, daemon.Timing.TotalFor(initialized ? StartKind.Restart : StartKind.AgentJoin));

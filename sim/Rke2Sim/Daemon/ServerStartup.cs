@@ -16,6 +16,7 @@ public static class ServerStartup
         var release = daemon.Release;
         daemon.Log($"Starting rke2 {release.Version} ({release.Commit})");
         PreflightChecks.Run(daemon, isServer: true);
+        RuntimeImageStage.Run(daemon);
 
         var hasClusterData = File.Exists(SimPaths.Resolve(SimPaths.ClusterStateFile));
         var isBootstrap = hasClusterData || config.Server is null;

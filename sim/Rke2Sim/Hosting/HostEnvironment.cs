@@ -13,7 +13,8 @@ public sealed record HostEnvironment(
     string NodeAddress,
     string Loopback,
     double TimeScale,
-    string Seed)
+    string Seed,
+    bool RegistryAccess = true)
 {
     public const string DefaultPath = "/run/rke2-sim/host.env";
 
@@ -33,7 +34,9 @@ public sealed record HostEnvironment(
             address,
             Get("RKE2_SIM_LOOPBACK", address),
             scale,
-            Get("RKE2_SIM_SEED", "0"));
+            Get("RKE2_SIM_SEED", "0"),
+            // RKE2_SIM_REGISTRY_ACCESS=none: an air-gapped host, where every image pull fails (lab.sh up --no-registry).
+            !string.Equals(Get("RKE2_SIM_REGISTRY_ACCESS", "yes"), "none", StringComparison.Ordinal));
     }
 
     public static Dictionary<string, string> Parse(string text)

@@ -21,6 +21,7 @@ public static class SimPaths
     public const string AgentDir = "/var/lib/rancher/rke2/agent";
     public const string KubeletKubeconfig = "/var/lib/rancher/rke2/agent/kubelet.kubeconfig";
     public const string CrictlConfig = "/var/lib/rancher/rke2/agent/etc/crictl.yaml";
+    public const string AgentImagesDir = "/var/lib/rancher/rke2/agent/images";
     public const string PodManifests = "/var/lib/rancher/rke2/agent/pod-manifests";
     public const string KubeletLog = "/var/lib/rancher/rke2/agent/logs/kubelet.log";
     public const string BinDir = "/var/lib/rancher/rke2/bin";

@@ -39,6 +39,9 @@ internal sealed record HostFacts
 
     public string OsVersion { get; init; } = "";
 
+    /// <summary>The images tarballs in <c>/var/lib/rancher/rke2/agent/images/</c> named <c>rke2-images*</c>, by file name, with their SHA-256.</summary>
+    public IReadOnlyDictionary<string, string> StagedImages { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Architecture in release-artifact spelling: amd64, arm64, s390x.</summary>
     public string Arch { get; init; } = "unknown";
 

@@ -64,6 +64,9 @@ internal sealed record ClusterModel
     public SshTransport? Transport { get; init; }
     public string? KnownHostsFile { get; init; }
     public ArtifactSource? Artifacts { get; init; }
+
+    /// <summary>The images tarballs staged on every node (<c>Artifacts.Images(...)</c>): archive names without the <c>.linux-ARCH.tar.*</c> suffix.</summary>
+    public IReadOnlyList<string> ImageArchives { get; init; } = [];
     public GateSettings Gates { get; init; } = new();
     public AgentBatching AgentBatching { get; init; } = new();
 

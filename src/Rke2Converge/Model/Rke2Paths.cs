@@ -16,6 +16,9 @@ internal static class Rke2Paths
     /// <summary>The one sysctl file rke2c writes; 90 sorts after distribution defaults so its values win at boot.</summary>
     public const string ManagedSysctlFile = "/etc/sysctl.d/90-rke2c.conf";
 
+    /// <summary>Where RKE2 looks for air-gap images tarballs at start (the install script's INSTALL_RKE2_AGENT_IMAGES_DIR default).</summary>
+    public const string AgentImagesDirectory = "/var/lib/rancher/rke2/agent/images";
+
     /// <summary>rke2c's own state on a node: the lock, the pending marker, backups and staged artifacts all live below it.</summary>
     public const string StateDirectory = "/var/lib/rancher/rke2c";
 

@@ -391,6 +391,7 @@ public sealed class PlaybookGlobals : ResourceScope
         Transport = _transport,
         KnownHostsFile = _knownHostsFile,
         Artifacts = Artifacts.Source,
+        ImageArchives = Artifacts.CheckedImageArchives(),
         Gates = Gates.Settings,
         AgentBatching = _agentBatching,
         BackupsKept = _backupsKept,

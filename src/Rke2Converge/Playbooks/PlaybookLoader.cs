@@ -35,15 +35,17 @@ internal sealed class PlaybookLoader(PlaybookLoaderOptions? options = null)
         }
 
         var globals = new PlaybookGlobals(mainFile, displayPath);
+        ClusterModel model;
         try
         {
             await PlaybookRunner.RunAsync(compiled, sources.CacheKey, globals, _evaluationTimeout, ct);
+            // Declarations that only make sense together (Artifacts.Images and its source) are checked once all ran.
+            model = globals.ToModel();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return Failed(RuntimeDiagnostic(e, sources, displayPath)) with { CacheHit = cacheHit };
         }
-        var model = globals.ToModel();
         if (DeclaresNothing(model)) return Failed(Empty(displayPath(mainFile))) with { CacheHit = cacheHit };
         return new PlaybookLoadResult
         {

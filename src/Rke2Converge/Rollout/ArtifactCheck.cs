@@ -26,13 +26,13 @@ internal static class ArtifactCheck
             .Where(pair => pair.Change is not null)
             .GroupBy(pair => (pair.Change!.To, pair.Change.Arch))
             .ToList();
-        if (installs.Count == 0) return [];
+        var problems = ImageProblems(plan).ToList();
+        if (installs.Count == 0) return problems;
         if (source is null)
         {
-            return [$"no artifact source declared, but {string.Join(", ", installs.SelectMany(g => g).Select(p => p.Node))} need RKE2 installed: " +
+            return [.. problems, $"no artifact source declared, but {string.Join(", ", installs.SelectMany(g => g).Select(p => p.Node))} need RKE2 installed: " +
                     "use Artifacts.FromDirectory(...) or Artifacts.FromMirror(...)"];
         }
-        var problems = new List<string>();
         foreach (var group in installs)
         {
             var (version, arch) = group.Key;
@@ -85,6 +85,30 @@ internal static class ArtifactCheck
         catch (RemoteException error)
         {
             return $"{url} could not be checked from {shell.NodeName}: {error.Message}";
+        }
+    }
+
+    /// <summary>
+    /// Each images tarball a node will be sent, checked once: its bytes must be the ones its checksum file lists (the
+    /// plan bound that checksum). A tarball the checksum file does not list is bound by its own hash.
+    /// </summary>
+    private static IEnumerable<string> ImageProblems(ClusterPlan plan)
+    {
+        var pushes = plan.Hosts
+            .Where(host => host.Desired.Images is not null)
+            .SelectMany(host => host.Changes.OfType<AirGapImageChange>().Select(change => (host.Node, Path: ArtifactFiles.PathOf(host.Desired.Images!.Source, host.Desired.Version, change.File), change.Sha256)))
+            .GroupBy(push => (push.Path, push.Sha256));
+        foreach (var group in pushes)
+        {
+            var (path, expected) = group.Key;
+            var nodes = string.Join(", ", group.Select(push => push.Node));
+            if (!File.Exists(path))
+            {
+                yield return $"images tarball {path}, needed by {nodes}, is gone";
+                continue;
+            }
+            var actual = ImageArtifacts.Sha256Of(path);
+            if (actual != expected) yield return $"images tarball {path}, needed by {nodes}, does not match its checksum file: expected sha256 {expected}, got {actual}";
         }
     }
 

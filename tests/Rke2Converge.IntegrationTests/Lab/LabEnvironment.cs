@@ -13,6 +13,9 @@ public sealed record LabOptions
     public double TimeScale { get; init; } = 0.05;
     public int Seed { get; init; } = 1;
     public string? SudoUser { get; init; }
+
+    /// <summary>Hosts (by index) without registry access: their simulated rke2 starts only from staged images tarballs (lab.sh up --no-registry).</summary>
+    public IReadOnlyList<int> NoRegistryHosts { get; init; } = [];
 }
 
 /// <summary>
@@ -88,6 +91,7 @@ public sealed class LabEnvironment : IAsyncDisposable
             "--time-scale", options.TimeScale.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", Invariant(options.Seed),
         };
         if (options.SudoUser is not null) arguments.AddRange(["--sudo-user", options.SudoUser]);
+        if (options.NoRegistryHosts.Count > 0) arguments.AddRange(["--no-registry", string.Join(',', options.NoRegistryHosts.Select(Invariant))]);
         var (exit, stdout, stderr) = await ProcessRunner.RunAsync(LabScript, arguments, UpTimeout).ConfigureAwait(false);
         if (exit != 0) throw new InvalidOperationException($"lab.sh up failed (exit {exit}): {stderr}");
         var directory = stdout.Trim().Split('\n')[^1];

@@ -20,14 +20,64 @@ public sealed class ArtifactTests
         {
             var directory = ArtifactBuilder.Build(output.FullName, "v1.32.5+rke2r1");
             var tarball = File.ReadAllBytes(Path.Join(directory, ArtifactBuilder.TarballName));
-            var line = File.ReadAllText(Path.Join(directory, ArtifactBuilder.ChecksumName));
-            Assert.Equal($"{Convert.ToHexStringLower(SHA256.HashData(tarball))}  rke2.linux-amd64.tar.gz\n", line);
+            var lines = File.ReadAllLines(Path.Join(directory, ArtifactBuilder.ChecksumName));
+            Assert.Equal($"{Convert.ToHexStringLower(SHA256.HashData(tarball))}  rke2.linux-amd64.tar.gz", lines[0]);
+            // The images tarballs are listed too, as upstream's sha256sum-ARCH.txt lists them.
+            foreach (var name in new[] { "rke2-images.linux-amd64.tar.zst", "rke2-images.linux-amd64.tar.gz", "rke2-images-core.linux-amd64.tar.zst", "rke2-images-canal.linux-amd64.tar.zst" })
+            {
+                var bytes = File.ReadAllBytes(Path.Join(directory, name));
+                Assert.Contains($"{Convert.ToHexStringLower(SHA256.HashData(bytes))}  {name}", lines);
+            }
         }
         finally
         {
             output.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("rke2-images.linux-amd64.tar.zst", true)]
+    [InlineData("rke2-images.linux-amd64.tar.gz", true)]
+    [InlineData("rke2-images-core.linux-amd64.tar.zst", true)]
+    [InlineData("rke2-images-canal.linux-amd64.tar.zst", false)]
+    public void ImagesTarballsNameTheRuntimeImageWhereUpstreamsDo(string name, bool holdsRuntime)
+    {
+        var output = Directory.CreateTempSubdirectory("rke2sim-images-");
+        try
+        {
+            var directory = ArtifactBuilder.Build(output.FullName, "v1.32.5+rke2r1");
+            var images = ImageArchives.ImagesIn(Path.Join(directory, name));
+            Assert.Equal(holdsRuntime, images.Contains("index.docker.io/rancher/rke2-runtime:v1.32.5-rke2r1"));
+            Assert.NotEmpty(images);
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AnArchiveThatDoesNotDecompressAsItsNameSaysIsUnreadable()
+    {
+        var output = Directory.CreateTempSubdirectory("rke2sim-images-");
+        try
+        {
+            var gzipNamedZst = Path.Join(output.FullName, "rke2-images.linux-amd64.tar.zst");
+            File.WriteAllBytes(gzipNamedZst, ImageArchives.Build(["index.docker.io/rancher/rke2-runtime:v1.32.5-rke2r1"], ".tar.gz"));
+            Assert.Throws<InvalidDataException>(() => ImageArchives.ImagesIn(gzipNamedZst));
+            var truncated = Path.Join(output.FullName, "rke2-images.linux-amd64.tar.gz");
+            File.WriteAllBytes(truncated, ImageArchives.Build(["index.docker.io/rancher/rke2-runtime:v1.32.5-rke2r1"], ".tar.gz")[..20]);
+            Assert.Throws<InvalidDataException>(() => ImageArchives.ImagesIn(truncated));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ImagesTarballsAreDeterministic() =>
+        Assert.Equal(ImageArchives.Build(["a:1"], ".tar.zst"), ImageArchives.Build(["a:1"], ".tar.zst"));
 
     [Fact]
     public void TarballIsDeterministicPerVersion()

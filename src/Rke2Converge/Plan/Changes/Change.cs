@@ -87,6 +87,20 @@ internal sealed record InstallChange(string? From, Model.Rke2Version To, string 
     public override string RestartReason => "version changes";
 }
 
+/// <summary>
+/// An images tarball is missing from <c>/var/lib/rancher/rke2/agent/images/</c> or holds other bytes: pushed there from
+/// the local artifact directory. RKE2 imports the directory when it starts, so the change asks nothing of a running
+/// service; a node that is installed or upgraded in the same run starts on the new images.
+/// </summary>
+internal sealed record AirGapImageChange(string File, string? StagedSha256, string Sha256, long Bytes) : Change
+{
+    public override string Kind => "airgap-images";
+
+    public override string Summary => StagedSha256 is null
+        ? $"{Model.Rke2Paths.AgentImagesDirectory}/{File}: stage ({Bytes / 1024} KiB, sha256 {Sha256[..12]})"
+        : $"{Model.Rke2Paths.AgentImagesDirectory}/{File}: replace (sha256 {StagedSha256[..Math.Min(12, StagedSha256.Length)]} → {Sha256[..12]})";
+}
+
 internal enum ServiceAction
 {
     None,

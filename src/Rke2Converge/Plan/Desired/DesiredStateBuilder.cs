@@ -25,7 +25,7 @@ internal static class DesiredStateBuilder
         var declared = model.ResourcesFor(node);
         // Created before anything the playbook declares, so a declared command may already rely on it.
         IReadOnlyList<Resources.Resource> resources = EtcdUserResource.RequiredOn(node, config) ? [new EtcdUserResource(), .. declared] : declared;
-        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config) { Resources = resources, ConfigDropIns = model.ConfigDropIns, BackupsKept = model.BackupsKept, Drain = model.Upgrade.For(node.Role) };
+        var draft = new NodeDesiredState(node, model.Version, sysctls, added, config) { Resources = resources, ConfigDropIns = model.ConfigDropIns, BackupsKept = model.BackupsKept, Images = AirGapImages.For(model), Drain = model.Upgrade.For(node.Role) };
         if (draft.ProtectsKernelDefaults)
         {
             foreach (var (key, value) in KernelFlags.RequiredByProtectKernelDefaults)

@@ -19,6 +19,9 @@ internal sealed record NodeDesiredState(
     /// <summary>Resources merged for this node, in declaration order.</summary>
     public IReadOnlyList<Resources.Resource> Resources { get; init; } = [];
 
+    /// <summary>The images tarballs staged on the node before RKE2 starts (<c>Artifacts.Images(...)</c>); null when none are declared.</summary>
+    public AirGapImages? Images { get; init; }
+
     /// <summary>Cordon/drain around this node's restart.</summary>
     public DrainPolicy Drain { get; init; } = DrainPolicy.DefaultFor(Node.Role);
 

@@ -10,6 +10,7 @@ internal static class BuiltInResources
         new ConfigYamlResource(),
         new ConfigDropInsResource(),
         new Rke2InstallResource(),
+        new AirGapImagesResource(),
         new ServiceStateResource(),
     ];
 

@@ -3,7 +3,11 @@ using Rke2Converge.Remote;
 
 namespace Rke2Converge.Rollout.Operations;
 
-/// <summary>Installs RKE2 the way the official script does with the tarball method: verify, unpack under /usr/local, reload units.</summary>
+/// <summary>
+/// Installs RKE2 the way the official script does with the tarball method: verify, unpack under /usr/local, reload
+/// units, and where SELinux is enabled relabel the binaries and units (the script's do_restorecon_tar; it relabels
+/// when the rke2-selinux package is installed, rke2c whenever SELinux is enabled and restorecon is there).
+/// </summary>
 internal static class InstallOperations
 {
     public const string StagingDirectory = Rke2Paths.StateDirectory + "/artifacts";
@@ -53,6 +57,9 @@ internal static class InstallOperations
         mkdir -p "$prefix"
         tar xzf "$dir/$tarball" -C "$prefix"
         systemctl daemon-reload
+        if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled && command -v restorecon >/dev/null 2>&1; then
+          restorecon -R -i "$prefix"/bin/rke2* "$prefix"/lib/systemd/system/rke2* /etc/systemd/system/rke2*
+        fi
         """;
 
     public static string TarballName(string arch) => $"rke2.linux-{arch}.tar.gz";
