@@ -110,7 +110,7 @@ public static class ClusterReset
         try
         {
             var state = JsonSerializer.Deserialize<ClusterState>(text, Protocol.Json);
-            if (state is { CaCertPem.Length: > 0 }) return state;
+            if (state is { CaCertPem.Length: > 0, CaKeyPem.Length: > 0 }) return state;
         }
         catch (JsonException)
         {

@@ -61,4 +61,55 @@ public sealed class RestoreTests
         var after = await rke2c.RunAsync("plan", playbook);
         Assert.True(after.Exit == 0, after.ToString());
     }
+
+    /// <summary>
+    /// The simulator's <c>rke2 server --cluster-reset</c>, by hand as upstream's procedure runs it: upstream's refusals
+    /// (k3s pkg/cli/server/server.go, pkg/etcd/etcd.go Reset, pkg/cluster/managed.go), the reset-flag, and a peer that
+    /// keeps its old etcd data never becoming ready until its server/db is moved away.
+    /// </summary>
+    [Fact]
+    public async Task Cluster_reset_by_hand_refuses_as_upstream_and_a_peer_with_old_etcd_data_does_not_rejoin()
+    {
+        const string Rke2 = "/usr/local/bin/rke2";
+        await using var lab = await LabEnvironment.UpAsync("it-reset", 2, new LabOptions { Net = 198 });
+        var rke2c = new Rke2cDriver(lab.Name);
+        var playbook = rke2c.WritePlaybook("site.csx", Header(lab) + Node(lab, "Server", "server-1", 1) + Node(lab, "Server", "server-2", 2)
+            + JoinOrder("server-1", "server-2"));
+        var apply = await rke2c.RunAsync("apply", "--yes", playbook);
+        Assert.True(apply.Exit == 0, apply.ToString());
+        var save = await rke2c.RunAsync("etcd-snapshot", "save", "--name", "hand", playbook);
+        Assert.True(save.Exit == 0, save.ToString());
+        var saved = "/var/lib/rancher/rke2/server/db/snapshots/" + Regex.Match(save.Stdout, @"snapshot (hand-server-1-\d+) saved").Groups[1].Value;
+        await lab.ExecOkAsync(2, "systemctl stop rke2-server");
+        await lab.ExecOkAsync(1, "systemctl stop rke2-server");
+
+        async Task RefusedAsync(string flags, string expected)
+        {
+            var run = await lab.ExecAsync(1, $"{Rke2} server {flags}");
+            Assert.True(run.Exit == 1 && run.Stderr.Contains(expected, StringComparison.Ordinal), $"{flags}: {run}");
+        }
+        await RefusedAsync("--cluster-reset-restore-path=/x", "invalid flag use; --cluster-reset required with --cluster-reset-restore-path");
+        await RefusedAsync("--cluster-reset --cluster-reset-restore-path=/no/such", "etcd: snapshot path does not exist: /no/such");
+        await RefusedAsync("--cluster-reset --cluster-reset-restore-path=/tmp", "etcd: snapshot path must be a file, not a directory: /tmp");
+        await lab.ExecOkAsync(1, "echo garbage > /root/not-a-snapshot");
+        await RefusedAsync("--cluster-reset --cluster-reset-restore-path=/root/not-a-snapshot", "snapshot missing hash but --skip-hash-check=false");
+
+        var reset = await lab.ExecAsync(1, $"{Rke2} server --cluster-reset --cluster-reset-restore-path={saved}");
+        Assert.True(reset.Exit == 0, reset.ToString());
+        Assert.Contains("Managed etcd cluster membership has been reset, restart without --cluster-reset flag now", reset.Stderr, StringComparison.Ordinal);
+        Assert.Equal("present", await lab.ExecOkAsync(1, "test -e /var/lib/rancher/rke2/server/db/reset-flag && echo present || echo gone"));
+        await RefusedAsync("--cluster-reset", "Managed etcd cluster membership was previously reset, please remove the cluster-reset flag");
+        await lab.ExecOkAsync(1, "systemctl start rke2-server");
+        Assert.Equal("gone", await lab.ExecOkAsync(1, "test -e /var/lib/rancher/rke2/server/db/reset-flag && echo present || echo gone"));
+
+        // server-2 kept its etcd data: it never becomes ready (bounded: 40 s of a start that would otherwise take a few).
+        await lab.ExecOkAsync(2, "systemctl start --no-block rke2-server");
+        await Task.Delay(TimeSpan.FromSeconds(40));
+        Assert.Equal("activating", await lab.ExecOkAsync(2, "systemctl is-active rke2-server || true"));
+        Assert.Contains("cluster ID mismatch", await lab.ExecOkAsync(2, "journalctl -u rke2-server -n 20 --no-pager -o cat"), StringComparison.Ordinal);
+        await lab.ExecOkAsync(2, "systemctl stop rke2-server && mv /var/lib/rancher/rke2/server/db /var/lib/rancher/rke2/server/db.old");
+        var plan = await rke2c.RunAsync("apply", "--yes", playbook);
+        Assert.True(plan.Exit == 0, plan.ToString());
+        Assert.Equal("active", await lab.ExecOkAsync(2, "systemctl is-active rke2-server || true"));
+    }
 }
