@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Rke2Converge.IntegrationTests.Cli;
 using Rke2Converge.IntegrationTests.Lab;
 using static Rke2Converge.IntegrationTests.Converge.LabPlaybook;
 
@@ -36,6 +37,10 @@ public sealed class RestoreTests
         Assert.True(missing.Exit == 1, missing.ToString());
         Assert.Contains("server-1: the snapshot /var/lib/rancher/rke2/server/db/snapshots/no-such-snapshot does not exist", missing.Stderr, StringComparison.Ordinal);
         Assert.Contains("Nothing was changed.", missing.Stderr, StringComparison.Ordinal);
+        var missingJson = await rke2c.RunAsync("restore", "--yes", "-o", "json", playbook, "no-such-snapshot");
+        Assert.True(missingJson.Exit == 1, missingJson.ToString());
+        PublishedSchemas.AssertValid("restore", missingJson.Stdout);
+        Assert.Contains("does not exist", missingJson.Stdout, StringComparison.Ordinal);
 
         var dryRun = await rke2c.RunAsync("restore", "--dry-run", playbook, saved);
         Assert.True(dryRun.Exit == 2, dryRun.ToString());
