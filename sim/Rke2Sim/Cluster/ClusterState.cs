@@ -19,6 +19,12 @@ public sealed class ClusterState
     public string CaKeyPem { get; set; } = "";
     public Dictionary<string, string> CriticalConfig { get; set; } = [];
     public List<EtcdMember> EtcdMembers { get; set; } = [];
+
+    /// <summary>
+    /// etcd's cluster id as far as members' old data is concerned: empty until a <c>--cluster-reset</c>, which gives the
+    /// cluster a new one; a member whose data holds another id cannot rejoin with it (see EtcdMemberMarker).
+    /// </summary>
+    public string EtcdClusterId { get; set; } = "";
     public Dictionary<string, string> ApiServerAddresses { get; set; } = [];
     public Dictionary<string, NodeRecord> Nodes { get; set; } = [];
     public Dictionary<string, JoinRecord> JoinsInProgress { get; set; } = [];

@@ -9,7 +9,7 @@ namespace Rke2Sim.Daemon;
 /// <summary>Runs <c>rke2 server</c> or <c>rke2 agent</c> as a process: exit 0 on SIGTERM, 1 on fatal errors, 2 on panics.</summary>
 public static class DaemonHost
 {
-    public static async Task<int> RunAsync(bool server, ReleaseInfo release)
+    public static async Task<int> RunAsync(bool server, ReleaseInfo release, ClusterResetRequest? reset = null)
     {
         var host = HostEnvironment.Load();
         Rke2Config config;
@@ -22,6 +22,8 @@ public static class DaemonHost
             LogrusLog.Fatal(e.Message);
             return 1;
         }
+        if (reset is not null)
+            return ClusterReset.Run(host, config, reset, NodeRoles.ForServer(config), $"Starting rke2 {release.Version} ({release.Commit})");
         using var stopping = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {

@@ -15,6 +15,9 @@ public static class LocalOperations
         if (!daemon.EtcdReady || daemon.Link is null)
             return Results.Text("etcd server is not ready", statusCode: 503);
         var state = await daemon.Link.ReadStateAsync(CancellationToken.None);
+        // etcd holds the bootstrap data, CA keys included (k3s pkg/cluster/storage.go, encrypted with the token), so a
+        // snapshot carries them and a restore brings back a cluster that can issue certificates.
+        state.CaKeyPem = daemon.Ca?.KeyPem ?? "";
         var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var fileName = $"{name}-{daemon.NodeName}-{stamp}";
         SimPaths.WriteAtomically(Path.Join(SimPaths.SnapshotDir, fileName), JsonSerializer.Serialize(state, Protocol.Json),

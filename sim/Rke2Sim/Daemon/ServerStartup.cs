@@ -200,9 +200,13 @@ public static class ServerStartup
         if (isBootstrap)
         {
             daemon.Authority!.AddFounder(daemon.NodeName, peerUrl);
+            // k3s pkg/cluster/managed.go start: "Starting the managed database will clear the reset-flag if set".
+            var flag = SimPaths.Resolve(ClusterReset.ResetFlagFile);
+            if (File.Exists(flag)) File.Delete(flag);
         }
         else
         {
+            await RefuseOldMemberDataAsync(daemon);
             var added = await AddMemberWhenEtcdAdmitsAsync(daemon, peerUrl);
             // A member left a learner by an earlier, failed start is promoted like a new one once its etcd runs
             // and catches up: etcd promotes learners, whether or not rke2 restarted in between.
@@ -210,6 +214,8 @@ public static class ServerStartup
             if (added == AddMemberOutcome.AddedAsLearner) daemon.Log($"Adding member {daemon.NodeName}={peerUrl} to etcd cluster");
         }
         daemon.Runtime.Start("etcd", NodeFiles.ImageFor("etcd", daemon.Release.EtcdImageTag), newPod: true);
+        if ((await daemon.TryReadStateAsync())?.EtcdClusterId is { } clusterId)
+            SimPaths.WriteAtomically(EtcdMemberMarker.Path, clusterId + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await clock.AtAsync(0.3);
         daemon.EtcdReady = true;
         await endpoints.Etcd.StartAsync();
@@ -218,6 +224,26 @@ public static class ServerStartup
         await clock.AtAsync(0.35);
         notSynced.MarkSynced("etcd");
         daemon.Log("Pod for etcd is synced");
+    }
+
+    /// <summary>
+    /// A server that kept its etcd data across another server's <c>--cluster-reset</c> starts etcd from that data, whose
+    /// cluster is not the reset one: etcd's peers ignore it ("request sent was ignored by remote peer due to cluster ID
+    /// mismatch", go.etcd.io/etcd/server/etcdserver/api/rafthttp/http.go and peer.go) and rke2 never becomes ready, which
+    /// is why the procedure says to back up and delete <c>server/db</c> on each peer first (k3s pkg/etcd/etcd.go Reset's
+    /// message; docs.rke2.io backup_restore). It waits here, logging, until stopped; without the old data it joins.
+    /// </summary>
+    private static async Task RefuseOldMemberDataAsync(NodeDaemon daemon)
+    {
+        var old = EtcdMemberMarker.Read();
+        if (old is null) return;
+        var state = await daemon.TryReadStateAsync();
+        if (state is null || state.EtcdClusterId == old) return;
+        while (true)
+        {
+            daemon.Log("etcd: request sent was ignored by remote peer due to cluster ID mismatch");
+            await Task.Delay(daemon.Timing.RetryInterval(5), daemon.Stopping);
+        }
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal static class Rke2cCommands
         root.Subcommands.Add(RestartCommand.Create());
         root.Subcommands.Add(CertificateCommand.Create());
         root.Subcommands.Add(EtcdSnapshotCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());

@@ -28,7 +28,7 @@ public static class PublishedSchemas
         var directory = Path.Combine(LabEnvironment.RepoRoot, "schemas");
         var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
         // plan first: apply's schema refers to it by relative path.
-        return new[] { "validate", "plan", "apply", "remove", "reset", "secrets-encrypt-status", "secrets-encrypt-rotate", "exec", "check", "etcd-snapshot-list" }.ToDictionary(
+        return new[] { "validate", "plan", "apply", "remove", "reset", "secrets-encrypt-status", "secrets-encrypt-rotate", "exec", "check", "etcd-snapshot-list", "restore" }.ToDictionary(
             name => name,
             name => JsonSchema.FromFile(Path.Combine(directory, $"{name}.schema.json"), options),
             StringComparer.Ordinal);

@@ -48,6 +48,7 @@ public static class Rke2Command
             Console.Out.Write($"NAME:\n   rke2 {command} - Run {(command == "server" ? "management server" : "node agent")}\n\nUSAGE:\n   rke2 {command} [OPTIONS]\n");
             return 0;
         }
+        if (command == "server" && rest.Length > 0) return await ServerWithFlagsAsync(rest, release);
         return command switch
         {
             "server" => await DaemonHost.RunAsync(server: true, release),
@@ -88,6 +89,32 @@ public static class Rke2Command
                --version, -v  print the version
 
             """;
+
+    /// <summary>
+    /// The <c>rke2 server</c> flags the simulator models: the one-shot <c>--cluster-reset</c> and
+    /// <c>--cluster-reset-restore-path</c> (k3s pkg/cli/cmds/server.go); every other setting comes from config.yaml.
+    /// </summary>
+    private static readonly (string[] Names, bool TakesValue)[] ServerFlags = [(["cluster-reset"], false), (["cluster-reset-restore-path"], true)];
+
+    private static async Task<int> ServerWithFlagsAsync(string[] rest, ReleaseInfo release)
+    {
+        const string help = "NAME:\n   rke2 server - Run management server\n\nUSAGE:\n   rke2 server [OPTIONS]\n";
+        var flags = UrfaveArguments.Parse(rest, ServerFlags);
+        if (flags.Error is not null) return UrfaveArguments.Refuse(flags.Error, help);
+        if (flags.Positional.Count > 0)
+        {
+            Console.Error.WriteLine($"simulator: rke2 server takes no arguments (got '{flags.Positional[0]}')");
+            return 1;
+        }
+        var path = flags.Value("cluster-reset-restore-path");
+        // k3s pkg/cli/server/server.go run: the restore path needs the reset flag.
+        if (path is { Length: > 0 } && !flags.Has("cluster-reset"))
+        {
+            Logging.LogrusLog.Fatal("invalid flag use; --cluster-reset required with --cluster-reset-restore-path");
+            return 1;
+        }
+        return await DaemonHost.RunAsync(server: true, release, flags.Has("cluster-reset") ? new ClusterResetRequest(path is { Length: > 0 } ? path : null) : null);
+    }
 
     private static int Unknown(string command)
     {

@@ -16,7 +16,7 @@ internal static class ConfigRules
     private const string RoleKeyAdvice = "the engine derives it from the node's role";
     private const string ClusterResetAdvice =
         "a one-shot flag (docs.rke2.io/backup_restore: run once by hand with the service stopped); left in config.yaml, "
-        + "every later start of the server would reset etcd again: restore a snapshot as docs/operations/restore.md says, never through the playbook";
+        + "every later start of the server would reset etcd again: restore a snapshot with rke2c restore site.csx SNAPSHOT (docs/operations/restore.md), never through the playbook";
     private const string NodeNameAdvice = "rke2c names each node as declared (Server(\"name\", ...)), and plans and gates look for that name";
 
     /// <summary>Keys rke2c writes itself (docs/resources.md: "refuses playbooks that set those"), by <see cref="Canonical"/> form.</summary>

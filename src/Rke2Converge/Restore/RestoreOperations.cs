@@ -1,0 +1,85 @@
+using Rke2Converge.Model;
+using Rke2Converge.Remote;
+
+namespace Rke2Converge.Restore;
+
+/// <summary>The remote commands of a restore; every value travels as an argument, never spliced into the script.</summary>
+internal static class RestoreOperations
+{
+    /// <summary>What <see cref="CheckSnapshot"/> prints first when the file can be restored.</summary>
+    public const string SnapshotOk = "ok";
+
+    /// <summary>
+    /// Read-only: prints <c>ok SIZE</c>, or why not (<c>missing</c>, <c>not-a-file</c>, <c>unreadable</c>, <c>empty</c>).
+    /// rke2 itself fails on a missing path or a directory (k3s pkg/etcd/etcd.go Reset) only after the servers are down.
+    /// </summary>
+    public static RemoteCommand CheckSnapshot(string path) =>
+        new($"check snapshot {path}", """
+            if [ -d "$1" ]; then echo not-a-file; exit 0; fi
+            if [ ! -e "$1" ]; then echo missing; exit 0; fi
+            if [ ! -f "$1" ]; then echo not-a-file; exit 0; fi
+            if ! head -c 1 -- "$1" >/dev/null 2>&1; then echo unreadable; exit 0; fi
+            if [ ! -s "$1" ]; then echo empty; exit 0; fi
+            echo "ok $(stat -c %s -- "$1")"
+            """)
+        {
+            Arguments = [path],
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>What the check's output means, or null when the snapshot can be restored.</summary>
+    public static string? SnapshotRefusal(string node, string path, string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        var said = stdout.Trim();
+        if (said.StartsWith(SnapshotOk + " ", StringComparison.Ordinal) || said == SnapshotOk) return null;
+        var why = said switch
+        {
+            "missing" => "does not exist",
+            "not-a-file" => "is not a regular file",
+            "unreadable" => "cannot be read",
+            "empty" => "is empty",
+            _ => $"could not be checked ({Model.Validation.Printable.Escape(said)})",
+        };
+        return $"{node}: the snapshot {path} {why} (rke2c etcd-snapshot list shows the snapshots each etcd member holds)";
+    }
+
+    /// <summary><c>systemctl stop UNIT</c>; a stop waits for RKE2 to shut down, so it is bounded at five minutes.</summary>
+    public static RemoteCommand Stop(string unit) =>
+        new($"stop {unit}", "systemctl stop \"$1\"")
+        {
+            Arguments = [unit],
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+
+    /// <summary>
+    /// The foreground cluster reset, bounded on the host too (<c>timeout</c>), output merged so a failure's log lines
+    /// come back. rke2 reads config.yaml itself, so the token stays on the host.
+    /// </summary>
+    public static RemoteCommand ClusterReset(string path, TimeSpan timeout) =>
+        new($"rke2 server --cluster-reset --cluster-reset-restore-path={path}",
+            "timeout --signal=TERM --kill-after=30 \"$2\" \"$1\" server --cluster-reset --cluster-reset-restore-path=\"$3\" 2>&1")
+        {
+            Arguments = [Rke2Paths.Rke2Binary, ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), path],
+            Timeout = timeout + TimeSpan.FromMinutes(1),
+        };
+
+    /// <summary>Moves the database directory to the backup name when it exists; prints <c>moved</c> or <c>absent</c>.</summary>
+    public static RemoteCommand MoveAside(string database, string backup) =>
+        new($"move {database} aside to {backup}", """
+            set -eu
+            if [ -e "$2" ]; then echo "$2 already exists" >&2; exit 1; fi
+            if [ -e "$1" ]; then mv -- "$1" "$2"; echo moved; else echo absent; fi
+            """)
+        {
+            Arguments = [database, backup],
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    /// <summary>The last non-empty lines of a command's output, for an error message.</summary>
+    public static string Tail(string output, int lines)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return string.Join("\n", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines));
+    }
+}

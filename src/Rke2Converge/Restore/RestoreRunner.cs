@@ -1,0 +1,118 @@
+using Rke2Converge.Model;
+using Rke2Converge.Plan;
+using Rke2Converge.Plan.Changes;
+using Rke2Converge.Remote;
+using Rke2Converge.Rollout;
+
+namespace Rke2Converge.Restore;
+
+/// <summary>How a restore ended: done, or stopped at a step with the reason (later steps not run).</summary>
+internal sealed record RestoreResult(bool Succeeded, string? StoppedAt, string? Error);
+
+/// <summary>
+/// Runs a <see cref="RestoreProcedure"/> step by step and stops the line at the first failure. Every change goes through
+/// the settings' executor (a dry run runs nothing but the read-only snapshot check); starts are rollouts of a start-only
+/// plan, so each node passes the same readiness gates as in apply, servers one at a time, agents in batches.
+/// </summary>
+internal sealed class RestoreRunner(RolloutSettings settings, ClusterPlan plan, Func<string, IRemoteShell> shellFor, Action<string> progress)
+{
+    /// <summary>Runs every step in order.</summary>
+    public async Task<RestoreResult> RunAsync(RestoreProcedure procedure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(procedure);
+        foreach (var step in procedure.Steps)
+        {
+            progress(step.Describe());
+            var error = await RunStepAsync(step, cancellationToken).ConfigureAwait(false);
+            if (error is not null) return new RestoreResult(false, step.Describe(), settings.Redact(error));
+        }
+        return new RestoreResult(true, null, null);
+    }
+
+    /// <summary>The read-only check, run before anything is stopped (also in a dry run): null when the snapshot can be restored.</summary>
+    public static async Task<string?> CheckSnapshotAsync(IRemoteShell shell, CheckSnapshotStep check, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(shell);
+        ArgumentNullException.ThrowIfNull(check);
+        try
+        {
+            var read = await shell.RunCheckedAsync(RestoreOperations.CheckSnapshot(check.Path), cancellationToken).ConfigureAwait(false);
+            return RestoreOperations.SnapshotRefusal(check.Node, check.Path, read.Stdout);
+        }
+        catch (RemoteException error)
+        {
+            return $"{check.Node}: could not check the snapshot {check.Path}: {error.Message}";
+        }
+    }
+
+    private async Task<string?> RunStepAsync(RestoreStep step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (step)
+            {
+                case CheckSnapshotStep check:
+                    // Checked again right before the servers stop: the file could have gone since the plan was shown.
+                    return await CheckSnapshotAsync(shellFor(check.Node), check, cancellationToken).ConfigureAwait(false);
+                case StopStep stop:
+                    await settings.Executor.ExecuteAsync(shellFor(stop.Node), RestoreOperations.Stop(stop.Unit), cancellationToken).ConfigureAwait(false);
+                    return null;
+                case ClusterResetStep reset:
+                    return await ResetAsync(reset, cancellationToken).ConfigureAwait(false);
+                case MoveDatabaseAsideStep move:
+                    var moved = await settings.Executor.ExecuteAsync(shellFor(move.Node), RestoreOperations.MoveAside(move.Database, move.Backup), cancellationToken).ConfigureAwait(false);
+                    if (!settings.Executor.IsDryRun) progress($"  {RestoreOperations.Tail(moved.Stdout, 1)}");
+                    return null;
+                case StartStep start:
+                    var result = await new RolloutRunner(settings, new AgentBatching(), shellFor).RunAsync(StartPlan(plan, start), cancellationToken).ConfigureAwait(false);
+                    return result.Failure is { } failure ? $"{failure.Node}: {failure.Error}" : null;
+                default:
+                    throw new InvalidOperationException($"unknown restore step {step.GetType().Name}");
+            }
+        }
+        catch (RemoteException error)
+        {
+            return error.Message;
+        }
+    }
+
+    private async Task<string?> ResetAsync(ClusterResetStep reset, CancellationToken cancellationToken)
+    {
+        var command = RestoreOperations.ClusterReset(reset.Path, reset.Timeout);
+        try
+        {
+            var ran = await settings.Executor.ExecuteAsync(shellFor(reset.Node), command, cancellationToken).ConfigureAwait(false);
+            if (!settings.Executor.IsDryRun) progress($"  {RestoreOperations.Tail(ran.Stdout, 1)}");
+            return null;
+        }
+        catch (RemoteCommandException failed)
+        {
+            var output = RestoreOperations.Tail(failed.Result.Stdout + "\n" + failed.Result.Stderr, 5);
+            var why = failed.Result.ExitCode == 124 ? $"did not finish within {reset.Timeout.TotalMinutes:0} min" : $"failed (exit {failed.Result.ExitCode})";
+            return $"{reset.Node}: {command.Description} {why}:\n{output}\nEvery node is stopped; the etcd data of the other servers is untouched. "
+                + "Fix the cause and run rke2c restore again, or start the servers (rke2c apply) to go back to the data they hold.";
+        }
+    }
+
+    /// <summary>A plan that starts exactly these nodes and changes nothing else.</summary>
+    public static ClusterPlan StartPlan(ClusterPlan plan, StartStep start)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(start);
+        var hosts = plan.Hosts.ToDictionary(h => h.Node, StringComparer.Ordinal);
+        return plan with
+        {
+            Hosts = [.. start.Nodes.Select(name => hosts[name] with
+            {
+                Changes = [new ServiceChange(hosts[name].Desired.ServiceName, ServiceAction.Start, false, $"restore: {start.Why}")],
+                Problems = [],
+                Unresolved = [],
+                Notes = [],
+                Steps = [],
+            })],
+            Notes = [],
+            Problems = [],
+            RolloutOrder = [],
+        };
+    }
+}
