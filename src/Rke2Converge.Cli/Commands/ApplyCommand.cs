@@ -214,9 +214,7 @@ internal static class ApplyCommand
     internal static bool Confirm(Pipeline pipeline)
     {
         pipeline.Human.WriteLine();
-        pipeline.Human.Markup("[bold]Apply these changes? [[y/N]][/] ");
-        var answer = Pipeline.ReadLine()?.Trim().ToLowerInvariant();
-        return answer is "y" or "yes";
+        return pipeline.Confirm("Apply these changes?");
     }
 
     private static void Report(Pipeline pipeline, RolloutResult result, bool dryRun)

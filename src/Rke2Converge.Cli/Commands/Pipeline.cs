@@ -10,6 +10,7 @@ using Rke2Converge.Playbooks;
 using Rke2Converge.Remote;
 using Rke2Converge.Remote.SshNet;
 using Rke2Converge.Rollout;
+using Rke2Converge.Rollout.Observers;
 using Rke2Converge.KeyRotation;
 using Rke2Converge.Templates;
 using Serilog.Events;
@@ -94,6 +95,33 @@ internal sealed class Pipeline : IAsyncDisposable
         Console.Out.Flush();
         Console.Error.Flush();
         return Console.ReadLine();
+    }
+
+    /// <summary>Asks <paramref name="question"/> (markup) with <c>[y/N]</c>; true only for y or yes.</summary>
+    public bool Confirm(string question)
+    {
+        Human.Markup($"[bold]{question} [[y/N]][/] ");
+        return ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes";
+    }
+
+    /// <summary>
+    /// What a day-2 runner built of steps needs to drive the rollout (key rotation, restore): the rollout's settings
+    /// with apply's observers, and where its step lines go. With <c>-o json</c> stdout carries the document only, so
+    /// progress goes to stderr, as apply's does.
+    /// </summary>
+    public (RolloutSettings Settings, Action<string> Progress) StepRollout(LoadedCluster cluster, IChangeExecutor executor)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(executor);
+        var output = Options.Output == OutputFormat.Json ? Console.Error : Console.Out;
+        var observer = new CompositeObserver(
+            new LoggingObserver(Log.ForContext(RunLog.AlreadyPrinted, true), executor.IsDryRun), new PlainProgress(output, executor.IsDryRun));
+        var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, observer, Log) { Redact = Redactor.Redact };
+        return (settings, line =>
+        {
+            Log.Information("{Step}", line);
+            output.WriteLine(Redactor.Redact(line));
+        });
     }
 
     private static (TextWriter? Installed, TextWriter? Inner) _installedOut, _installedError;

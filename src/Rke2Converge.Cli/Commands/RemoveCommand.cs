@@ -98,8 +98,7 @@ internal static class RemoveCommand
         if (!dryRun && !yes)
         {
             pipeline.Human.WriteLine();
-            pipeline.Human.Markup($"[bold]Remove {Terminal.Escape(string.Join(", ", names))} from the cluster? [[y/N]][/] ");
-            if (Pipeline.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+            if (!pipeline.Confirm($"Remove {Terminal.Escape(string.Join(", ", names))} from the cluster?"))
             {
                 pipeline.Human.MarkupLine("Nothing was changed.");
                 return ExitCodes.Error;

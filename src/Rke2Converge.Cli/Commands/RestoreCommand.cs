@@ -114,23 +114,15 @@ internal static class RestoreCommand
         }
         if (!choices.DryRun && !choices.Yes)
         {
-            human.Markup("[bold]Restore the snapshot? [[y/N]][/] ");
-            if (Pipeline.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+            if (!pipeline.Confirm("Restore the snapshot?"))
             {
                 human.MarkupLine("Nothing was changed.");
                 return ExitCodes.Error;
             }
         }
 
-        // With -o json, stdout carries the document only: progress goes to stderr, as apply's does.
-        var output = pipeline.Options.Output == OutputFormat.Json ? Console.Error : Console.Out;
-        var observer = new CompositeObserver(new LoggingObserver(pipeline.Log.ForContext(RunLog.AlreadyPrinted, true), choices.DryRun), new PlainProgress(output, choices.DryRun));
-        var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, observer, pipeline.Log) { Redact = pipeline.Redactor.Redact };
-        var runner = new RestoreRunner(settings, plan, pipeline.ShellFor, line =>
-        {
-            pipeline.Log.Information("{Step}", line);
-            output.WriteLine(pipeline.Redactor.Redact(line));
-        });
+        var (settings, progress) = pipeline.StepRollout(cluster, executor);
+        var runner = new RestoreRunner(settings, plan, pipeline.ShellFor, progress);
         var result = await runner.RunAsync(procedure, cancellationToken).ConfigureAwait(false);
         WriteJson(procedure, result);
         if (dry is not null)

@@ -165,23 +165,15 @@ internal static class SecretsEncryptCommand
         for (var i = 0; i < procedure.Steps.Count; i++) human.MarkupLine($"  {i + 1}. {Terminal.Escape(procedure.Steps[i].Describe())}");
         if (!choices.DryRun && !choices.Yes)
         {
-            human.Markup("[bold]Rotate the key? [[y/N]][/] ");
-            if (Pipeline.ReadLine()?.Trim().ToLowerInvariant() is not ("y" or "yes"))
+            if (!pipeline.Confirm("Rotate the key?"))
             {
                 human.MarkupLine("Nothing was changed.");
                 return ExitCodes.Error;
             }
         }
 
-        // With -o json, stdout carries the document only: progress goes to stderr, as apply's does.
-        var output = pipeline.Options.Output == OutputFormat.Json ? Console.Error : Console.Out;
-        var observer = new CompositeObserver(new LoggingObserver(pipeline.Log.ForContext(RunLog.AlreadyPrinted, true), choices.DryRun), new PlainProgress(output, choices.DryRun));
-        var settings = new RolloutSettings(executor, cluster.Planner, cluster.Model.Artifacts, cluster.Model.Gates, observer, pipeline.Log) { Redact = pipeline.Redactor.Redact };
-        var runner = new RotationRunner(settings, plan, pipeline.ShellFor, StageGateTiming.Default, line =>
-        {
-            pipeline.Log.Information("{Step}", line);
-            output.WriteLine(pipeline.Redactor.Redact(line));
-        });
+        var (settings, progress) = pipeline.StepRollout(cluster, executor);
+        var runner = new RotationRunner(settings, plan, pipeline.ShellFor, StageGateTiming.Default, progress);
         var result = await runner.RunAsync(procedure, cancellationToken).ConfigureAwait(false);
         WriteJson(procedure, result with
         {

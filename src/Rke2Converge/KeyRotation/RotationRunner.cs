@@ -63,32 +63,10 @@ internal sealed class RotationRunner(RolloutSettings settings, ClusterPlan plan,
         }
     }
 
-    /// <summary>A plan that restarts exactly these servers, in this order, and changes nothing else.</summary>
-    public static ClusterPlan RestartPlan(ClusterPlan plan, RestartStep restart)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(restart);
-        var hosts = plan.Hosts.ToDictionary(h => h.Node, StringComparer.Ordinal);
-        return plan with
-        {
-            Hosts = [.. restart.Nodes.Select(name => hosts[name] with
-            {
-                Changes = [new ServiceChange(hosts[name].Desired.ServiceName, ServiceAction.Restart, false, $"secrets-encrypt: {restart.Why}")],
-                Problems = [],
-                Unresolved = [],
-                Notes = [],
-                Steps = [],
-            })],
-            Notes = [],
-            Problems = [],
-            RolloutOrder = [],
-        };
-    }
-
     private async Task<string?> RestartAsync(RestartStep restart, CancellationToken cancellationToken)
     {
         if (restart.Nodes.Count == 0) return null;
-        var result = await new RolloutRunner(settings, new AgentBatching(), shellFor).RunAsync(RestartPlan(plan, restart), cancellationToken).ConfigureAwait(false);
+        var result = await new RolloutRunner(settings, new AgentBatching(), shellFor).RunAsync(plan.WithOnlyServiceChange(restart.Nodes, ServiceAction.Restart, $"secrets-encrypt: {restart.Why}"), cancellationToken).ConfigureAwait(false);
         return result.Failure is { } failure ? $"{failure.Node}: {failure.Error}" : null;
     }
 

@@ -48,6 +48,29 @@ internal sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IR
 
     public bool HasProblems => Problems.Count > 0 || Hosts.Any(host => host.Problems.Count > 0);
 
+    /// <summary>
+    /// This plan cut down to <paramref name="nodes"/>, in that order, each with one service change and nothing else:
+    /// how a day-2 operation (key rotation, restore) starts or restarts nodes through the rollout and its gates.
+    /// </summary>
+    public ClusterPlan WithOnlyServiceChange(IEnumerable<string> nodes, ServiceAction action, string reason)
+    {
+        var hosts = Hosts.ToDictionary(h => h.Node, StringComparer.Ordinal);
+        return this with
+        {
+            Hosts = [.. nodes.Select(name => hosts[name] with
+            {
+                Changes = [new ServiceChange(hosts[name].Desired.ServiceName, action, false, reason)],
+                Problems = [],
+                Unresolved = [],
+                Notes = [],
+                Steps = [],
+            })],
+            Notes = [],
+            Problems = [],
+            RolloutOrder = [],
+        };
+    }
+
     /// <summary>Some host has differences apply will not touch until the playbook decides (see <see cref="HostPlan.Unresolved"/>).</summary>
     public bool HasUnresolved => Hosts.Any(host => host.Unresolved.Count > 0);
 

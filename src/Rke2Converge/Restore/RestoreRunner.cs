@@ -64,7 +64,7 @@ internal sealed class RestoreRunner(RolloutSettings settings, ClusterPlan plan, 
                     if (!settings.Executor.IsDryRun) progress($"  {RestoreOperations.Tail(moved.Stdout, 1)}");
                     return null;
                 case StartStep start:
-                    var result = await new RolloutRunner(settings, new AgentBatching(), shellFor).RunAsync(StartPlan(plan, start), cancellationToken).ConfigureAwait(false);
+                    var result = await new RolloutRunner(settings, new AgentBatching(), shellFor).RunAsync(plan.WithOnlyServiceChange(start.Nodes, ServiceAction.Start, $"restore: {start.Why}"), cancellationToken).ConfigureAwait(false);
                     return result.Failure is { } failure ? $"{failure.Node}: {failure.Error}" : null;
                 default:
                     throw new InvalidOperationException($"unknown restore step {step.GetType().Name}");
@@ -92,27 +92,5 @@ internal sealed class RestoreRunner(RolloutSettings settings, ClusterPlan plan, 
             return $"{reset.Node}: {command.Description} {why}:\n{output}\nEvery node is stopped; the etcd data of the other servers is untouched. "
                 + "Fix the cause and run rke2c restore again, or start the servers (rke2c apply) to go back to the data they hold.";
         }
-    }
-
-    /// <summary>A plan that starts exactly these nodes and changes nothing else.</summary>
-    public static ClusterPlan StartPlan(ClusterPlan plan, StartStep start)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(start);
-        var hosts = plan.Hosts.ToDictionary(h => h.Node, StringComparer.Ordinal);
-        return plan with
-        {
-            Hosts = [.. start.Nodes.Select(name => hosts[name] with
-            {
-                Changes = [new ServiceChange(hosts[name].Desired.ServiceName, ServiceAction.Start, false, $"restore: {start.Why}")],
-                Problems = [],
-                Unresolved = [],
-                Notes = [],
-                Steps = [],
-            })],
-            Notes = [],
-            Problems = [],
-            RolloutOrder = [],
-        };
     }
 }
