@@ -128,6 +128,9 @@ public sealed class NodeReport
     public List<string> Taints { get; set; } = [];
     public NodePhase Phase { get; set; }
     public DateTimeOffset ProcessStartedAt { get; set; }
+
+    /// <summary>The host's boot id as the kubelet reports it in <c>status.nodeInfo.bootID</c> (empty when unknown).</summary>
+    public string BootId { get; set; } = "";
     public bool EtcdRunning { get; set; }
     public bool ApiServerRunning { get; set; }
     public bool KubeletRunning { get; set; }

@@ -66,6 +66,7 @@ public static class KubeObjects
                     ["containerRuntimeVersion"] = "containerd://2.0.5-k3s1",
                     ["operatingSystem"] = "linux",
                     ["architecture"] = "amd64",
+                    ["bootID"] = node.LastReport?.BootId ?? "",
                 },
             },
         };

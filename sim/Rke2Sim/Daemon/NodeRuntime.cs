@@ -37,6 +37,10 @@ public sealed class NodeRuntime
     public Dictionary<string, string> Labels { get; }
     public List<string> Taints { get; }
     public DateTimeOffset ProcessStartedAt { get; } = DateTimeOffset.UtcNow;
+
+    // The kubelet posts the boot id cadvisor reads from /proc/sys/kernel/random/boot_id with every node status
+    // (kubernetes pkg/kubelet/nodestatus/setters.go MachineInfo: node.Status.NodeInfo.BootID = info.BootID).
+    public string BootId { get; } = Kernel.KernelParameters.Read("kernel.random.boot_id") ?? "";
     public NodePhase Phase { get; set; } = NodePhase.Starting;
     public bool KubeletRunning { get; set; }
 
@@ -108,6 +112,7 @@ public sealed class NodeRuntime
                 Taints = [.. Taints],
                 Phase = Phase,
                 ProcessStartedAt = ProcessStartedAt,
+                BootId = BootId,
                 EtcdRunning = Phase != NodePhase.Stopped && _containers.Any(c => c.Name == "etcd" && c.Running),
                 ApiServerRunning = Phase != NodePhase.Stopped && _containers.Any(c => c.Name == "kube-apiserver" && c.Running),
                 KubeletRunning = Phase != NodePhase.Stopped && KubeletRunning,

@@ -134,8 +134,9 @@ internal static class ApplyCommand
         }
         if (options.RestartsNodes != Plan.Desired.RequestedRestart.None && RestartCommand.Drift(plan) is { Count: > 0 } drift)
         {
-            var verb = options.RestartsNodes == Plan.Desired.RequestedRestart.RotateCertificates ? "certificate rotate" : "restart";
-            pipeline.Error($"rke2c {verb} restarts nodes that already match the playbook and changes nothing else, but {string.Join(", ", drift)} "
+            var verb = RestartCommand.Verb(options.RestartsNodes);
+            var what = options.RestartsNodes == Plan.Desired.RequestedRestart.Reboot ? "reboots" : "restarts";
+            pipeline.Error($"rke2c {verb} {what} nodes that already match the playbook and changes nothing else, but {string.Join(", ", drift)} "
                 + "differ from it (the plan above): run rke2c apply first (it restarts what the changes need). Nothing was changed.");
             WriteJson(options, plan, null);
             return ExitCodes.Error;

@@ -19,6 +19,7 @@ internal static class Rke2cCommands
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(RestartCommand.Create());
+        root.Subcommands.Add(RestartCommand.CreateReboot());
         root.Subcommands.Add(CertificateCommand.Create());
         root.Subcommands.Add(EtcdSnapshotCommand.Create());
         root.Subcommands.Add(RestoreCommand.Create());

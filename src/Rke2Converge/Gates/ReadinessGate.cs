@@ -5,7 +5,11 @@ using Rke2Converge.Remote;
 namespace Rke2Converge.Gates;
 
 /// <summary>What a gate knows about the node it is checking.</summary>
-internal sealed record GateContext(NodeDesiredState Node, int PreviousMainPid, GateSettings Settings);
+internal sealed record GateContext(NodeDesiredState Node, int PreviousMainPid, GateSettings Settings)
+{
+    /// <summary>The host's boot id when this run asked it to reboot; null when it did not.</summary>
+    public string? PreviousBootId { get; init; }
+}
 
 /// <summary>One look at the node: passed or not, and what was seen, in words an operator can act on.</summary>
 internal sealed record GateObservation(bool Passed, string Observed)

@@ -25,6 +25,9 @@ internal sealed record GateSettings
     public GateTiming NodeReady { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
     public GateTiming StaticPodsStable { get; init; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2));
 
+    /// <summary>How long a rebooted host may take to answer over SSH with a new boot id.</summary>
+    public GateTiming Reboot { get; init; } = new(TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(3));
+
     /// <summary>How long etcd and kube-apiserver must run without a restart before the next node may be touched.</summary>
     public TimeSpan SettleWindow { get; init; } = TimeSpan.FromSeconds(30);
 

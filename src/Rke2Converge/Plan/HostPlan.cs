@@ -35,7 +35,7 @@ internal sealed record HostPlan(NodeDesiredState Desired, HostFacts Facts, IRead
     public bool TouchesService => Find<ServiceChange>() is { Action: not ServiceAction.None };
 
     /// <summary>A new service process: a start or a restart, not just another look at the gates.</summary>
-    public bool StartsService => Find<ServiceChange>() is { Action: ServiceAction.Start or ServiceAction.Restart or ServiceAction.RotateCertificates };
+    public bool StartsService => Find<ServiceChange>() is { Action: ServiceAction.Start or ServiceAction.Restart or ServiceAction.RotateCertificates or ServiceAction.Reboot };
 }
 
 /// <summary>The plan for the whole cluster, hosts in rollout order.</summary>

@@ -87,6 +87,18 @@ public sealed class PlaybookGates
     public PlaybookGates StaticPodsStable(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Set(s => s with { StaticPodsStable = Timed(s.StaticPodsStable, timeout, poll, file, line) });
 
+    /// <summary>
+    /// The gate that waits, after a reboot, until the host answers over SSH with a new boot id: gives up after
+    /// <paramref name="timeout"/> (default 15 minutes), checking every <paramref name="poll"/> (default 3 seconds).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Gates.Reboot(timeout: TimeSpan.FromMinutes(30));
+    /// </code>
+    /// </example>
+    public PlaybookGates Reboot(TimeSpan? timeout = null, TimeSpan? poll = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Set(s => s with { Reboot = Timed(s.Reboot, timeout, poll, file, line) });
+
     /// <summary>Sets the timeout and/or poll interval of every gate.</summary>
     /// <example>
     /// <code>
@@ -102,6 +114,7 @@ public sealed class PlaybookGates
             ApiServerReady = Timed(s.ApiServerReady, timeout, poll, file, line),
             NodeReady = Timed(s.NodeReady, timeout, poll, file, line),
             StaticPodsStable = Timed(s.StaticPodsStable, timeout, poll, file, line),
+            Reboot = Timed(s.Reboot, timeout, poll, file, line),
         });
 
     /// <summary>

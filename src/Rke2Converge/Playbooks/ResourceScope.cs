@@ -129,6 +129,14 @@ public abstract class ResourceScope
     public CommandResource Command(string command, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Declare(new CommandResource(name ?? command, command), file, line);
 
+    /// <summary>Reboots of the node this scope asks for (<see cref="PlaybookReboot.When"/>).</summary>
+    /// <example>
+    /// <code>
+    /// Reboot.When("/var/run/reboot-required");
+    /// </code>
+    /// </example>
+    public PlaybookReboot Reboot => new(Declare);
+
     private T Declare<T>(T resource, string file, int line) where T : Resource
     {
         resource.DeclaredAt = _context.At(file, line);

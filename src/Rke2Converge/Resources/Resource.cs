@@ -16,6 +16,9 @@ internal enum ServiceEffect
 
     /// <summary>RKE2 reads the thing only at startup: the node's service is restarted, at most once per run.</summary>
     Restart = 2,
+
+    /// <summary>The host must reboot (<c>Reboot.When(path)</c>): the node reboots instead of restarting, behind the same gates.</summary>
+    Reboot = 4,
 }
 
 /// <summary>

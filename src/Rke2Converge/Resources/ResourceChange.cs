@@ -18,7 +18,10 @@ internal sealed record ResourceChange(string ResourceKind, string Title, string 
 
     public override ServiceEffect Effect { get; } = Effect;
 
-    public override string RestartReason => $"{Title} changes";
+    public override string RestartReason => EffectReason ?? $"{Title} changes";
+
+    /// <summary>What the service effect is named after in the service's change, when not "TITLE changes".</summary>
+    public string? EffectReason { get; init; }
 
     /// <summary>Remote commands run in order by the resources phase, through the rollout's executor.</summary>
     public IReadOnlyList<RemoteCommand> Steps { get; init; } = [];

@@ -36,6 +36,9 @@ internal sealed class NodeContext
     /// <summary>The service's main PID before the start/restart, so gates can tell the new process from the old.</summary>
     public int PreviousMainPid { get; set; }
 
+    /// <summary>The host's boot id before this run rebooted it; null when it did not.</summary>
+    public string? PreviousBootId { get; set; }
+
     /// <summary>What the etcd snapshot step printed (rke2 names the snapshot it saved).</summary>
     public string? SnapshotOutput { get; set; }
 
@@ -60,6 +63,10 @@ internal sealed class NodeContext
         Settings.Log.Debug("{Node}: on {Host}: {Command}", Node, host, command.Description);
         return Settings.Executor.ExecuteAsync(ShellFor(host), command, cancellationToken);
     }
+
+    /// <summary>Another host's shell for reads a step makes there (a peer's gate probe), checked against the running step like <see cref="Shell"/>.</summary>
+    public IRemoteShell ShellOn(string host) =>
+        host == Node || ShellFor is null ? Shell : new StepBoundShell(ShellFor(host), this);
 
     public Task<RemoteResult> ExecuteAsync(RemoteCommand command, CancellationToken cancellationToken)
     {

@@ -60,7 +60,11 @@ internal sealed class RolloutProgram
             var controlPlaneUp = RolloutRunner.ControlPlaneUp(plan, reports);
             foreach (var host in wave)
             {
-                var context = new StepContext(host, planner, artifacts, gates, controlPlaneUp, redact) { KubectlHost = KubectlHostFor(plan, host) };
+                var context = new StepContext(host, planner, artifacts, gates, controlPlaneUp, redact) 
+                {
+                    KubectlHost = KubectlHostFor(plan, host),
+                    EtcdPeers = [.. plan.Hosts.Where(other => other.Node != host.Node && other.Desired.Role.CarriesEtcd()).Select(other => other.Desired)],
+                };
                 List<RolloutStep> nodeSteps = host.HasChanges ? [.. Phases.SelectMany(phase => phase.Steps(context))] : [];
                 if (snapshot is { } first && first.Node == host.Node) nodeSteps.Insert(0, first.Step);
                 steps[host.Node] = [.. nodeSteps.Select(step => Bind(step, redact))];

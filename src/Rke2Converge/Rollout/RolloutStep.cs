@@ -31,4 +31,7 @@ internal sealed record StepContext(
 {
     /// <summary>The server whose API cordons and drains this node (<see cref="Phases.CordonDrainPhase"/>); null when none runs.</summary>
     public string? KubectlHost { get; init; }
+
+    /// <summary>The plan's other nodes that run etcd, for the check before an etcd member reboots (<see cref="Phases.EtcdPeersGuard"/>).</summary>
+    public IReadOnlyList<Plan.Desired.NodeDesiredState> EtcdPeers { get; init; } = [];
 }

@@ -110,6 +110,9 @@ internal enum ServiceAction
     /// <summary>A server's service stopped, <c>rke2 certificate rotate</c> run, and the service started again (new leaf certificates).</summary>
     RotateCertificates,
 
+    /// <summary>The host rebooted (<c>systemctl reboot</c>); the enabled unit starts with the new boot.</summary>
+    Reboot,
+
     /// <summary>No restart, only the readiness gates: an earlier run restarted the node but its gates did not pass.</summary>
     Verify,
 }
@@ -118,6 +121,9 @@ internal enum ServiceAction
 internal sealed record ServiceChange(string Unit, ServiceAction Action, bool Enable, string Reason) : Change
 {
     public override string Kind => "service";
+
+    /// <summary>The unit was running when the facts were read (a rebooted node is drained only then: one that never ran is not in Kubernetes).</summary>
+    public bool WasActive { get; init; }
 
     public override string Summary
     {
@@ -130,6 +136,7 @@ internal sealed record ServiceChange(string Unit, ServiceAction Action, bool Ena
                 ServiceAction.Start => ["start"],
                 ServiceAction.Restart => ["restart"],
                 ServiceAction.RotateCertificates => ["stop, rke2 certificate rotate, start"],
+                ServiceAction.Reboot => ["reboot the host"],
                 ServiceAction.Verify => ["verify readiness"],
                 _ => [],
             });

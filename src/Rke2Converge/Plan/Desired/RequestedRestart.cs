@@ -13,4 +13,7 @@ internal enum RequestedRestart
     /// agent restarted after the servers, so it renews its client certificates (docs.rke2.io, "Certificate Rotation").
     /// </summary>
     RotateCertificates,
+
+    /// <summary><c>rke2c reboot</c>: the host rebooted; RKE2 starts with it.</summary>
+    Reboot,
 }

@@ -157,6 +157,9 @@ public static class PlaybookApi
     public static CommandResource Command(string command, string? name = null, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Current.Command(command, name, file, line);
 
+    /// <inheritdoc cref="ResourceScope.Reboot"/>
+    public static PlaybookReboot Reboot => Current.Reboot;
+
     /// <summary>Makes <paramref name="globals"/> the playbook these members act on, for the calling flow.</summary>
     internal static void RunWith(PlaybookGlobals globals) => Running.Value = globals;
 }

@@ -31,6 +31,9 @@ internal sealed class ServiceStateResource : BuiltInResource
     /// <summary>The reason of a server's certificate rotation.</summary>
     public const string CertificateRotationReason = "certificate rotation requested by rke2c certificate rotate";
 
+    /// <summary>The reason of a reboot nothing but <c>rke2c reboot</c> asks for.</summary>
+    public const string RebootRequestedReason = "rolling reboot requested by rke2c reboot";
+
     /// <summary>The reason an agent restarts in a certificate rotation.</summary>
     public const string AgentRenewalReason = "renews its client certificates after the servers' rotation (rke2c certificate rotate)";
 
@@ -121,6 +124,12 @@ internal sealed class ServiceStateResource : BuiltInResource
         }
         var restartReason = RestartReason(context.Earlier);
         var enable = !unit.Enabled;
+        if (RebootReason(context.Earlier, node) is { } rebootReason)
+        {
+            // A reboot starts the enabled unit with the new boot, so it also does whatever a restart was asked for.
+            var why = restartReason is null ? rebootReason : $"{rebootReason}; also restarts it for {restartReason}";
+            return [new ServiceChange(node.ServiceName, ServiceAction.Reboot, enable, why) { WasActive = unit.IsActive }];
+        }
         var (action, reason) = unit.ActiveState switch
         {
             "active" when restartReason is not null => (ServiceAction.Restart, restartReason),
@@ -136,17 +145,30 @@ internal sealed class ServiceStateResource : BuiltInResource
             "inactive" or "unknown" => (ServiceAction.Start, "not running"),
             var state => (ServiceAction.Restart, facts.Crash is { } crash ? CrashReason(node, facts, crash) : $"service is {state}"),
         };
-        return action == ServiceAction.None && !enable ? [] : [new ServiceChange(node.ServiceName, action, enable, reason)];
+        return action == ServiceAction.None && !enable ? [] : [new ServiceChange(node.ServiceName, action, enable, reason) { WasActive = unit.IsActive }];
+    }
+
+    /// <summary>Why the host reboots: <c>rke2c reboot</c>, or a <c>Reboot.When(path)</c> whose file is there; null when nothing asks.</summary>
+    private static string? RebootReason(IReadOnlyList<Change> earlier, Plan.Desired.NodeDesiredState node)
+    {
+        if (node.RestartRequested == RequestedRestart.Reboot) return RebootRequestedReason;
+        var reasons = earlier.Where(change => change.Effect.HasFlag(ServiceEffect.Reboot)).Select(change => change.RestartReason).Distinct().ToList();
+        return reasons.Count == 0 ? null : string.Join(", ", reasons);
     }
 
     public override IEnumerable<RolloutStep> Steps(StepContext context)
     {
         if (context.Host.Find<ServiceChange>() is not { } change) yield break;
+        if (change.Action == ServiceAction.Reboot)
+        {
+            foreach (var guard in Rollout.Phases.EtcdPeersGuard.Steps(context)) yield return guard;
+        }
         var command = ServiceOperations.Apply(change);
         yield return new RolloutStep(Title, new PlannedStep(StepKind.Service, command.Description, change.Unit), async (node, token) =>
         {
             var result = await node.ExecuteAsync(command, token).ConfigureAwait(false);
             node.PreviousMainPid = ServiceOperations.PreviousMainPid(result);
+            node.PreviousBootId = ServiceOperations.PreviousBootId(result);
         })
         {
             Sends = [command],

@@ -12,9 +12,19 @@ internal static class ServiceOperations
     // Once the new process is asked for, what a re-run owes the node is no longer a restart but proof of readiness.
     // A certificate rotation follows docs.rke2.io ("Certificate Rotation"): stop the service, rotate on disk, start;
     // when the rotation fails the service is started again on its old certificates, so the node is not left down.
+    // A reboot is asked for two seconds after the command has answered (so the answer, with the boot id it is
+    // leaving, reaches rke2c before sshd goes); the enabled unit starts with the new boot.
     private const string ApplyScript = "set -eu\n" + PendingWorkOperations.MarkFunction + """
-        unit=$1 action=$2 enable=$3 marker=$4 rke2=$5
+        unit=$1 action=$2 enable=$3 marker=$4 rke2=$5 bootid=$6
         old=0
+        if [ "$action" = reboot ]; then
+          if [ "$enable" = yes ]; then systemctl enable "$unit" 2>&1; fi
+          mark_pending "$marker" verify
+          echo "boot-id-before=$(cat "$bootid")"
+          sync
+          nohup sh -c 'sleep 2; exec systemctl reboot' </dev/null >/dev/null 2>&1 &
+          exit 0
+        fi
         if [ "$action" = restart ] || [ "$action" = rotate-certificates ]; then old=$(systemctl show -p MainPID --value "$unit" 2>/dev/null || echo 0); fi
         if [ "$action" = rotate-certificates ]; then
           systemctl stop "$unit"
@@ -42,19 +52,25 @@ internal static class ServiceOperations
                 ServiceAction.Start => "start",
                 ServiceAction.Restart => "restart",
                 ServiceAction.RotateCertificates => "rotate-certificates",
+                ServiceAction.Reboot => "reboot",
                 _ => "none",
-            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, Rke2Paths.Rke2Binary],
+            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, Rke2Paths.Rke2Binary, BootIdFile],
             // A stop waits for RKE2 to shut down its pods' supervisor; the other actions do not block.
             Timeout = TimeSpan.FromSeconds(change.Action == ServiceAction.RotateCertificates ? 300 : 60),
         };
 
+    /// <summary>Where the kernel gives each boot its own id.</summary>
+    public const string BootIdFile = "/proc/sys/kernel/random/boot_id";
+
     /// <summary>Reads back the main PID the service had before the command, or 0.</summary>
-    public static int PreviousMainPid(RemoteResult result)
-    {
-        const string Prefix = "main-pid-before=";
-        var line = result.Stdout.Split('\n').LastOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
-        return line is not null && int.TryParse(line[Prefix.Length..].Trim(), out var pid) ? pid : 0;
-    }
+    public static int PreviousMainPid(RemoteResult result) =>
+        int.TryParse(Reported(result, "main-pid-before="), out var pid) ? pid : 0;
+
+    /// <summary>Reads back the boot id a reboot command left, or null when it printed none.</summary>
+    public static string? PreviousBootId(RemoteResult result) => Reported(result, "boot-id-before=") is { Length: > 0 } id ? id : null;
+
+    private static string? Reported(RemoteResult result, string prefix) =>
+        result.Stdout.Split('\n').LastOrDefault(line => line.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim();
 
     /// <summary>
     /// What explains a node that never got ready: the unit's last journal lines, and the kubelet's own log, where

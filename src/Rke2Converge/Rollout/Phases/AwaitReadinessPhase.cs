@@ -20,7 +20,7 @@ internal sealed class AwaitReadinessPhase : INodePhase
     {
         if (!context.Host.TouchesService) yield break;
         var role = context.Host.Desired.Role;
-        IReadOnlyList<ReadinessGate> gates = [.. GateSet.For(role, context.ControlPlaneUp), .. CustomGate.For(context.Gates, role)];
+        IReadOnlyList<ReadinessGate> gates = [.. RebootGate(context), .. GateSet.For(role, context.ControlPlaneUp), .. CustomGate.For(context.Gates, role)];
         foreach (var gate in gates)
         {
             yield return new RolloutStep(Title, new PlannedStep(StepKind.Gate, $"gate {gate.Name}", gate.Name), (node, token) => PassAsync(node, [gate], token))
@@ -44,6 +44,10 @@ internal sealed class AwaitReadinessPhase : INodePhase
         yield return RolloutStep.Run(Title, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
     }
 
+    /// <summary>A rebooted host must first be back, with a new boot id, before its other gates mean anything.</summary>
+    private static IEnumerable<ReadinessGate> RebootGate(StepContext context) =>
+        context.Host.Find<Plan.Changes.ServiceChange>() is { Action: Plan.Changes.ServiceAction.Reboot } ? [new HostRebootedGate()] : [];
+
     /// <summary>
     /// A gate step sends its probe (polled; a probe depends on the node and the gate settings, never on what a run
     /// finds) and, when it fails, the read of the service's last log lines.
@@ -57,7 +61,7 @@ internal sealed class AwaitReadinessPhase : INodePhase
     public static async Task PassAsync(NodeContext node, IEnumerable<ReadinessGate> gates, CancellationToken cancellationToken)
     {
         if (node.Settings.Executor.IsDryRun) return;
-        var context = new GateContext(node.Plan.Desired, node.PreviousMainPid, node.Settings.Gates);
+        var context = new GateContext(node.Plan.Desired, node.PreviousMainPid, node.Settings.Gates) { PreviousBootId = node.PreviousBootId };
         foreach (var gate in gates)
         {
             try

@@ -8,7 +8,8 @@ using Rke2Converge.Rollout.Operations;
 namespace Rke2Converge.Rollout.Phases;
 
 /// <summary>
-/// Before a node that runs is restarted for an upgrade or by <c>rke2c restart</c> or <c>rke2c certificate rotate</c> (or for any restart, when its role's policy says so), its
+/// Before a node that runs is restarted for an upgrade or by <c>rke2c restart</c> or <c>rke2c certificate rotate</c>, or
+/// rebooted (or for any restart, when its role's policy says so), its
 /// workloads move off: cordon, and for a drain policy <c>kubectl drain</c>, run on a server with the API. A drain
 /// that does not finish stops the line before the node changes, naming the pods that blocked it; the node stays
 /// cordoned and the next apply resumes there. The matching uncordon runs after the readiness gates
@@ -25,8 +26,9 @@ internal sealed class CordonDrainPhase : INodePhase
     {
         var policy = context.Host.Desired.Drain;
         if (policy.Mode == DrainMode.None || context.KubectlHost is null) return false;
-        if (context.Host.Find<ServiceChange>() is not { Action: ServiceAction.Restart or ServiceAction.RotateCertificates }) return false;
-        return policy.AnyRestart || context.Host.Desired.RestartRequested != RequestedRestart.None || context.Host.Find<InstallChange>() is { From: not null };
+        if (context.Host.Find<ServiceChange>() is not { Action: ServiceAction.Restart or ServiceAction.RotateCertificates or ServiceAction.Reboot } change) return false;
+        if (change.Action == ServiceAction.Reboot && !change.WasActive) return false;
+        return policy.AnyRestart || change.Action == ServiceAction.Reboot || context.Host.Desired.RestartRequested != RequestedRestart.None || context.Host.Find<InstallChange>() is { From: not null };
     }
 
     public IEnumerable<RolloutStep> Steps(StepContext context)
