@@ -65,8 +65,19 @@ public sealed class RollingRebootTests
         // The lab's own record: each host asked for its reboot in rollout order, and once.
         var requests = File.ReadAllLines(Path.Combine(lab.Directory, "reboot-watcher.log"))
             .Where(line => line.Contains("requested from inside", StringComparison.Ordinal))
-            .Select(line => line.Split(' ')[3]).ToList();
-        Assert.Equal(["h1", "h2", "h3", "h4", "h5"], requests);
+            .Select(line => (Host: line.Split(' ')[3], At: DateTimeOffset.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(["h1", "h2", "h3", "h4", "h5"], requests.Select(request => request.Host));
+        // Never two etcd members down: from each server's own journal, its etcd was back (the simulator's "Pod for etcd
+        // is synced" after the reboot) before the next server was asked to reboot. Both clocks are read to the second.
+        for (var host = 1; host <= 2; host++)
+        {
+            var synced = (await lab.ExecOkAsync(host, "journalctl -u rke2-server --no-pager -o short-iso | grep 'Pod for etcd is synced' || true"))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => DateTimeOffset.Parse(line.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture))
+                .Where(at => at >= requests[host - 1].At).ToList();
+            Assert.True(synced.Count > 0, $"server-{host}: no etcd start after its reboot in its journal");
+            Assert.True(synced[0] <= requests[host].At, $"server-{host}'s etcd was back at {synced[0]:O}, after h{host + 1}'s reboot was asked for at {requests[host].At:O}");
+        }
         var clean = await rke2c.RunAsync("plan", playbook);
         Assert.True(clean.Exit == 0, clean.ToString());
 

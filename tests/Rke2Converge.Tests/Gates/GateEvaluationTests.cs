@@ -2,6 +2,7 @@ using Rke2Converge.Gates;
 using Rke2Converge.Model;
 using Rke2Converge.Plan.Desired;
 using Rke2Converge.Remote;
+using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Tests.Gates;
 
@@ -104,6 +105,36 @@ public sealed class GateEvaluationTests
         Assert.Equal(Rke2Paths.AdminKubeconfig, gate.Probe(Context(NodeRole.ControlPlaneOnly)).Arguments[1]);
         Assert.False(gate.Evaluate(Context(NodeRole.Agent), Ok("False")).Passed);
         Assert.True(gate.Evaluate(Context(NodeRole.Agent), Ok("True\n")).Passed);
+    }
+
+    [Fact]
+    public void Host_rebooted_gate_waits_for_another_boot_id_than_the_one_left()
+    {
+        var gate = new HostRebootedGate();
+        var context = Context(NodeRole.Agent) with { PreviousBootId = "b00t-1" };
+
+        Assert.Equal([ServiceOperations.BootIdFile], gate.Probe(context).Arguments);
+        Assert.Equal((false, "boot id b00t-1: the host has not rebooted yet"), (gate.Evaluate(context, Ok("b00t-1\n")).Passed, gate.Evaluate(context, Ok("b00t-1\n")).Observed));
+        Assert.Equal((true, "new boot id b00t-2"), (gate.Evaluate(context, Ok("b00t-2\n")).Passed, gate.Evaluate(context, Ok("b00t-2\n")).Observed));
+        Assert.False(gate.Evaluate(context, Ok("")).Passed);
+        Assert.False(gate.Evaluate(context, new RemoteResult(255, "", "Connection refused", TimeSpan.Zero)).Passed);
+        // No boot id recorded (the reboot command's answer was lost): never passed on a guess.
+        Assert.False(gate.Evaluate(Context(NodeRole.Agent), Ok("b00t-2\n")).Passed);
+    }
+
+    [Fact]
+    public void Node_ready_needs_a_status_posted_by_the_kubelet_of_this_boot()
+    {
+        var gate = new NodeReadyGate();
+
+        Assert.Equal(ServiceOperations.BootIdFile, gate.Probe(Context(NodeRole.Agent)).Arguments[3]);
+        var stale = gate.Evaluate(Context(NodeRole.Agent), Ok("True b00t-1 b00t-2\n"));
+        Assert.False(stale.Passed);
+        Assert.Equal("Ready=True posted from boot b00t-1, before this boot (b00t-2): the kubelet has not reported since the reboot", stale.Observed);
+        Assert.True(gate.Evaluate(Context(NodeRole.Agent), Ok("True b00t-2 b00t-2\n")).Passed);
+        Assert.Equal((false, "Ready=False"), (gate.Evaluate(Context(NodeRole.Agent), Ok("False b00t-2 b00t-2\n")).Passed, gate.Evaluate(Context(NodeRole.Agent), Ok("False b00t-2 b00t-2\n")).Observed));
+        // A kubelet that posts no boot id is judged on Ready alone.
+        Assert.True(gate.Evaluate(Context(NodeRole.Agent), Ok("True  b00t-2\n")).Passed);
     }
 
     [Fact]

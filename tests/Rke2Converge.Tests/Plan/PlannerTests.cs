@@ -194,6 +194,32 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void A_requested_reboot_reboots_every_node_and_only_a_running_one_counts_as_drainable()
+    {
+        var desired = Desired.Select(node => node with { RestartRequested = RequestedRestart.Reboot }).ToList();
+        var plan = _planner.Plan(desired, desired.ToDictionary(n => n.Name, n => n.Name == "a4"
+            ? Converged(n) with { AgentService = new ServiceFacts("rke2-agent", true, false, "failed") }
+            : Converged(n)));
+
+        Assert.All(plan.Hosts, host => Assert.Equal(ServiceAction.Reboot, host.Find<ServiceChange>()!.Action));
+        Assert.Equal("service rke2-server: reboot the host (rolling reboot requested by rke2c reboot)", Assert.Single(plan.Hosts[0].Changes).Summary);
+        Assert.Equal([true, true, true, false], plan.Hosts.Select(host => host.Find<ServiceChange>()!.WasActive));
+        // A disabled unit is enabled first, so it starts with the new boot.
+        Assert.Equal([false, false, false, true], plan.Hosts.Select(host => host.Find<ServiceChange>()!.Enable));
+    }
+
+    [Fact]
+    public void A_reboot_also_carries_a_restart_the_playbook_asks_for()
+    {
+        var desired = Desired.Select(node => node with { RestartRequested = RequestedRestart.Reboot }).ToList();
+        var plan = _planner.Plan(desired, desired.ToDictionary(n => n.Name, n => Converged(n) with { ConfigYaml = "token: x\n" }));
+
+        var reason = plan.Hosts[0].Find<ServiceChange>()!.Reason;
+        Assert.StartsWith("rolling reboot requested by rke2c reboot; also restarts it for ", reason, StringComparison.Ordinal);
+        Assert.Single(plan.Hosts[0].Changes.OfType<ServiceChange>());
+    }
+
+    [Fact]
     public void A_host_holding_another_cluster_CA_is_a_problem_naming_the_first_server()
     {
         var ours = new string('a', 64);
