@@ -162,7 +162,7 @@ internal static class RestoreCommand
         if (plan.HasProblems || plan.HasUnresolved)
         {
             new PlanTextRenderer(human).Render(plan);
-            pipeline.Error($"the plan has problems or differences apply needs a decision on (above): fix them first. Nothing was changed.");
+            pipeline.Error("the plan has problems or differences apply needs a decision on (above): fix them first. Nothing was changed.");
             WriteJson(null, null);
             return ExitCodes.Error;
         }
