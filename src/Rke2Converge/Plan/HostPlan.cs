@@ -71,6 +71,22 @@ internal sealed record ClusterPlan(string Cluster, Model.Rke2Version Version, IR
         };
     }
 
+    /// <summary>
+    /// This plan cut down to <paramref name="nodes"/>, in that order, each keeping only the changes <paramref name="keep"/>
+    /// selects, for the rollout to derive its steps from again: how a restore into new nodes converges its first server
+    /// without the start, then the rest of the playbook with that server's start only.
+    /// </summary>
+    public ClusterPlan WithChanges(IEnumerable<string> nodes, Func<HostPlan, Change, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        var hosts = Hosts.ToDictionary(h => h.Node, StringComparer.Ordinal);
+        return this with
+        {
+            Hosts = [.. nodes.Select(name => hosts[name] with { Changes = [.. hosts[name].Changes.Where(change => keep(hosts[name], change))], Steps = [] })],
+            RolloutOrder = [],
+        };
+    }
+
     /// <summary>Some host has differences apply will not touch until the playbook decides (see <see cref="HostPlan.Unresolved"/>).</summary>
     public bool HasUnresolved => Hosts.Any(host => host.Unresolved.Count > 0);
 

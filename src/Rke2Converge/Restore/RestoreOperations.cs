@@ -1,5 +1,6 @@
 using Rke2Converge.Model;
 using Rke2Converge.Remote;
+using Rke2Converge.Rollout.Operations;
 
 namespace Rke2Converge.Restore;
 
@@ -74,6 +75,66 @@ internal static class RestoreOperations
         {
             Arguments = [database, backup],
             Timeout = TimeSpan.FromSeconds(60),
+        };
+
+    /// <summary>What <see cref="CheckNoEtcdData"/> prints when the node never ran etcd.</summary>
+    public const string NoEtcdData = "none";
+
+    /// <summary>
+    /// Read-only: prints <c>none</c>, or <c>data</c> when <c>ETCD/member</c> exists (etcd's WAL and snapshots, k3s
+    /// pkg/etcd/etcd.go walDir and IsInitialized: what makes rke2 start etcd as an existing member).
+    /// </summary>
+    public static RemoteCommand CheckNoEtcdData(string etcdDirectory) =>
+        new($"check {etcdDirectory} for etcd data", """
+            if [ -e "$1/member" ] || [ -L "$1/member" ]; then echo data; else echo none; fi
+            """)
+        {
+            Arguments = [etcdDirectory],
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    /// <summary>What the etcd data check's output means, or null when the node never ran etcd.</summary>
+    public static string? EtcdDataRefusal(string node, string etcdDirectory, string stdout)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        var said = stdout.Trim();
+        if (said == NoEtcdData) return null;
+        if (said != "data") return $"{node}: could not check {etcdDirectory} for etcd data ({Model.Validation.Printable.Escape(said)})";
+        return $"{node} already holds etcd data ({etcdDirectory}/member): restore --from is for a first server where RKE2 never ran. "
+            + "To restore into this cluster, use the snapshot on its servers: rke2c restore site.csx SNAPSHOT (restoring to existing nodes); "
+            + $"after a failed restore --from, move {etcdDirectory} aside on {node} first";
+    }
+
+    /// <summary>
+    /// Pushes the local snapshot into the first server's snapshot directory, streamed from disk as release artifacts
+    /// are: received into a temp file beside it, the byte count and the SHA-256 checked on the host, mode 0600 (it holds
+    /// the cluster's secrets), then renamed into place. A different file of that name already there is never replaced.
+    /// </summary>
+    public static RemoteCommand PushSnapshot(string localFile, string directory, string name, string sha256, long bytes) =>
+        new($"push snapshot {name} ({bytes / 1024} KiB)", "set -eu\ndir=$1 name=$2 bytes=$3 sha=$4\n" + SymlinkGuard.Functions + StdinTransfer.ReceiveFunction + """
+            refuse_links "$dir/$name"
+            mkdir -p -m 0700 "$dir"
+            part=$(mktemp "$dir/.rke2c-part.XXXXXX")
+            trap 'rm -f "$part"' EXIT
+            receive "$part" "$bytes"
+            actual=$(sha256sum "$part" | cut -d ' ' -f 1)
+            if [ "$actual" != "$sha" ]; then
+              echo "checksum mismatch for $name: expected $sha, got $actual; nothing replaced" >&2
+              exit 1
+            fi
+            if [ -e "$dir/$name" ] && ! cmp -s "$part" "$dir/$name"; then
+              echo "$dir/$name already exists with other content; nothing replaced (rename the local file)" >&2
+              exit 1
+            fi
+            chmod 0600 "$part"
+            mv -f "$part" "$dir/$name"
+            trap - EXIT
+            """)
+        {
+            Arguments = [directory, name, bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), sha256],
+            StdinFile = localFile,
+            StdinSha256 = sha256,
+            Timeout = TimeSpan.FromMinutes(20),
         };
 
     /// <summary>The last non-empty lines of a command's output, for an error message.</summary>

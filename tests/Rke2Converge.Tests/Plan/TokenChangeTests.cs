@@ -53,11 +53,32 @@ public sealed class TokenChangeTests
         // config.yaml written by an earlier run that failed before RKE2 was installed: nothing was bootstrapped with it.
         var notInstalled = _planner.Plan(Desired, Desired.ToDictionary(n => n.Name, n => WithToken(n, OldToken) with { InstalledVersion = null }));
 
-        foreach (var plan in new[] { fresh, tokenless, notInstalled })
+        // Installed but never started (a restore --from that stopped at the cluster reset): no bootstrap data either.
+        var neverStarted = _planner.Plan(Desired, Desired.ToDictionary(n => n.Name, n => WithToken(n, OldToken) with
+        {
+            ServerService = ServiceFacts.Missing("rke2-server") with { Installed = true },
+            AgentService = ServiceFacts.Missing("rke2-agent") with { Installed = true },
+            ClusterCaSha256 = null,
+        }));
+
+        foreach (var plan in new[] { fresh, tokenless, notInstalled, neverStarted })
         {
             Assert.False(plan.HasProblems, string.Join("\n", plan.Hosts.SelectMany(h => h.Problems)));
             Assert.True(plan.HasDrift);
         }
+    }
+
+    [Fact]
+    public void A_node_that_ran_once_keeps_the_refusal_though_its_unit_is_now_stopped_and_disabled()
+    {
+        var plan = _planner.Plan(Desired, Desired.ToDictionary(n => n.Name, n => WithToken(n, OldToken) with
+        {
+            ServerService = ServiceFacts.Missing("rke2-server") with { Installed = true },
+            AgentService = ServiceFacts.Missing("rke2-agent") with { Installed = true },
+            ClusterCaSha256 = new string('c', 64),
+        }));
+
+        Assert.All(plan.Hosts, host => Assert.Contains(host.Problems, problem => problem.StartsWith("token: the playbook's token differs", StringComparison.Ordinal)));
     }
 
     [Fact]

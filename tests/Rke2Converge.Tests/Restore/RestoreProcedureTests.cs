@@ -5,6 +5,7 @@ using Rke2Converge.Tests.Remote;
 
 namespace Rke2Converge.Tests.Restore;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class RestoreProcedureTests
 {
     private const string Stamp = "20261207T150000Z";
@@ -162,4 +163,168 @@ public sealed class RestoreProcedureTests
             directory.Delete(recursive: true);
         }
     }
+
+    private static readonly LocalSnapshot Local = new("/home/ops/copied-off.db", new string('a', 64), 4096);
+
+    [Fact]
+    public void AFreshRestoreChecksInstallsWithoutStartPushesResetsThenAppliesThePlaybookStoppingNothing()
+    {
+        var (procedure, refusal) = RestoreProcedure.BuildFresh(Cluster, Local);
+        Assert.Null(refusal);
+        Assert.Equal("s1", procedure!.Server);
+        Assert.Equal("/var/lib/rancher/rke2/server/db/snapshots/copied-off.db", procedure.Path);
+        Assert.Same(Local, procedure.From);
+        Assert.Equal(
+        [
+            "s1: check that /var/lib/rancher/rke2/server/db/etcd holds no etcd data (RKE2 never ran here)",
+            "s1: install and configure as apply does (every change but the service), not started",
+            $"s1: push /home/ops/copied-off.db to /var/lib/rancher/rke2/server/db/snapshots/copied-off.db (4 KiB, sha256 {new string('a', 64)}, checked on the host)",
+            "s1: rke2 server --cluster-reset --cluster-reset-restore-path=/var/lib/rancher/rke2/server/db/snapshots/copied-off.db (at most 10 min)",
+            "s1, s2, s3, a1, a2: the rest of the playbook, as apply converges it (s1 started first, servers one at a time, agents in batches, each behind its readiness gates)",
+        ], procedure.Steps.Select(step => step.Describe()));
+        Assert.DoesNotContain(procedure.Steps, step => step is StopStep or MoveDatabaseAsideStep);
+        Assert.True(Assert.Single(procedure.Steps.OfType<ClusterResetStep>()).Fresh);
+    }
+
+    [Fact]
+    public void AFreshRestoreFollowsTheFirstServersDataAndSnapshotDirectories()
+    {
+        var custom = new ConfigMap { ["data-dir"] = "/data/rke2", ["etcd-snapshot-dir"] = "/backup/etcd/" };
+        var (procedure, _) = RestoreProcedure.BuildFresh([new("s1", NodeRole.Server, custom)], Local);
+        Assert.Equal("/backup/etcd/copied-off.db", procedure!.Path);
+        Assert.Equal("/data/rke2/server/db/etcd", Assert.IsType<CheckNoEtcdDataStep>(procedure.Steps[0]).EtcdDirectory);
+    }
+
+    [Fact]
+    public void AFreshRestoreRefusesNoEtcdFirstServerAnUnsafeFileNameAndABadHash()
+    {
+        string Refused(IReadOnlyList<RestoreNode> nodes, LocalSnapshot local)
+        {
+            var (procedure, refusal) = RestoreProcedure.BuildFresh(nodes, local);
+            Assert.Null(procedure);
+            return refusal!;
+        }
+        Assert.Contains("declares no server", Refused([new("a1", NodeRole.Agent, new ConfigMap())], Local), StringComparison.Ordinal);
+        Assert.Contains("cp-1, the first server in join order, does not run etcd",
+            Refused([new("cp-1", NodeRole.ControlPlaneOnly, new ConfigMap()), new("e1", NodeRole.EtcdOnly, new ConfigMap())], Local), StringComparison.Ordinal);
+        Assert.Contains("is not one rke2c puts on a host", Refused(Cluster, Local with { File = "/tmp/-rf x" }), StringComparison.Ordinal);
+        Assert.Contains("is not one rke2c puts on a host", Refused(Cluster, Local with { File = "/tmp/.hidden" }), StringComparison.Ordinal);
+        Assert.Contains("invalid SHA-256", Refused(Cluster, Local with { Sha256 = "xyz" }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLocalSnapshotIsRefusedMissingEmptyOrADirectoryAndHashedWhenThere()
+    {
+        var directory = Directory.CreateTempSubdirectory("rke2c-fresh-");
+        try
+        {
+            var file = Path.Join(directory.FullName, "snap.db");
+            Assert.Contains("does not exist on this machine", LocalSnapshot.Read(file).Refusal, StringComparison.Ordinal);
+            Assert.Contains("is a directory on this machine", LocalSnapshot.Read(directory.FullName).Refusal, StringComparison.Ordinal);
+            File.WriteAllText(file, "");
+            Assert.Contains("is empty", LocalSnapshot.Read(file).Refusal, StringComparison.Ordinal);
+            File.WriteAllText(file, "data");
+            var (local, refusal) = LocalSnapshot.Read(file);
+            Assert.Null(refusal);
+            Assert.Equal(new LocalSnapshot(file, "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7", 4), local);
+            Assert.Equal("snap.db", local!.Name);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("none", null)]
+    [InlineData("data", "s1 already holds etcd data (/d/etcd/member): restore --from is for a first server where RKE2 never ran")]
+    [InlineData("??", "s1: could not check /d/etcd for etcd data")]
+    public void TheEtcdDataCheckPointsToTheRestoreIntoExistingNodes(string stdout, string? expected)
+    {
+        var refusal = RestoreOperations.EtcdDataRefusal("s1", "/d/etcd", stdout);
+        if (expected is null) Assert.Null(refusal);
+        else Assert.StartsWith(expected, refusal, StringComparison.Ordinal);
+        if (stdout == "data") Assert.Contains("rke2c restore site.csx SNAPSHOT", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheEtcdDataCheckAndThePushRunAsScriptsAndThePushChecksTheHashAndNeverReplacesAnotherFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("rke2c-fresh-");
+        try
+        {
+            var shell = new LocalShell("s1");
+            var etcd = Path.Join(directory.FullName, "db", "etcd");
+            async Task<string> CheckAsync() => (await shell.RunCheckedAsync(RestoreOperations.CheckNoEtcdData(etcd), CancellationToken.None)).Stdout.Trim();
+            Assert.Equal("none", await CheckAsync());
+            Directory.CreateDirectory(etcd);
+            File.WriteAllText(Path.Join(etcd, "name"), "s1");
+            Assert.Equal("none", await CheckAsync());
+            Directory.CreateDirectory(Path.Join(etcd, "member", "wal"));
+            Assert.Equal("data", await CheckAsync());
+
+            var local = Path.Join(directory.FullName, "local.db");
+            File.WriteAllText(local, "snapshot bytes");
+            var sha = LocalSnapshot.Read(local).Snapshot!.Sha256;
+            var snapshots = Path.Join(directory.FullName, "db", "snapshots");
+            await shell.RunCheckedAsync(RestoreOperations.PushSnapshot(local, snapshots, "pushed.db", sha, 14), CancellationToken.None);
+            var pushed = Path.Join(snapshots, "pushed.db");
+            Assert.Equal("snapshot bytes", File.ReadAllText(pushed));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pushed));
+            // The same file again is fine (a re-run); other bytes under that name, or a wrong hash, replace nothing.
+            await shell.RunCheckedAsync(RestoreOperations.PushSnapshot(local, snapshots, "pushed.db", sha, 14), CancellationToken.None);
+            var other = Path.Join(directory.FullName, "other.db");
+            File.WriteAllText(other, "other snapshot");
+            var otherSha = LocalSnapshot.Read(other).Snapshot!.Sha256;
+            var clash = await Assert.ThrowsAsync<RemoteCommandException>(() => shell.RunCheckedAsync(RestoreOperations.PushSnapshot(other, snapshots, "pushed.db", otherSha, 14), CancellationToken.None));
+            Assert.Contains("already exists with other content", clash.Result.Stderr, StringComparison.Ordinal);
+            var wrong = await Assert.ThrowsAsync<RemoteCommandException>(() => shell.RunCheckedAsync(RestoreOperations.PushSnapshot(other, snapshots, "new.db", sha, 14), CancellationToken.None));
+            Assert.Contains("checksum mismatch for new.db", wrong.Result.Stderr, StringComparison.Ordinal);
+            Assert.Equal("snapshot bytes", File.ReadAllText(pushed));
+            Assert.Equal(["pushed.db"], Directory.GetFiles(snapshots).Select(Path.GetFileName));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ThePushAndTheEtcdCheckAreBoundedAndPassEveryValueAsAnArgument()
+    {
+        var hostile = "/tmp/x\"; rm -rf / #";
+        var push = RestoreOperations.PushSnapshot("/local/file", hostile, "n.db", new string('b', 64), 10);
+        var check = RestoreOperations.CheckNoEtcdData(hostile);
+        foreach (var command in new[] { push, check })
+        {
+            Assert.DoesNotContain("rm -rf", command.Script, StringComparison.Ordinal);
+            Assert.True(command.Timeout > TimeSpan.Zero && command.Timeout <= TimeSpan.FromMinutes(20), command.Description);
+        }
+        Assert.Equal(new string('b', 64), push.StdinSha256);
+        Assert.Equal("/local/file", push.StdinFile);
+    }
+
+    [Fact]
+    public void TheFirstServerIsConvergedWithoutItsStartThenWithOnlyItsStartBesideEveryOtherNodesChanges()
+    {
+        var model = TestModels.Cluster([TestModels.Node("s1", "10.0.0.1", NodeRole.Server), TestModels.Node("a1", "10.0.0.2", NodeRole.Agent)]);
+        var desired = Rke2Converge.Plan.Desired.DesiredStateBuilder.Build(model);
+        var planner = new Rke2Converge.Plan.Planner("test", TestModels.Templates(), TestModels.Reveal);
+        var plan = planner.Plan(desired, desired.ToDictionary(n => n.Name, n => TestModels.FreshHost(n.Name, n.Sysctls.Keys)));
+        var s1 = plan.Hosts.Single(host => host.Node == "s1");
+        Assert.Contains(s1.Changes, change => change is Rke2Converge.Plan.Changes.ServiceChange);
+
+        var install = plan.WithChanges(["s1"], (_, change) => change is not Rke2Converge.Plan.Changes.ServiceChange);
+        var only = Assert.Single(install.Hosts);
+        Assert.Equal(s1.Changes.Count - 1, only.Changes.Count);
+        Assert.False(only.TouchesService);
+        Assert.Contains(only.Changes, change => change is Rke2Converge.Plan.Changes.InstallChange);
+
+        var rest = plan.WithChanges(["s1", "a1"], (host, change) => host.Node != "s1" || change is Rke2Converge.Plan.Changes.ServiceChange);
+        Assert.Equal(["s1", "a1"], rest.Hosts.Select(host => host.Node));
+        var start = Assert.IsType<Rke2Converge.Plan.Changes.ServiceChange>(Assert.Single(rest.Hosts[0].Changes));
+        Assert.True(start.Enable);
+        Assert.Equal(plan.Hosts.Single(host => host.Node == "a1").Changes, rest.Hosts[1].Changes);
+    }
 }
+

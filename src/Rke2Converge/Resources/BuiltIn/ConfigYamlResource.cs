@@ -45,8 +45,10 @@ internal sealed class ConfigYamlResource : BuiltInResource
         // The template's own text (comments, layout) is part of the file: a change to it alone is a change too.
         var textDiffers = entries.Count == 0 && facts.ConfigYaml is not null && facts.ConfigYaml != context.Planner.RenderConfigFile(node);
         if (entries.Count == 0 && !textDiffers) return [];
-        // rke2c only ever writes its own token; on a node already running RKE2 a different one needs a rotation.
-        if (facts.InstalledVersion is not null && node.Config["token"] is SecretSource token
+        // rke2c only ever writes its own token; on a node already running RKE2 a different one needs a rotation. A node
+        // installed but never started (neither unit enabled or running, no cluster CA: a restore into new nodes that
+        // stopped at the cluster reset) holds no bootstrap data encrypted with the old one.
+        if (HasRun(facts) && node.Config["token"] is SecretSource token
             && TokenRotation.WouldChange(actual["token"] as string, context.Planner.Reveal(token)))
         {
             if (context.Planner.RotatesToken) context.Note(TokenRotation.Rotating);
@@ -59,6 +61,10 @@ internal sealed class ConfigYamlResource : BuiltInResource
         }
         return [new ConfigFileChange(Rke2Paths.ConfigFile, facts.ConfigYaml is not null, entries) { TextOnly = textDiffers }];
     }
+
+    private static bool HasRun(HostFacts facts) =>
+        facts.InstalledVersion is not null
+        && (facts.ClusterCaSha256 is not null || new[] { facts.ServerService, facts.AgentService }.Any(unit => unit.Enabled || unit.ActiveState is not ("inactive" or "unknown")));
 
     /// <summary>
     /// The playbook's entries, and those the template writes by itself (a literal <c>profile: cis</c> line, say), so
