@@ -142,7 +142,7 @@ internal sealed class ServiceStateResource : BuiltInResource
     public override IEnumerable<RolloutStep> Steps(StepContext context)
     {
         if (context.Host.Find<ServiceChange>() is not { } change) yield break;
-        var command = ServiceOperations.Apply(change);
+        var command = ServiceOperations.Apply(change, context.Host.Facts.InstallPrefix + "/bin/rke2");
         yield return new RolloutStep(Title, new PlannedStep(StepKind.Service, command.Description, change.Unit), async (node, token) =>
         {
             var result = await node.ExecuteAsync(command, token).ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal static class ServiceOperations
         echo "main-pid-before=${old:-0}"
         """;
 
-    public static RemoteCommand Apply(ServiceChange change) =>
+    public static RemoteCommand Apply(ServiceChange change, string rke2 = Rke2Paths.Rke2Binary) =>
         new(change.Summary, ApplyScript)
         {
             Arguments = [change.Unit, change.Action switch
@@ -43,7 +43,7 @@ internal static class ServiceOperations
                 ServiceAction.Restart => "restart",
                 ServiceAction.RotateCertificates => "rotate-certificates",
                 _ => "none",
-            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, Rke2Paths.Rke2Binary],
+            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, rke2],
             // A stop waits for RKE2 to shut down its pods' supervisor; the other actions do not block.
             Timeout = TimeSpan.FromSeconds(change.Action == ServiceAction.RotateCertificates ? 300 : 60),
         };
