@@ -31,6 +31,12 @@ internal sealed record HostFacts
     /// <summary>Version from <c>rke2 --version</c>, or null when rke2 is not installed.</summary>
     public string? InstalledVersion { get; init; }
 
+    /// <summary>Where the tarball goes (or went) on this host: /usr/local, or /opt/rke2 by the install script's rule.</summary>
+    public string InstallPrefix { get; init; } = Model.Rke2Paths.InstallPrefix;
+
+    /// <summary>Why <see cref="InstallPrefix"/> is /opt/rke2 (null for /usr/local): installed there, read-only, mount point.</summary>
+    public string? InstallPrefixReason { get; init; }
+
     public required ServiceFacts ServerService { get; init; }
     public required ServiceFacts AgentService { get; init; }
 

@@ -13,6 +13,15 @@ internal static class Rke2Paths
     public const string Rke2Binary = "/usr/local/bin/rke2";
     public const string UnitDirectory = "/usr/local/lib/systemd/system";
 
+    /// <summary>
+    /// The install script's fallback prefix (rancher/rke2 install.sh setup_env): used when /usr/local is read-only (the
+    /// script also when it is a mount point of its own). The script then rewrites the units' paths and moves them to
+    /// /etc/systemd/system.
+    /// </summary>
+    public const string FallbackInstallPrefix = "/opt/rke2";
+
+    public const string FallbackRke2Binary = FallbackInstallPrefix + "/bin/rke2";
+
     /// <summary>The one sysctl file rke2c writes; 90 sorts after distribution defaults so its values win at boot.</summary>
     public const string ManagedSysctlFile = "/etc/sysctl.d/90-rke2c.conf";
 

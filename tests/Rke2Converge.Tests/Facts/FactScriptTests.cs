@@ -23,6 +23,33 @@ public sealed class FactScriptTests
     }
 
     [Fact]
+    public async Task A_fresh_host_whose_usr_local_is_read_only_installs_under_opt_rke2_as_the_install_script_does()
+    {
+        using var files = new FakeHostFiles();
+        var writable = await GatherAsync(files.Shell("writable"), Keys);
+        var readOnly = await GatherAsync(new LocalShell("ro", files.NamespaceSetup + " && mount -o remount,ro /usr/local"), Keys);
+
+        Assert.Equal("/usr/local", writable.InstallPrefix);
+        Assert.Null(writable.InstallPrefixReason);
+        Assert.Equal("/opt/rke2", readOnly.InstallPrefix);
+        Assert.Equal("/usr/local is read-only", readOnly.InstallPrefixReason);
+    }
+
+    [Fact]
+    public async Task A_tarball_already_under_opt_rke2_keeps_its_prefix_and_reports_its_version()
+    {
+        using var files = new FakeHostFiles();
+        var shell = new LocalShell("opt", files.NamespaceSetup
+            + " && mount -t tmpfs tmpfs /opt && mkdir -p /opt/rke2/bin"
+            + """ && printf '%s\n' '#!/bin/sh' 'echo "rke2 version v1.32.5+rke2r1 (c1a0d5a2)"' > /opt/rke2/bin/rke2 && chmod 755 /opt/rke2/bin/rke2""");
+        var facts = await GatherAsync(shell, Keys);
+
+        Assert.Equal("v1.32.5+rke2r1", facts.InstalledVersion);
+        Assert.Equal("/opt/rke2", facts.InstallPrefix);
+        Assert.Equal("rke2 is installed there", facts.InstallPrefixReason);
+    }
+
+    [Fact]
     public async Task A_fresh_host_reports_nothing_installed_and_its_real_runtime_values()
     {
         using var files = new FakeHostFiles();
@@ -90,6 +117,7 @@ public sealed class FactScriptTests
         Assert.Equal("", facts.ConfigDropIns[7].Content);
         Assert.Equal($"{Rke2Paths.ConfigDropInDirectory}/c.yml", facts.ConfigDropIns[6].Path);
         Assert.Equal("v1.32.5+rke2r1", facts.InstalledVersion);
+        Assert.Equal("/usr/local", facts.InstallPrefix);
         Assert.Equal(new ServiceFacts("rke2-server", true, true, "active"), facts.ServerService);
         Assert.Equal(new ServiceFacts("rke2-agent", false, false, "inactive"), facts.AgentService);
         Assert.Equal("rocky", facts.OsId);

@@ -78,9 +78,16 @@ internal sealed record ConfigDropInRemoval(string Path, string Reason) : Change
 /// <summary>RKE2 is missing or at another version.</summary>
 internal sealed record InstallChange(string? From, Model.Rke2Version To, string Arch) : Change
 {
+    /// <summary>The install prefix, as the install script chooses it on this host.</summary>
+    public string Prefix { get; init; } = Model.Rke2Paths.InstallPrefix;
+
+    /// <summary>Why the prefix is not /usr/local (null when it is).</summary>
+    public string? PrefixReason { get; init; }
+
     public override string Kind => From is null ? "install" : "upgrade";
 
-    public override string Summary => From is null ? $"rke2: install {To} ({Arch})" : $"rke2: upgrade {From} → {To}";
+    public override string Summary => (From is null ? $"rke2: install {To} ({Arch})" : $"rke2: upgrade {From} → {To}")
+        + (PrefixReason is null ? "" : $" under {Prefix} ({PrefixReason})");
 
     public override ServiceEffect Effect => ServiceEffect.Restart;
 

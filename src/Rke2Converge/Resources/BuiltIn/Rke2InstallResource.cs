@@ -20,11 +20,21 @@ internal sealed class Rke2InstallResource : BuiltInResource
     public override IEnumerable<ReservedPath> Writes => InstallOperations.UnpackedPaths.Select(relative => new ReservedPath(
         ResourcePaths.Normalize($"{Rke2Paths.InstallPrefix}/{relative}"), Tree: relative.EndsWith('/'), "installed from the RKE2 release tarball by rke2c"));
 
-    // Leaves $rke2 set (empty when not installed) for the fragments that ask RKE2 itself.
+    // Leaves $rke2 set (empty when not installed) for the fragments that ask RKE2 itself. The prefix follows the
+    // install script's rule (rancher/rke2 install.sh setup_env: /opt/rke2 when /usr/local is read-only), read without
+    // writing: test -w asks access(2), which answers EROFS on a read-only mount even for root, where the script
+    // touches a file. A tarball already under /opt/rke2 keeps its prefix. The script's other test, /usr/local being a
+    // mount point of its own, is not applied yet: the day-2 commands (token, snapshot, restore, secrets-encrypt) still
+    // run /usr/local/bin/rke2, and a writable separate /usr/local works with them where /opt/rke2 would not.
     internal override string FactFragment => $$"""
         rke2=
         if [ -x {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then rke2={{ShellQuote.Quote(Rke2Paths.Rke2Binary)}}
+        elif [ -x {{ShellQuote.Quote(Rke2Paths.FallbackRke2Binary)}} ]; then rke2={{ShellQuote.Quote(Rke2Paths.FallbackRke2Binary)}}
         else rke2=$(command -v rke2 2>/dev/null) || rke2=; fi
+        if [ "$rke2" = {{ShellQuote.Quote(Rke2Paths.FallbackRke2Binary)}} ]; then echo 'install-prefix fallback installed'
+        elif [ "$rke2" = {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then :
+        elif [ -d {{ShellQuote.Quote(Rke2Paths.InstallPrefix)}} ] && [ ! -w {{ShellQuote.Quote(Rke2Paths.InstallPrefix)}} ]; then echo 'install-prefix fallback read-only'
+        fi
         if [ -n "$rke2" ]; then
           printf 'rke2-version present %s\n' "$("$rke2" --version 2>/dev/null | head -n 1 | base64 -w0)"
         else
@@ -33,15 +43,30 @@ internal sealed class Rke2InstallResource : BuiltInResource
 
         """;
 
-    public override IReadOnlyList<FactTag> Records { get; } = [new("rke2-version")];
+    public override IReadOnlyList<FactTag> Records { get; } = [new("rke2-version"), new("install-prefix", FactOccurrence.Optional)];
 
-    public override HostFacts Read(HostFacts facts, IReadOnlyList<FactRecord> records) =>
-        facts with { InstalledVersion = records.Single().Optional() is { } output ? FactParser.VersionFromOutput(output) : null };
+    public override HostFacts Read(HostFacts facts, IReadOnlyList<FactRecord> records)
+    {
+        var version = records.Single(r => r.Tag == "rke2-version");
+        facts = facts with { InstalledVersion = version.Optional() is { } output ? FactParser.VersionFromOutput(output) : null };
+        if (records.SingleOrDefault(r => r.Tag == "install-prefix") is not { } prefix) return facts;
+        var reason = prefix.Expect(2).Raw(2) switch
+        {
+            "installed" => "rke2 is installed there",
+            "read-only" => $"{Rke2Paths.InstallPrefix} is read-only",
+            var other => throw prefix.Error($"unknown install-prefix reason '{FactRecord.Short(other)}'"),
+        };
+        if (prefix.Raw(1) != "fallback") throw prefix.Error("malformed 'install-prefix' record");
+        return facts with { InstallPrefix = Rke2Paths.FallbackInstallPrefix, InstallPrefixReason = reason };
+    }
+
+    private static InstallChange Install(string? from, Rke2Version want, HostFacts facts) =>
+        new(from, want, facts.Arch) { Prefix = facts.InstallPrefix, PrefixReason = facts.InstallPrefixReason };
 
     internal override IEnumerable<Change> Diff(BuiltInPlanContext context)
     {
         var (want, facts) = (context.Node.Version, context.Facts);
-        if (facts.InstalledVersion is null) return [new InstallChange(null, want, facts.Arch)];
+        if (facts.InstalledVersion is null) return [Install(null, want, facts)];
         if (!Rke2Version.TryParse(facts.InstalledVersion, out var have))
         {
             context.Problem($"installed rke2 reports version '{facts.InstalledVersion}', which rke2c cannot compare; reinstall by hand");
@@ -58,7 +83,7 @@ internal sealed class Rke2InstallResource : BuiltInResource
             context.Problem($"upgrade from {have} to {want} skips a minor version: upgrade to the latest v{have.Major}.{have.Minor + 1} release first");
             return [];
         }
-        return [new InstallChange(have.ToString(), want, facts.Arch)];
+        return [Install(have.ToString(), want, facts)];
     }
 
     public override IEnumerable<RolloutStep> Steps(StepContext context)
@@ -82,7 +107,7 @@ internal sealed class Rke2InstallResource : BuiltInResource
                     (_, _) => throw new InvalidOperationException("no artifact source declared: use Artifacts.FromDirectory(...) or Artifacts.FromMirror(...)"));
                 yield break;
         }
-        yield return RolloutStep.Run(Title, StepKind.Install, InstallOperations.VerifyAndUnpack(change.To, change.Arch), Rke2Paths.InstallPrefix);
+        yield return RolloutStep.Run(Title, StepKind.Install, InstallOperations.VerifyAndUnpack(change.To, change.Arch, change.Prefix), change.Prefix);
     }
 
     /// <summary>

@@ -163,7 +163,7 @@ internal sealed class ServiceStateResource : BuiltInResource
         {
             foreach (var guard in Rollout.Phases.EtcdPeersGuard.Steps(context)) yield return guard;
         }
-        var command = ServiceOperations.Apply(change);
+        var command = ServiceOperations.Apply(change, context.Host.Facts.InstallPrefix + "/bin/rke2");
         yield return new RolloutStep(Title, new PlannedStep(StepKind.Service, command.Description, change.Unit), async (node, token) =>
         {
             var result = await node.ExecuteAsync(command, token).ConfigureAwait(false);

@@ -56,6 +56,10 @@ internal static class InstallOperations
         fi
         mkdir -p "$prefix"
         tar xzf "$dir/$tarball" -C "$prefix"
+        if [ "$prefix" != /usr/local ]; then
+          sed -i "s|/usr/local|$prefix|" "$prefix"/lib/systemd/system/rke2-*.service "$prefix"/bin/rke2-uninstall.sh
+          mv -f "$prefix"/lib/systemd/system/rke2-*.service /etc/systemd/system/
+        fi
         systemctl daemon-reload
         if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled && command -v restorecon >/dev/null 2>&1; then
           restorecon -R -i "$prefix"/bin/rke2* "$prefix"/lib/systemd/system/rke2* /etc/systemd/system/rke2*
@@ -106,10 +110,14 @@ internal static class InstallOperations
     /// <summary>Where a mirror keeps one release's files: BASE/VERSION, with the '+' escaped as in GitHub's download URLs.</summary>
     public static string ReleaseUrl(Uri mirror, Rke2Version version) => $"{mirror.ToString().TrimEnd('/')}/{version.UrlSegment}";
 
-    public static RemoteCommand VerifyAndUnpack(Rke2Version version, string arch) =>
+    /// <summary>
+    /// Unpacks under <paramref name="prefix"/>; outside /usr/local it does what the install script's do_install_tar
+    /// does: rewrites /usr/local in the units and rke2-uninstall.sh, and moves the units to /etc/systemd/system.
+    /// </summary>
+    public static RemoteCommand VerifyAndUnpack(Rke2Version version, string arch, string prefix = Rke2Paths.InstallPrefix) =>
         new($"verify and unpack rke2 {version}", VerifyAndUnpackScript)
         {
-            Arguments = [StagingFor(version), arch, Rke2Paths.InstallPrefix],
+            Arguments = [StagingFor(version), arch, prefix],
             Timeout = TimeSpan.FromMinutes(5),
         };
 }

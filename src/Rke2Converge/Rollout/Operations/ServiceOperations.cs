@@ -44,7 +44,7 @@ internal static class ServiceOperations
         echo "main-pid-before=${old:-0}"
         """;
 
-    public static RemoteCommand Apply(ServiceChange change) =>
+    public static RemoteCommand Apply(ServiceChange change, string rke2 = Rke2Paths.Rke2Binary) =>
         new(change.Summary, ApplyScript)
         {
             Arguments = [change.Unit, change.Action switch
@@ -54,7 +54,7 @@ internal static class ServiceOperations
                 ServiceAction.RotateCertificates => "rotate-certificates",
                 ServiceAction.Reboot => "reboot",
                 _ => "none",
-            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, Rke2Paths.Rke2Binary, BootIdFile],
+            }, change.Enable ? "yes" : "no", Rke2Paths.PendingWorkMarker, rke2, BootIdFile],
             // A stop waits for RKE2 to shut down its pods' supervisor; the other actions do not block.
             Timeout = TimeSpan.FromSeconds(change.Action == ServiceAction.RotateCertificates ? 300 : 60),
         };
