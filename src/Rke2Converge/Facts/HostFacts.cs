@@ -69,6 +69,9 @@ internal sealed record HostFacts
     /// <summary>SHA-256 of the cluster CA certificate (DER) the node's agent holds; null where RKE2 never ran or openssl is missing.</summary>
     public string? ClusterCaSha256 { get; init; }
 
+    /// <summary>The cluster rke2c recorded this host as belonging to (<see cref="Model.Rke2Paths.IdentityFile"/>); null when none is.</summary>
+    public ClusterIdentity? RecordedIdentity { get; init; }
+
     /// <summary>The nodes the cluster has, by name, when this host was asked (one server per plan) and its API answered.</summary>
     public IReadOnlyList<string>? ClusterNodes { get; init; }
 

@@ -18,7 +18,7 @@ internal static class EncryptionStatusProbe
     /// Ready (rancher/rke2#8269), so a read right after a rollout can meet it down for a few seconds.
     /// </remarks>
     public static RemoteCommand Read() =>
-        new("read secrets-encrypt status", """
+        new("read secrets-encrypt status", Rke2Paths.ResolveRke2Argument + """
             tries=0
             until nodes=$(timeout 20 "$2" --kubeconfig "$3" get nodes -o jsonpath="$4" 2>&1); do
               tries=$((tries + 1))

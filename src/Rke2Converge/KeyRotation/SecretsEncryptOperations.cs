@@ -10,7 +10,7 @@ internal static class SecretsEncryptOperations
     /// travels. rotate-keys may take up to 70 s on the server (k3s's client timeout).
     /// </summary>
     public static RemoteCommand Run(string command) =>
-        new($"rke2 secrets-encrypt {command}", "\"$1\" secrets-encrypt \"$2\" 2>&1")
+        new($"rke2 secrets-encrypt {command}", Rke2Paths.ResolveRke2Argument + "\"$1\" secrets-encrypt \"$2\" 2>&1")
         {
             Arguments = [Rke2Paths.Rke2Binary, command],
             Timeout = TimeSpan.FromSeconds(120),

@@ -22,6 +22,14 @@ internal static class Rke2Paths
 
     public const string FallbackRke2Binary = FallbackInstallPrefix + "/bin/rke2";
 
+    /// <summary>
+    /// For a script whose first argument is <see cref="Rke2Binary"/>: on a host where rke2 lives under the fallback
+    /// prefix instead, <c>$1</c> becomes that one, in the order the fact script looks (so the binary run is the one the
+    /// plan saw).
+    /// </summary>
+    public const string ResolveRke2Argument =
+        "if [ ! -x \"$1\" ] && [ -x '" + FallbackRke2Binary + "' ]; then shift; set -- '" + FallbackRke2Binary + "' \"$@\"; fi\n";
+
     /// <summary>The one sysctl file rke2c writes; 90 sorts after distribution defaults so its values win at boot.</summary>
     public const string ManagedSysctlFile = "/etc/sysctl.d/90-rke2c.conf";
 
@@ -42,6 +50,9 @@ internal static class Rke2Paths
 
     /// <summary>The cluster lock an apply holds on every host while it runs; see <c>Rollout.ClusterLock</c>.</summary>
     public const string LockFile = StateDirectory + "/lock";
+
+    /// <summary>The cluster this host belongs to, as rke2c recorded it once the node passed its gates: its name and CA hash.</summary>
+    public const string IdentityFile = StateDirectory + "/cluster-identity";
 
     /// <summary>Where previous versions of files rke2c replaces are kept, one timestamped copy per write.</summary>
     public const string BackupDirectory = StateDirectory + "/backups";

@@ -16,6 +16,9 @@ internal sealed class Planner(
 {
     private readonly ConfigDiff _configDiff = new(revealSecret);
 
+    /// <summary>The playbook's <c>Cluster("name")</c>.</summary>
+    public string ClusterName => clusterName;
+
     /// <summary><c>rke2c token rotate</c>: a changed token is the rotation being rolled out, not a problem.</summary>
     public bool RotatesToken { get; init; }
 

@@ -59,7 +59,7 @@ internal static class RestoreOperations
     /// </summary>
     public static RemoteCommand ClusterReset(string path, TimeSpan timeout) =>
         new($"rke2 server --cluster-reset --cluster-reset-restore-path={path}",
-            "timeout --signal=TERM --kill-after=30 \"$2\" \"$1\" server --cluster-reset --cluster-reset-restore-path=\"$3\" 2>&1")
+            Rke2Paths.ResolveRke2Argument + "timeout --signal=TERM --kill-after=30 \"$2\" \"$1\" server --cluster-reset --cluster-reset-restore-path=\"$3\" 2>&1")
         {
             Arguments = [Rke2Paths.Rke2Binary, ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), path],
             Timeout = timeout + TimeSpan.FromMinutes(1),

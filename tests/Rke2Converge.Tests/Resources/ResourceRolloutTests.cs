@@ -47,6 +47,7 @@ public sealed class ResourceRolloutTests
                 "systemctl daemon-reload",
                 "service rke2-server: restart (systemd-drop-in /etc/systemd/system/rke2-server.service.d/limits.conf changes, "
                 + "registries /etc/rancher/rke2/registries.yaml changes, env-file /etc/default/rke2-server changes)",
+                "record the cluster identity",
                 "clear pending work",
             ],
             executor.Steps.Select(s => s.Description));

@@ -38,13 +38,13 @@ public sealed class DrainStepTests
         var agent = Steps(plan, "a1");
         Assert.Equal([StepKind.Cordon, StepKind.Drain, StepKind.MarkPending], agent.Take(3).Select(s => s.Kind));
         Assert.Equal("kubectl drain a1 --ignore-daemonsets --delete-emptydir-data --timeout=300s (on s1)", agent[1].Description);
-        Assert.Equal([StepKind.Gate, StepKind.Uncordon, StepKind.ClearPending], agent.TakeLast(3).Select(s => s.Kind));
+        Assert.Equal([StepKind.Gate, StepKind.Uncordon, StepKind.WriteFile, StepKind.ClearPending], agent.TakeLast(4).Select(s => s.Kind));
 
         var s1 = Steps(plan, "s1");
         Assert.Equal([StepKind.EtcdSnapshot, StepKind.Cordon, StepKind.MarkPending], s1.Take(3).Select(s => s.Kind));
         Assert.DoesNotContain(s1, s => s.Kind == StepKind.Drain);
         Assert.EndsWith("(on s2)", s1[1].Description, StringComparison.Ordinal);
-        Assert.Equal([StepKind.Uncordon, StepKind.ClearPending], s1.TakeLast(2).Select(s => s.Kind));
+        Assert.Equal([StepKind.Uncordon, StepKind.WriteFile, StepKind.ClearPending], s1.TakeLast(3).Select(s => s.Kind));
         Assert.EndsWith("(on s1)", Steps(plan, "s2").First(s => s.Kind == StepKind.Cordon).Description, StringComparison.Ordinal);
     }
 

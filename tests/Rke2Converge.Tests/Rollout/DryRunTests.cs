@@ -40,7 +40,7 @@ public sealed class DryRunTests
         Assert.True(result.Succeeded);
         Assert.All(shells.Values, shell => Assert.Equal(["read /etc/rancher/rke2/config.yaml"], shell.Ran));
         var steps = executor.Steps.Where(step => step.Node == "s1").ToList();
-        Assert.Equal(["mark restart pending", "write /etc/rancher/rke2/config.yaml", "service rke2-server: restart (config changes)", "clear pending work"],
+        Assert.Equal(["mark restart pending", "write /etc/rancher/rke2/config.yaml", "service rke2-server: restart (config changes)", "record the cluster identity", "clear pending work"],
             steps.Select(step => step.Description));
         var write = steps[1];
         Assert.StartsWith("timeout -k 5 30 sh -c 'set -eu", write.CommandLine, StringComparison.Ordinal);

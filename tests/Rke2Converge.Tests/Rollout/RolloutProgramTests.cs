@@ -47,7 +47,7 @@ public sealed class RolloutProgramTests
         Assert.Equal(
         [
             StepKind.MarkPending, StepKind.WriteFile, StepKind.Sysctl, StepKind.WriteFile, StepKind.Install, StepKind.Install, StepKind.Install,
-            StepKind.Service, StepKind.Gate, StepKind.Gate, StepKind.Gate, StepKind.Gate, StepKind.Gate, StepKind.ClearPending,
+            StepKind.Service, StepKind.Gate, StepKind.Gate, StepKind.Gate, StepKind.Gate, StepKind.Gate, StepKind.WriteFile, StepKind.ClearPending,
         ], c1.Select(step => step.Kind));
         Assert.Equal("/etc/sysctl.d/90-rke2c.conf", c1[1].Target);
         Assert.Equal(PlannedStep.Hash(planner.RenderSysctlFile(plan.Hosts[1].Desired)), c1[1].Sha256);
@@ -78,7 +78,8 @@ public sealed class RolloutProgramTests
         var e1 = Build(planner, plan).Plan.Hosts.Single(h => h.Node == "e1").Steps;
 
         Assert.DoesNotContain(e1, step => step.Kind == StepKind.Gate && step.Target == "node Ready");
-        Assert.Equal([StepKind.DeferredGate, StepKind.ClearPending], e1.TakeLast(2).Select(step => step.Kind));
+        Assert.Equal([StepKind.DeferredGate, StepKind.WriteFile, StepKind.ClearPending], e1.TakeLast(3).Select(step => step.Kind));
+        Assert.Equal(("record the cluster identity", "/var/lib/rancher/rke2c/cluster-identity"), (e1[^2].Description, e1[^2].Target));
     }
 
     [Fact]

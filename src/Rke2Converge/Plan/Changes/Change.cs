@@ -151,3 +151,14 @@ internal sealed record ServiceChange(string Unit, ServiceAction Action, bool Ena
         }
     }
 }
+
+/// <summary>
+/// rke2c records which cluster the host belongs to (<see cref="Model.Rke2Paths.IdentityFile"/>): missing on a node that
+/// runs RKE2, or holding a CA hash the host no longer has. No effect on the service.
+/// </summary>
+internal sealed record IdentityChange(string Path, string Cluster, bool Exists) : Change
+{
+    public override string Kind => "identity";
+
+    public override string Summary => $"{Path}: {(Exists ? "update" : "create")} (this host belongs to cluster {Cluster})";
+}

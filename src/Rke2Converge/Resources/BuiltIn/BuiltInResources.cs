@@ -12,6 +12,7 @@ internal static class BuiltInResources
         new Rke2InstallResource(),
         new AirGapImagesResource(),
         new ServiceStateResource(),
+        new ClusterIdentityResource(),
     ];
 
     public static IEnumerable<BuiltInResource> BeforeDeclared => All.Where(resource => resource.BeforeDeclaredResources);

@@ -15,7 +15,7 @@ internal static partial class EtcdSnapshotOperations
 
     /// <summary><c>rke2 etcd-snapshot save --name NAME</c> on the member: RKE2 appends the node name and a timestamp.</summary>
     public static RemoteCommand Save(string name) =>
-        new($"etcd snapshot {name}", "\"$1\" etcd-snapshot save --name \"$2\" 2>&1")
+        new($"etcd snapshot {name}", Rke2Paths.ResolveRke2Argument + "\"$1\" etcd-snapshot save --name \"$2\" 2>&1")
         {
             Arguments = [Rke2Paths.Rke2Binary, name],
             Timeout = TimeSpan.FromMinutes(5),

@@ -13,7 +13,7 @@ internal static class TokenOperations
     /// is left alone, so a rotation cut off after this step resumes.
     /// </summary>
     public static RemoteCommand Rotate(string newToken) =>
-        new("rke2 token rotate (the new token on stdin)", """
+        new("rke2 token rotate (the new token on stdin)", Rke2Paths.ResolveRke2Argument + """
             set -eu
             IFS= read -r new || { echo "the new token did not arrive whole (connection lost?); nothing was rotated" >&2; exit 1; }
             [ -n "$new" ] || { echo "empty token; nothing was rotated" >&2; exit 1; }

@@ -8,7 +8,7 @@ namespace Rke2Converge.Rollout.Phases;
 /// <summary>
 /// After a start or restart, the node must pass every gate of its role before the rollout moves on; then its pending
 /// marker is cleared. An etcd-only node joined before any control plane is up proves node Ready later, as a deferred
-/// step, and clears the marker only then. A dry run lists the gates without waiting on them.
+/// step, and clears the marker only then. Before the marker goes, the host records the cluster it now belongs to. A dry run lists the gates without waiting on them.
 /// </summary>
 internal sealed class AwaitReadinessPhase : INodePhase
 {
@@ -37,10 +37,12 @@ internal sealed class AwaitReadinessPhase : INodePhase
             {
                 Sends = Sends(context, nodeReady),
             };
+            yield return Resources.BuiltIn.ClusterIdentityResource.Record(DeferredTitle, context);
             yield return RolloutStep.Run(DeferredTitle, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
             yield break;
         }
         foreach (var uncordon in CordonDrainPhase.Uncordon(context)) yield return uncordon;
+        yield return Resources.BuiltIn.ClusterIdentityResource.Record(Title, context);
         yield return RolloutStep.Run(Title, StepKind.ClearPending, PendingWorkOperations.Clear(), Model.Rke2Paths.PendingWorkMarker);
     }
 

@@ -79,3 +79,48 @@ public sealed class InstallPrefixTests
         Assert.Contains("mv -f \"$prefix\"/lib/systemd/system/rke2-*.service /etc/systemd/system/", fallback.Script, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Every day-2 command runs the rke2 the fact script found: /usr/local/bin/rke2, else /opt/rke2/bin/rke2.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class FallbackBinaryTests
+{
+    // A private mount namespace whose /opt holds a fake rke2 that prints its arguments (/usr/local/bin/rke2 is absent here).
+    private static readonly Tests.Remote.LocalShell OptHost = new("node-1",
+        "mount -t tmpfs tmpfs /opt && mkdir -p /opt/rke2/bin && printf '#!/bin/sh\\necho opt-rke2 \"$@\"\\n' > /opt/rke2/bin/rke2 && chmod 0755 /opt/rke2/bin/rke2");
+
+    public static TheoryData<string, string> Commands => new()
+    {
+        { "etcd-snapshot", "opt-rke2 etcd-snapshot save --name pre" },
+        { "secrets-encrypt", "opt-rke2 secrets-encrypt status" },
+        { "cluster-reset", "opt-rke2 server --cluster-reset --cluster-reset-restore-path=/snap/s1" },
+    };
+
+    private static Rke2Converge.Remote.RemoteCommand Command(string name) => name switch
+    {
+        "etcd-snapshot" => EtcdSnapshotOperations.Save("pre"),
+        "secrets-encrypt" => Rke2Converge.KeyRotation.SecretsEncryptOperations.Run("status"),
+        _ => Rke2Converge.Restore.RestoreOperations.ClusterReset("/snap/s1", TimeSpan.FromSeconds(30)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task A_host_with_rke2_under_opt_runs_that_one(string name, string expected)
+    {
+        var command = Command(name);
+        Assert.Equal(Rke2Paths.Rke2Binary, command.Arguments[0]);
+
+        var result = await OptHost.RunAsync(command, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Stderr);
+        Assert.Equal(expected, result.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Without_either_the_command_fails_naming_usr_local()
+    {
+        var result = await new Tests.Remote.LocalShell("node-1", "mount -t tmpfs tmpfs /opt").RunAsync(EtcdSnapshotOperations.Save("pre"), CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("/usr/local/bin/rke2", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+}
