@@ -2,7 +2,8 @@
 # The Rke2Converge test lab: N real OpenSSH servers on 127.B.K.i (B: RKE2C_LAB_BLOCK, default 0), each in its own
 # network namespace (its own 127.0.0.1, joined to the other hosts and the machine by a bridge in a lab-owned namespace)
 # and its own mount namespace whose root is an overlay over the machine's / with a private upper layer, plus private
-# /etc/rancher, /var/lib/rancher, /etc/sysctl.d, /usr/local, /etc/systemd/system, /root, /home, /run and /proc/sys.
+# /etc/rancher, /var/lib/rancher, /etc/sysctl.d, /etc/systemd/system, /root, /home, /run and /proc/sys. /usr/local is
+# part of the overlay, not a mount of its own, as on most nodes (rke2's install script moves to /opt/rke2 otherwise).
 # See lab/README.md. Every wait is bounded; on the real machine the lab writes only empty mount points and one
 # interface per lab (route_localnet set on that interface only), which down removes.
 set -euo pipefail
@@ -396,7 +397,7 @@ cmd_up() {
 
   create_mount_points
   local mount_point
-  for mount_point in /etc/sysctl.d /usr/local /etc/systemd/system /root /home /run /proc/sys /etc/default /sys/module; do
+  for mount_point in /etc/sysctl.d /etc/systemd/system /root /home /run /proc/sys /etc/default /sys/module; do
     [[ -d $mount_point ]] || die "up: $mount_point does not exist on this machine"
   done
   if [[ -n $sudo_user ]]; then
@@ -416,12 +417,12 @@ cmd_up() {
   for ((i = 1; i <= hosts; i++)); do
     address=127.$LAB_BLOCK.$net.$i
     h=$dir/hosts/h$i
-    mkdir -p "$h"/{etc-rancher,var-lib-rancher,etc-sysctl.d,usr-local/sbin,etc-systemd-system,root/.ssh,home,run/sshd,run/rke2-sim,keys}
-    mkdir -p "$h"/{etc-default,etc-modules-load.d,sys-module,rootfs,fs/upper,fs/work}
+    mkdir -p "$h"/{etc-rancher,var-lib-rancher,etc-sysctl.d,etc-systemd-system,root/.ssh,home,run/sshd,run/rke2-sim,keys}
+    mkdir -p "$h"/{etc-default,etc-modules-load.d,sys-module,rootfs,fs/upper/usr/local/sbin,fs/work}
     cp -a /etc/default/. "$h/etc-default/"
     # modprobe, apt-get and dpkg-query stand-ins: a lab host must not load modules into, or install packages on, the machine.
-    cp "$REPO_ROOT/lab/standins/"* "$h/usr-local/sbin/"
-    chmod 755 "$h/usr-local/sbin/"*
+    cp "$REPO_ROOT/lab/standins/"* "$h/fs/upper/usr/local/sbin/"
+    chmod 755 "$h/fs/upper/usr/local/sbin/"*
     chmod 700 "$h/root" "$h/root/.ssh"
     chmod 755 "$h/run" "$h/run/sshd" "$h/home"
     cp "$dir/id_ed25519.pub" "$h/root/.ssh/authorized_keys"
@@ -434,12 +435,12 @@ cmd_up() {
     write_sysctl_tree "$h/sysctl-defaults"
     new_boot_id "$h/proc-sys"
     for tool in systemctl journalctl; do
-      cat >"$h/usr-local/sbin/$tool" <<EOF
+      cat >"$h/fs/upper/usr/local/sbin/$tool" <<EOF
 #!/bin/sh
 ${dotnet_root:+export DOTNET_ROOT="\${DOTNET_ROOT:-$dotnet_root}"}
 exec "$BIN_DIR/labsystemd" $tool "\$@"
 EOF
-      chmod 755 "$h/usr-local/sbin/$tool"
+      chmod 755 "$h/fs/upper/usr/local/sbin/$tool"
     done
     cat >"$h/run/rke2-sim/host.env" <<EOF
 RKE2_SIM_HOME=$BIN_DIR
@@ -594,7 +595,6 @@ bind() { mount --bind "$1" "$R$2"; }
 bind "$H/etc-rancher" /etc/rancher
 bind "$H/var-lib-rancher" /var/lib/rancher
 bind "$H/etc-sysctl.d" /etc/sysctl.d
-bind "$H/usr-local" /usr/local
 bind "$H/etc-systemd-system" /etc/systemd/system
 bind "$H/root" /root
 bind "$H/home" /home
@@ -604,8 +604,8 @@ bind "$H/etc-default" /etc/default
 bind "$H/etc-modules-load.d" /etc/modules-load.d
 bind "$H/sys-module" /sys/module
 for tool in systemctl journalctl; do
-  if [ -e "$R/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/usr/bin/$tool"; fi
-  if [ -e "$R/bin/$tool" ] && [ ! "$R/bin/$tool" -ef "$R/usr/bin/$tool" ]; then bind "$H/usr-local/sbin/$tool" "/bin/$tool"; fi
+  if [ -e "$R/usr/bin/$tool" ]; then bind "$H/fs/upper/usr/local/sbin/$tool" "/usr/bin/$tool"; fi
+  if [ -e "$R/bin/$tool" ] && [ ! "$R/bin/$tool" -ef "$R/usr/bin/$tool" ]; then bind "$H/fs/upper/usr/local/sbin/$tool" "/bin/$tool"; fi
 done
 cd "$R"
 pivot_root . .

@@ -111,17 +111,10 @@ internal static class RestoreOperations
     /// the cluster's secrets), then renamed into place. A different file of that name already there is never replaced.
     /// </summary>
     public static RemoteCommand PushSnapshot(string localFile, string directory, string name, string sha256, long bytes) =>
-        new($"push snapshot {name} ({bytes / 1024} KiB)", "set -eu\ndir=$1 name=$2 bytes=$3 sha=$4\n" + SymlinkGuard.Functions + StdinTransfer.ReceiveFunction + """
+        new($"push snapshot {name} ({bytes / 1024} KiB)", "set -eu\ndir=$1 name=$2 bytes=$3 sha=$4\n" + SymlinkGuard.Functions + StdinTransfer.ReceiveCheckedFunction + """
             refuse_links "$dir/$name"
             mkdir -p -m 0700 "$dir"
-            part=$(mktemp "$dir/.rke2c-part.XXXXXX")
-            trap 'rm -f "$part"' EXIT
-            receive "$part" "$bytes"
-            actual=$(sha256sum "$part" | cut -d ' ' -f 1)
-            if [ "$actual" != "$sha" ]; then
-              echo "checksum mismatch for $name: expected $sha, got $actual; nothing replaced" >&2
-              exit 1
-            fi
+            receive_checked "$dir" "$name" "$bytes" "$sha"
             if [ -e "$dir/$name" ] && ! cmp -s "$part" "$dir/$name"; then
               echo "$dir/$name already exists with other content; nothing replaced (rename the local file)" >&2
               exit 1

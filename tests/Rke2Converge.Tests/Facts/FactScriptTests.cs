@@ -23,16 +23,18 @@ public sealed class FactScriptTests
     }
 
     [Fact]
-    public async Task A_fresh_host_whose_usr_local_is_read_only_installs_under_opt_rke2_as_the_install_script_does()
+    public async Task A_fresh_host_whose_usr_local_is_read_only_or_its_own_mount_installs_under_opt_rke2_as_the_install_script_does()
     {
         using var files = new FakeHostFiles();
         var writable = await GatherAsync(files.Shell("writable"), Keys);
-        var readOnly = await GatherAsync(new LocalShell("ro", files.NamespaceSetup + " && mount -o remount,ro /usr/local"), Keys);
+        var readOnly = await GatherAsync(new LocalShell("ro", files.NamespaceSetup + " && mount --bind /usr/local /usr/local && mount -o remount,bind,ro /usr/local"), Keys);
+        var ownMount = await GatherAsync(new LocalShell("mounted", files.NamespaceSetup + " && mount --bind /usr/local /usr/local"), Keys);
 
         Assert.Equal("/usr/local", writable.InstallPrefix);
         Assert.Null(writable.InstallPrefixReason);
         Assert.Equal("/opt/rke2", readOnly.InstallPrefix);
         Assert.Equal("/usr/local is read-only", readOnly.InstallPrefixReason);
+        Assert.Equal(("/opt/rke2", "/usr/local is a mount point of its own"), (ownMount.InstallPrefix, ownMount.InstallPrefixReason));
     }
 
     [Fact]

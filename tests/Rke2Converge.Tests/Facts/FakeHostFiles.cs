@@ -4,13 +4,14 @@ using Rke2Converge.Tests.Remote;
 namespace Rke2Converge.Tests.Facts;
 
 /// <summary>
-/// Files a test wants a host to have under /etc, /usr/local and /var/lib: kept in overlay upper directories under /tmp and
-/// mounted over the real ones only inside the mount namespace of a <see cref="LocalShell"/>.
+/// Files a test wants a host to have under /etc, /usr (/usr/local, say) and /var/lib: kept in overlay upper directories under
+/// /tmp and mounted over the real ones only inside the mount namespace of a <see cref="LocalShell"/>. /usr, not /usr/local, is
+/// overlaid so /usr/local stays what it is on most hosts, a directory and not a mount point (which moves RKE2 to /opt/rke2).
 /// </summary>
 [SupportedOSPlatform("linux")]
 internal sealed class FakeHostFiles : IDisposable
 {
-    private static readonly string[] OverlaidDirectories = ["/etc", "/usr/local", "/var/lib"];
+    private static readonly string[] OverlaidDirectories = ["/etc", "/usr", "/var/lib"];
 
     public string Root { get; } = Path.Combine("/tmp", "rk2facts-" + Guid.NewGuid().ToString("N")[..8]);
 

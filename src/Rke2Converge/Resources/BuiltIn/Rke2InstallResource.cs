@@ -21,11 +21,11 @@ internal sealed class Rke2InstallResource : BuiltInResource
         ResourcePaths.Normalize($"{Rke2Paths.InstallPrefix}/{relative}"), Tree: relative.EndsWith('/'), "installed from the RKE2 release tarball by rke2c"));
 
     // Leaves $rke2 set (empty when not installed) for the fragments that ask RKE2 itself. The prefix follows the
-    // install script's rule (rancher/rke2 install.sh setup_env: /opt/rke2 when /usr/local is read-only), read without
-    // writing: test -w asks access(2), which answers EROFS on a read-only mount even for root, where the script
-    // touches a file. A tarball already under /opt/rke2 keeps its prefix. The script's other test, /usr/local being a
-    // mount point of its own, is not applied yet: the day-2 commands (token, snapshot, restore, secrets-encrypt) still
-    // run /usr/local/bin/rke2, and a writable separate /usr/local works with them where /opt/rke2 would not.
+    // install script's rule (rancher/rke2 install.sh setup_env, check_target_mountpoint || check_target_ro: /opt/rke2
+    // when /usr/local is a mount point of its own or read-only), read without writing: test -w asks access(2), which
+    // answers EROFS on a read-only mount even for root, where the script touches a file. Read-only is named first, as
+    // the more telling reason. A tarball already under /opt/rke2 keeps its prefix; every day-2 command finds it there
+    // (Rke2Paths.ResolveRke2Argument).
     internal override string FactFragment => $$"""
         rke2=
         if [ -x {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then rke2={{ShellQuote.Quote(Rke2Paths.Rke2Binary)}}
@@ -34,6 +34,7 @@ internal sealed class Rke2InstallResource : BuiltInResource
         if [ "$rke2" = {{ShellQuote.Quote(Rke2Paths.FallbackRke2Binary)}} ]; then echo 'install-prefix fallback installed'
         elif [ "$rke2" = {{ShellQuote.Quote(Rke2Paths.Rke2Binary)}} ]; then :
         elif [ -d {{ShellQuote.Quote(Rke2Paths.InstallPrefix)}} ] && [ ! -w {{ShellQuote.Quote(Rke2Paths.InstallPrefix)}} ]; then echo 'install-prefix fallback read-only'
+        elif [ -d {{ShellQuote.Quote(Rke2Paths.InstallPrefix)}} ] && command -v mountpoint >/dev/null 2>&1 && mountpoint -q {{ShellQuote.Quote(Rke2Paths.InstallPrefix)}}; then echo 'install-prefix fallback mount-point'
         fi
         if [ -n "$rke2" ]; then
           printf 'rke2-version present %s\n' "$("$rke2" --version 2>/dev/null | head -n 1 | base64 -w0)"
@@ -54,6 +55,7 @@ internal sealed class Rke2InstallResource : BuiltInResource
         {
             "installed" => "rke2 is installed there",
             "read-only" => $"{Rke2Paths.InstallPrefix} is read-only",
+            "mount-point" => $"{Rke2Paths.InstallPrefix} is a mount point of its own",
             var other => throw prefix.Error($"unknown install-prefix reason '{FactRecord.Short(other)}'"),
         };
         if (prefix.Raw(1) != "fallback") throw prefix.Error("malformed 'install-prefix' record");

@@ -12,17 +12,10 @@ namespace Rke2Converge.Rollout.Operations;
 /// </summary>
 internal static class ImageOperations
 {
-    private const string StageScript = "set -eu\ndir=$1 name=$2 bytes=$3 sha=$4\n" + SymlinkGuard.Functions + StdinTransfer.ReceiveFunction + """
+    private const string StageScript = "set -eu\ndir=$1 name=$2 bytes=$3 sha=$4\n" + SymlinkGuard.Functions + StdinTransfer.ReceiveCheckedFunction + """
         refuse_links "$dir/$name"
         mkdir -p "$dir"
-        part=$(mktemp "$dir/.rke2c-part.XXXXXX")
-        trap 'rm -f "$part"' EXIT
-        receive "$part" "$bytes"
-        actual=$(sha256sum "$part" | cut -d ' ' -f 1)
-        if [ "$actual" != "$sha" ]; then
-          echo "checksum mismatch for $name: expected $sha, got $actual; nothing replaced" >&2
-          exit 1
-        fi
+        receive_checked "$dir" "$name" "$bytes" "$sha"
         chmod 0644 "$part"
         mv -f "$part" "$dir/$name"
         trap - EXIT

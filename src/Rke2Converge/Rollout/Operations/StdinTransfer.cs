@@ -25,5 +25,23 @@ internal static class StdinTransfer
 
         """;
 
+    /// <summary>
+    /// Defines <c>receive_checked DIR NAME BYTES SHA256</c> (and <c>receive</c>): stdin into a temp file in DIR, left in
+    /// <c>$part</c> and removed on exit unless the script renames it, its SHA-256 checked before anything is replaced.
+    /// </summary>
+    public const string ReceiveCheckedFunction = ReceiveFunction + """
+        receive_checked() {
+          part=$(mktemp "$1/.rke2c-part.XXXXXX")
+          trap 'rm -f "$part"' EXIT
+          receive "$part" "$3"
+          actual=$(sha256sum "$part" | cut -d ' ' -f 1)
+          if [ "$actual" != "$4" ]; then
+            echo "checksum mismatch for $2: expected $4, got $actual; nothing replaced" >&2
+            exit 1
+          fi
+        }
+
+        """;
+
     public static string ByteCount(byte[] content) => content.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

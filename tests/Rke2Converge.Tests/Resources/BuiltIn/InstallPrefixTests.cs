@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Rke2Converge.Tests.Resources.BuiltIn;
 
-/// <summary>The install prefix follows rancher/rke2 install.sh: /usr/local, else /opt/rke2 when /usr/local is read-only or rke2 is there already.</summary>
+/// <summary>The install prefix follows rancher/rke2 install.sh: /usr/local, else /opt/rke2 when /usr/local is read-only, a mount point of its own, or rke2 is there already.</summary>
 public sealed class InstallPrefixTests
 {
     private static readonly ClusterModel Model = TestModels.Cluster([TestModels.Node("s1", "10.0.0.1", NodeRole.Server)]);
@@ -41,6 +41,7 @@ public sealed class InstallPrefixTests
     [Theory]
     [InlineData("read-only", "/usr/local is read-only")]
     [InlineData("installed", "rke2 is installed there")]
+    [InlineData("mount-point", "/usr/local is a mount point of its own")]
     public void A_fallback_record_moves_the_install_to_opt_rke2_and_the_plan_says_why(string word, string reason)
     {
         var facts = FactParser.Parse("s1", Output($"install-prefix fallback {word}"), []);
@@ -62,7 +63,7 @@ public sealed class InstallPrefixTests
     [Fact]
     public void An_unknown_reason_is_refused_naming_the_line()
     {
-        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("s1", Output("install-prefix fallback mount-point"), []));
+        var error = Assert.Throws<FactParseException>(() => FactParser.Parse("s1", Output("install-prefix fallback tmpfs"), []));
         Assert.Contains("install-prefix", error.Message, StringComparison.Ordinal);
     }
 
