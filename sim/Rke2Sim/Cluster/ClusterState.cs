@@ -11,6 +11,17 @@ public sealed class ClusterState
     public string Token { get; set; } = "";
 
     /// <summary>
+    /// The etcd key the bootstrap data is stored under: <c>/bootstrap/</c> and the first 12 hex digits of the SHA-256 of
+    /// the token's passphrase (k3s pkg/cluster/storage.go storageKey, keyHash). Only the value is encrypted with the
+    /// token; etcd keeps keys as they are, so a snapshot file carries this one in the clear. Set when a snapshot is taken.
+    /// </summary>
+    public string BootstrapKey { get; set; } = "";
+
+    /// <summary>k3s pkg/cluster/storage.go storageKey for a passphrase.</summary>
+    public static string StorageKey(string passphrase) =>
+        "/bootstrap/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(passphrase)))[..12];
+
+    /// <summary>
     /// Tokens replaced by <c>rke2 token rotate</c>. Nodes already running keep their established connections (RKE2's
     /// agents use their client certificates once joined), so their calls are still accepted; a join or a restart is not.
     /// </summary>

@@ -18,6 +18,7 @@ public static class LocalOperations
         // etcd holds the bootstrap data, CA keys included (k3s pkg/cluster/storage.go, encrypted with the token), so a
         // snapshot carries them and a restore brings back a cluster that can issue certificates.
         state.CaKeyPem = daemon.Ca?.KeyPem ?? "";
+        state.BootstrapKey = ClusterState.StorageKey(state.Token);
         var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var fileName = $"{name}-{daemon.NodeName}-{stamp}";
         SimPaths.WriteAtomically(Path.Join(SimPaths.SnapshotDir, fileName), JsonSerializer.Serialize(state, Protocol.Json),

@@ -82,6 +82,11 @@ internal static class RestoreCommand
         {
             // Before any host is contacted: the file is read and hashed once, and the push sends exactly these bytes.
             (local, var refusal) = LocalSnapshot.Read(given);
+            if (local is not null && cluster.Model.Token is { } token)
+            {
+                refusal = BootstrapKey.Refusal(Rke2Converge.Model.Validation.Printable.Escape(local.Name), local.BootstrapKeys, cluster.Secrets.Reveal(token));
+                if (refusal is not null) local = null;
+            }
             if (local is null)
             {
                 pipeline.Error($"{refusal}. Nothing was changed.");

@@ -10,9 +10,15 @@ internal static class RestoreOperations
     /// <summary>What <see cref="CheckSnapshot"/> prints first when the file can be restored.</summary>
     public const string SnapshotOk = "ok";
 
+    /// <summary>What <see cref="CheckSnapshot"/> says last when the snapshot's bootstrap data is under another token's key.</summary>
+    public const string OtherToken = "token-other";
+
     /// <summary>
-    /// Read-only: prints <c>ok SIZE</c>, or why not (<c>missing</c>, <c>not-a-file</c>, <c>unreadable</c>, <c>empty</c>).
-    /// rke2 itself fails on a missing path or a directory (k3s pkg/etcd/etcd.go Reset) only after the servers are down.
+    /// Read-only: prints <c>ok SIZE VERDICT</c>, or why not (<c>missing</c>, <c>not-a-file</c>, <c>unreadable</c>,
+    /// <c>empty</c>). rke2 itself fails on a missing path or a directory (k3s pkg/etcd/etcd.go Reset), and on another
+    /// token's bootstrap data, only after the servers are down. VERDICT compares the snapshot's bootstrap keys with the
+    /// server's own token (<see cref="BootstrapKey"/>, computed on the host, so neither leaves it): <c>token-match</c>,
+    /// <c>token-other</c>, or <c>token-unknown</c> (no key in the clear: a compressed snapshot; or no token file).
     /// </summary>
     public static RemoteCommand CheckSnapshot(string path) =>
         new($"check snapshot {path}", """
@@ -21,11 +27,19 @@ internal static class RestoreOperations
             if [ ! -f "$1" ]; then echo not-a-file; exit 0; fi
             if ! head -c 1 -- "$1" >/dev/null 2>&1; then echo unreadable; exit 0; fi
             if [ ! -s "$1" ]; then echo empty; exit 0; fi
-            echo "ok $(stat -c %s -- "$1")"
+            verdict=token-unknown
+            if [ -r "$2" ] && token=$(cat "$2") && [ -n "$token" ]; then
+              case "$token" in K10*::*) credentials=${token#*::}; passphrase=${credentials#*:} ;; *) passphrase=$token ;; esac
+              key="/bootstrap/$(printf '%s' "$passphrase" | sha256sum | cut -c 1-12)"
+              if grep -a -q -F -e "$key" -- "$1"; then verdict=token-match
+              elif grep -a -q -E -e '/bootstrap/[0-9a-f]{12}' -- "$1"; then verdict=token-other
+              fi
+            fi
+            echo "ok $(stat -c %s -- "$1") $verdict"
             """)
         {
-            Arguments = [path],
-            Timeout = TimeSpan.FromSeconds(30),
+            Arguments = [path, TokenOperations.ServerTokenFile],
+            Timeout = TimeSpan.FromSeconds(120),
         };
 
     /// <summary>What the check's output means, or null when the snapshot can be restored.</summary>
@@ -33,6 +47,10 @@ internal static class RestoreOperations
     {
         ArgumentNullException.ThrowIfNull(stdout);
         var said = stdout.Trim();
+        if (said.StartsWith(SnapshotOk + " ", StringComparison.Ordinal) && said.EndsWith(" " + OtherToken, StringComparison.Ordinal))
+        {
+            return $"{node}: {BootstrapKey.Refused(path)} (checked against {node}'s own token)";
+        }
         if (said.StartsWith(SnapshotOk + " ", StringComparison.Ordinal) || said == SnapshotOk) return null;
         var why = said switch
         {

@@ -19,6 +19,9 @@ internal sealed record RestoreRequest(IReadOnlyList<RestoreNode> Nodes, string S
 /// <param name="Bytes">Its size.</param>
 internal sealed record LocalSnapshot(string File, string Sha256, long Bytes)
 {
+    /// <summary>The bootstrap keys the file holds (<see cref="BootstrapKey"/>); empty when it holds none in the clear (compressed).</summary>
+    public IReadOnlyCollection<string> BootstrapKeys { get; init; } = [];
+
     /// <summary>The name it gets in the first server's snapshot directory: its local file name.</summary>
     public string Name => System.IO.Path.GetFileName(File);
 
@@ -36,7 +39,21 @@ internal sealed record LocalSnapshot(string File, string Sha256, long Bytes)
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             if (stream.Length == 0) return (null, $"the snapshot {shown} is empty");
             var bytes = stream.Length;
-            return (new LocalSnapshot(file, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)), bytes), null);
+            // One pass: hashed, and scanned for bootstrap keys (chunks overlap by a key's length, so none is split).
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            var overlap = BootstrapKey.Prefix.Length + BootstrapKey.HashLength - 1;
+            var buffer = new byte[(1 << 20) + overlap];
+            var carried = 0;
+            for (int read; (read = stream.Read(buffer, carried, buffer.Length - carried)) > 0;)
+            {
+                hash.AppendData(buffer, carried, read);
+                var filled = carried + read;
+                BootstrapKey.Collect(buffer.AsSpan(0, filled), keys);
+                carried = Math.Min(overlap, filled);
+                Array.Copy(buffer, filled - carried, buffer, 0, carried);
+            }
+            return (new LocalSnapshot(file, Convert.ToHexStringLower(hash.GetHashAndReset()), bytes) { BootstrapKeys = keys }, null);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -118,6 +118,9 @@ public sealed class RestoreProcedureTests
 
     [Theory]
     [InlineData("ok 1234", null)]
+    [InlineData("ok 1234 token-match", null)]
+    [InlineData("ok 1234 token-unknown", null)]
+    [InlineData("ok 1234 token-other", "s1: the snapshot /s holds RKE2's bootstrap data under another token's key")]
     [InlineData("missing", "s1: the snapshot /s does not exist")]
     [InlineData("not-a-file", "s1: the snapshot /s is not a regular file")]
     [InlineData("unreadable", "s1: the snapshot /s cannot be read")]
@@ -143,7 +146,18 @@ public sealed class RestoreProcedureTests
             await File.WriteAllTextAsync(file, "");
             Assert.Equal("empty", await CheckAsync(file));
             await File.WriteAllTextAsync(file, "data");
-            Assert.Equal("ok 4", await CheckAsync(file));
+            Assert.Equal("ok 4 token-unknown", await CheckAsync(file));
+            // The snapshot's bootstrap key against the server's own token file, on the host (bbolt keeps keys in the clear).
+            var token = Path.Join(directory.FullName, "token");
+            await File.WriteAllTextAsync(token, "K10" + new string('a', 64) + "::server:s3cret\n");
+            async Task<string> CheckWithTokenAsync() => (await shell.RunCheckedAsync(
+                RestoreOperations.CheckSnapshot(file) with { Arguments = [file, token] }, CancellationToken.None)).Stdout.Trim();
+            await File.WriteAllTextAsync(file, "\0\u0001" + BootstrapKey.For("s3cret") + "\u0002ciphertext");
+            Assert.Equal($"ok {new FileInfo(file).Length} token-match", await CheckWithTokenAsync());
+            await File.WriteAllTextAsync(file, "\0\u0001" + BootstrapKey.For("another") + "\u0002ciphertext");
+            Assert.Equal($"ok {new FileInfo(file).Length} token-other", await CheckWithTokenAsync());
+            await File.WriteAllTextAsync(file, "compressed, no key in the clear");
+            Assert.EndsWith(" token-unknown", await CheckWithTokenAsync(), StringComparison.Ordinal);
 
             var db = Path.Join(directory.FullName, "db");
             Directory.CreateDirectory(Path.Join(db, "etcd"));
@@ -226,7 +240,8 @@ public sealed class RestoreProcedureTests
             File.WriteAllText(file, "data");
             var (local, refusal) = LocalSnapshot.Read(file);
             Assert.Null(refusal);
-            Assert.Equal(new LocalSnapshot(file, "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7", 4), local);
+            Assert.Equal((file, "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7", 4L), (local!.File, local.Sha256, local.Bytes));
+            Assert.Empty(local.BootstrapKeys);
             Assert.Equal("snap.db", local!.Name);
         }
         finally
@@ -328,3 +343,44 @@ public sealed class RestoreProcedureTests
     }
 }
 
+
+/// <summary>The bootstrap key of a snapshot: k3s's storageKey, found in a local file's bytes, compared with the playbook's token.</summary>
+public sealed class BootstrapKeyTests
+{
+    [Fact]
+    public void The_key_is_the_first_12_hex_digits_of_the_passphrase_sha256_whatever_form_the_token_takes()
+    {
+        // printf '%s' s3cret | sha256sum
+        var expected = "/bootstrap/" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("s3cret"u8.ToArray()))[..12];
+
+        Assert.Equal(expected, BootstrapKey.For("s3cret"));
+        Assert.Equal(expected, BootstrapKey.For("K10" + new string('f', 64) + "::server:s3cret"));
+    }
+
+    [Fact]
+    public void A_local_snapshot_of_another_token_is_refused_and_one_without_keys_is_not_judged()
+    {
+        var dir = Directory.CreateTempSubdirectory("rke2c-bootstrap-key-").FullName;
+        try
+        {
+            var file = Path.Join(dir, "snap");
+            // The key straddles the 1 MiB read boundary: the overlap keeps it whole.
+            var padding = new byte[(1 << 20) + 17];
+            File.WriteAllBytes(file, [.. padding, .. System.Text.Encoding.ASCII.GetBytes(BootstrapKey.For("theirs")), 0, 1, 2]);
+
+            var (snapshot, error) = LocalSnapshot.Read(file);
+
+            Assert.Null(error);
+            Assert.Equal([BootstrapKey.For("theirs")], snapshot!.BootstrapKeys);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))), snapshot.Sha256);
+            Assert.StartsWith("the snapshot snap holds RKE2's bootstrap data under another token's key", BootstrapKey.Refusal("snap", snapshot.BootstrapKeys, "ours"), StringComparison.Ordinal);
+            Assert.DoesNotContain(BootstrapKey.For("ours")[11..], BootstrapKey.Refusal("snap", snapshot.BootstrapKeys, "ours"), StringComparison.Ordinal);
+            Assert.Null(BootstrapKey.Refusal("snap", snapshot.BootstrapKeys, "theirs"));
+            Assert.Null(BootstrapKey.Refusal("snap", [], "ours"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
