@@ -39,8 +39,8 @@ public sealed partial class ClusterLockTests
         Assert.Equal(2, await lab.StartsAsync(2, "rke2-agent"));
         foreach (var host in new[] { 1, 2 })
         {
-            // No lock left behind, and no temp file of either run.
-            Assert.Equal("artifacts backups", (await lab.ExecOkAsync(host, $"ls {LockDirectory}")).Replace('\n', ' '));
+            // No lock left behind, and no temp file of either run: the staged artifacts, the backups and the cluster's record.
+            Assert.Equal("artifacts backups cluster-identity", (await lab.ExecOkAsync(host, $"ls {LockDirectory}")).Replace('\n', ' '));
         }
         var plan = await rke2c.RunAsync("plan", playbook);
         Assert.True(plan.Exit == 0, plan.ToString());
